@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Duck } from './db/duck.ts';
+import { UserError } from './errors.ts';
+
+/** What a workspace says about itself (workspace.json). */
+export interface WorkspaceInfo {
+  version: 1;
+  createdAt: string;
+  /** True when the records are synthetic; every page and export says so. */
+  synthetic: boolean;
+  description: string;
+  scenario?: { name: string; from: string; to: string; epicentre: string };
+}
+
+/**
+ * A workspace folder: analytics.duckdb (DuckDB), app.sqlite (accounts, sessions,
+ * audit), raw/ (day partitions of pseudonymised records), quarantine/, tmp/.
+ */
+export class Workspace {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+  get infoPath(): string {
+    return join(this.root, 'workspace.json');
+  }
+  get duckPath(): string {
+    return join(this.root, 'analytics.duckdb');
+  }
+  get sqlitePath(): string {
+    return join(this.root, 'app.sqlite');
+  }
+  get rawDir(): string {
+    return join(this.root, 'raw');
+  }
+  get quarantineDir(): string {
+    return join(this.root, 'quarantine');
+  }
+  get tmpDir(): string {
+    return join(this.root, 'tmp');
+  }
+
+  exists(): boolean {
+    return existsSync(this.infoPath);
+  }
+
+  /** Creates the folder layout (idempotent). */
+  create(info: Omit<WorkspaceInfo, 'version' | 'createdAt'>, now = new Date()): void {
+    for (const d of [this.root, this.rawDir, this.quarantineDir, this.tmpDir])
+      mkdirSync(d, { recursive: true });
+    if (!this.exists()) this.writeInfo({ version: 1, createdAt: now.toISOString(), ...info });
+  }
+
+  /** Fails with a clear line when the workspace is missing. */
+  require(): this {
+    if (!this.exists()) {
+      throw new UserError(
+        `workspace ${this.root} not found: run 'epitrace demo' to build the demo one, or 'epitrace ingest --workspace ${this.root} ...' to start one`,
+      );
+    }
+    return this;
+  }
+
+  info(): WorkspaceInfo {
+    return JSON.parse(readFileSync(this.infoPath, 'utf8')) as WorkspaceInfo;
+  }
+
+  writeInfo(info: WorkspaceInfo): void {
+    writeFileSync(this.infoPath, JSON.stringify(info, null, 2) + '\n');
+  }
+
+  /** Opens the analytics database with bounded memory and spilling into tmp/. */
+  openDuck(opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<Duck> {
+    const memoryLimit = opts.memoryLimit ?? process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB';
+    return Duck.open({
+      path: this.duckPath,
+      memoryLimit,
+      tempDirectory: this.tmpDir,
+      readOnly: opts.readOnly,
+    });
+  }
+}
