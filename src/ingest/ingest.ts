@@ -35,6 +35,8 @@ export interface IngestEffects {
   log?: (line: string) => void;
 }
 
+const REQUIRED_COLUMNS = ['raw_id', 'ts', 'cell_id'];
+
 /** SHA-256 of a file's bytes: the identity used to detect re-ingestion. */
 export async function contentHash(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -95,12 +97,21 @@ async function ingestFile(
     effects.log?.(`${file}: already ingested (same content), nothing added`);
     return { file, contentHash: hash, skipped: true, ...seen, reasons: {}, days: [] };
   }
+  const src = `read_parquet(${quotedString(file)})`;
+  const columns = new Set(
+    (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`)).map((c) => c.column_name),
+  );
+  const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
+  if (missing.length) {
+    throw new UserError(`${file} lacks column(s) ${missing.join(', ')}; found ${[...columns].join(', ')}`);
+  }
   await db.run(
     `CREATE OR REPLACE TEMP TABLE staged AS
      SELECT row_number() OVER () AS row_no, r::VARCHAR AS original,
             nullif(trim(r.raw_id::VARCHAR), '') AS raw_id, TRY_CAST(r.ts AS TIMESTAMP) AS ts,
-            TRY_CAST(r.cell_id AS INTEGER) AS cell_id, r.event::VARCHAR AS event
-     FROM read_parquet(${quotedString(file)}) r`,
+            TRY_CAST(r.cell_id AS INTEGER) AS cell_id,
+            ${columns.has('event') ? 'r.event::VARCHAR' : 'NULL::VARCHAR'} AS event
+     FROM ${src} r`,
   );
   await db.run(
     `CREATE OR REPLACE TEMP TABLE classified AS

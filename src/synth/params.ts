@@ -33,7 +33,7 @@ export interface ScenarioParams {
 
 export const defaultParams: ScenarioParams = {
   seed: 20200123,
-  people: 8000,
+  people: 30000,
   // The week before Wuhan's travel restrictions of 2020-01-23 (State Council notice of that day).
   start: '2020-01-16',
   days: 7,

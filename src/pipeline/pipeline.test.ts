@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFixture } from '../testing/fixture.ts';
+import { readTruthStays } from '../synth/truth-io.ts';
+import { trueOutflow, trueTrips } from '../synth/truth.ts';
+import type { TruthStay } from '../synth/truth.ts';
+import type { Workspace } from '../workspace.ts';
+import { outflow } from './flows.ts';
+import { divisionNaming } from '../server/routes-flows.ts';
+
+let ws: Workspace;
+let truth: TruthStay[];
+let from: string;
+let to: string;
+
+beforeAll(async () => {
+  const f = await pipelineFixture('pipeline');
+  ws = f.ws;
+  truth = await readTruthStays(f.synthDir, true);
+  from = f.params.start;
+  to = ws.info().scenario!.to;
+});
+
+describe('pipeline against the generator ground truth', () => {
+  it('finds exactly the true stays of the subscribers', async () => {
+    const db = await ws.openDuck({ readOnly: true });
+    const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM stays`);
+    db.close();
+    expect(n?.n).toBe(truth.length);
+  });
+
+  it('counts the outflow from every origin as the truth does, day by day', async () => {
+    const trips = trueTrips(truth, 120);
+    expect(trips.length).toBeGreaterThan(100);
+    const db = await ws.openDuck({ readOnly: true });
+    const rows = await db.all<{ origin: string; dest: string; n: number }>(
+      `SELECT origin, dest, sum(users)::INTEGER AS n FROM od_city_daily GROUP BY ALL`,
+    );
+    db.close();
+    const origins = new Set(rows.map((r) => r.origin));
+    let compared = 0;
+    for (const origin of origins) {
+      const expected = trueOutflow(trips, origin, from, to);
+      const got = new Map(rows.filter((r) => r.origin === origin).map((r) => [r.dest, r.n]));
+      expect(got).toEqual(expected);
+      compared += got.size;
+    }
+    expect(compared).toBe(rows.length);
+  });
+
+  it('publishes the outflow with counts below k suppressed, never as zero', async () => {
+    const db = await ws.openDuck({ readOnly: true });
+    const o = await outflow(db, { origin: '420100', from, to, k: 15 }, divisionNaming());
+    db.close();
+    const expected = trueOutflow(trueTrips(truth, 120), '420100', from, to);
+    const top = [...expected].sort((a, b) => b[1] - a[1])[0]!;
+    expect(o.destinations[0]).toMatchObject({ code: top[0], count: top[1], suppressed: false });
+    for (const d of o.destinations) {
+      const n = expected.get(d.code)!;
+      expect(d.suppressed).toBe(n < 15);
+      expect(d.count).toBe(n < 15 ? null : n);
+    }
+    expect(o.daily.every((d) => d.count === null || d.count >= 15)).toBe(true);
+  });
+});

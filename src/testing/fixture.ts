@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastDay } from '../cli/demo.ts';
+import { ingest } from '../ingest/ingest.ts';
+import { runPipeline } from '../pipeline/run.ts';
+import { builtinCities } from '../synth/cities.ts';
+import { generate } from '../synth/generate.ts';
+import { defaultParams } from '../synth/params.ts';
+import type { ScenarioParams } from '../synth/params.ts';
+import { Workspace } from '../workspace.ts';
+
+/** A fresh temporary folder for one test file. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `epitrace-${prefix}-`));
+}
+
+/** A small synthetic scenario pushed through synth, ingest and the pipeline, for tests. */
+export async function pipelineFixture(
+  prefix: string,
+  overrides: Partial<ScenarioParams> = {},
+): Promise<{ ws: Workspace; synthDir: string; params: ScenarioParams }> {
+  const params: ScenarioParams = { ...defaultParams, people: 8000, ...overrides };
+  const root = tempDir(prefix);
+  const synthDir = join(root, 'synth');
+  await generate(builtinCities(), params, synthDir);
+  const ws = new Workspace(join(root, 'ws'));
+  const to = lastDay(params);
+  ws.create({ synthetic: true, description: 'SYNTHETIC test scenario' });
+  await ingest(ws, {
+    inputs: [join(synthDir, 'records.parquet')],
+    cells: join(synthDir, 'cells.csv'),
+    key: randomBytes(32),
+    from: params.start,
+    to,
+  });
+  await runPipeline(ws);
+  ws.writeInfo({
+    ...ws.info(),
+    scenario: { name: 'test', from: params.start, to, epicentre: params.epicentre },
+  });
+  return { ws, synthDir, params };
+}

@@ -1,0 +1,106 @@
+// Typed client for the EpiTrace HTTP API (same origin, session cookie).
+
+export type Session = { username: string; role: string; expiresAt: string };
+
+export type Meta = {
+  scenario: {
+    name: string;
+    synthetic: boolean;
+    description: string;
+    from: string;
+    to: string;
+    epicentre: { code: string; name: string };
+  };
+  k: number;
+};
+
+export type Division = { code: string; name: string; nameEn: string; province: string; population: number };
+
+/** A disclosure-controlled count: `count` is null exactly when fewer than k people were counted. */
+export type Guarded = { count: number | null; suppressed: boolean };
+
+export type Destination = Guarded & { code: string; name: string; province: string; provinceName: string };
+export type ProvinceCount = Guarded & { code: string; name: string };
+export type DailyCount = Guarded & { date: string };
+
+export type Outflow = {
+  origin: { code: string; name: string };
+  from: string;
+  to: string;
+  level: 'city';
+  k: number;
+  synthetic: boolean;
+  total: Guarded;
+  destinations: Destination[];
+  byProvince: ProvinceCount[];
+  daily: DailyCount[];
+};
+
+/** An error answered by the server (4xx/5xx), carrying its status and the offending field if named. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  if (init.body !== undefined) headers.set('content-type', 'application/json');
+  const res = await fetch(`/api${path}`, { ...init, headers, credentials: 'same-origin' });
+  if (!res.ok) {
+    const body: unknown = await res.json().catch(() => null);
+    const { error, field } = (body ?? {}) as { error?: unknown; field?: unknown };
+    const message = typeof error === 'string' ? error : `${res.status} ${res.statusText}`;
+    throw new ApiError(message, res.status, typeof field === 'string' ? field : undefined);
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** True when the error means the session is missing or expired. */
+export function isUnauthorized(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 401;
+}
+
+/** The current session, or null when not logged in. */
+export async function getMe(): Promise<Session | null> {
+  try {
+    return await request<Session>('/me');
+  } catch (err) {
+    if (isUnauthorized(err)) return null;
+    throw err;
+  }
+}
+
+/** Logs in; the server sets an httpOnly session cookie. */
+export function login(username: string, password: string): Promise<Session> {
+  return request<Session>('/login', { method: 'POST', body: JSON.stringify({ username, password }) });
+}
+
+/** Ends the session. */
+export function logout(): Promise<void> {
+  return request<void>('/logout', { method: 'POST' });
+}
+
+/** Scenario metadata and the disclosure threshold k. */
+export function getMeta(signal?: AbortSignal): Promise<Meta> {
+  return request<Meta>('/meta', { signal });
+}
+
+/** All divisions of one level (cities by default). */
+export function getDivisions(level = 'city', signal?: AbortSignal): Promise<Division[]> {
+  return request<Division[]>(`/divisions?${new URLSearchParams({ level })}`, { signal });
+}
+
+/** Outflow from one origin city between two dates (inclusive). */
+export function getOutflow(
+  q: { origin: string; from: string; to: string },
+  signal?: AbortSignal,
+): Promise<Outflow> {
+  return request<Outflow>(`/flows/outflow?${new URLSearchParams(q)}`, { signal });
+}

@@ -1,0 +1,105 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { getMe, getMeta, isUnauthorized, logout } from './api.ts';
+import type { Meta, Session } from './api.ts';
+import { initialLang, LangContext, saveLang, strings } from './i18n.ts';
+import type { Lang, Strings } from './i18n.ts';
+import { Login } from './login.tsx';
+
+// Charts (echarts) load after login, so the login page stays light.
+const OutflowView = lazy(async () => ({ default: (await import('./outflow-view.tsx')).OutflowView }));
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The dashboard: session check, login, header, synthetic-data banner and the outflow view. */
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  // undefined while the session check is running, null when logged out.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const t = strings[lang];
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    saveLang(lang);
+  }, [lang]);
+
+  useEffect(() => {
+    getMe().then(setSession, (err: unknown) => setError(message(err)));
+  }, []);
+
+  const signedOut = useCallback(() => {
+    setSession(null);
+    setMeta(null);
+  }, []);
+
+  const username = session?.username;
+  useEffect(() => {
+    if (!username) return;
+    const ctl = new AbortController();
+    getMeta(ctl.signal).then(setMeta, (err: unknown) => {
+      if (ctl.signal.aborted) return;
+      if (isUnauthorized(err)) signedOut();
+      else setError(message(err));
+    });
+    return () => ctl.abort();
+  }, [username, signedOut]);
+
+  async function onLogout() {
+    // Forget the session here even if the server cannot be reached; its cookie expires on its own.
+    await logout().catch(() => undefined);
+    signedOut();
+  }
+
+  return (
+    <LangContext.Provider value={lang}>
+      <header className="app-header">
+        <h1>{t.appName}</h1>
+        <span className="tagline">{t.tagline}</span>
+        <span className="spacer" />
+        {session && (
+          <>
+            <span className="user" data-testid="current-user">
+              {session.username} <span className="role">{session.role}</span>
+            </span>
+            <button type="button" data-testid="logout" onClick={() => void onLogout()}>
+              {t.logout}
+            </button>
+          </>
+        )}
+        <button type="button" data-testid="lang-toggle" onClick={() => setLang(lang === 'en' ? 'zh' : 'en')}>
+          {t.langToggle}
+        </button>
+      </header>
+      {meta?.scenario.synthetic && <SyntheticBanner meta={meta} t={t} />}
+      <main>
+        {error && (
+          <p className="error" role="alert" data-testid="app-error">
+            {t.error}: {error}
+          </p>
+        )}
+        {session === undefined && !error && <p className="muted">{t.loading}</p>}
+        {session === null && <Login onLogin={setSession} />}
+        {session && !meta && !error && <p className="muted">{t.loading}</p>}
+        {session && meta && (
+          <Suspense fallback={<p className="muted">{t.loading}</p>}>
+            <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
+          </Suspense>
+        )}
+      </main>
+    </LangContext.Provider>
+  );
+}
+
+function SyntheticBanner({ meta, t }: { meta: Meta; t: Strings }) {
+  return (
+    <div className="synthetic-banner" role="note" data-testid="synthetic-banner">
+      <strong>{t.syntheticTitle}</strong> — {t.syntheticNote}{' '}
+      <span className="scenario">
+        {meta.scenario.name}: {meta.scenario.description}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/cli/serve.ts';
+import { openAppDb } from '../../src/db/sqlite.ts';
+import { loadDivisions } from '../../src/geo/divisions.ts';
+import { Accounts } from '../../src/server/accounts.ts';
+import { pipelineFixture } from '../../src/testing/fixture.ts';
+import { readTruthStays } from '../../src/synth/truth-io.ts';
+import { trueOutflow, trueTrips } from '../../src/synth/truth.ts';
+
+// Debian's chromium (installed by .ci/run); playwright-core never downloads a browser.
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+
+let browser: Browser;
+let url: string;
+let close: () => Promise<void>;
+let expectedTop: { name: string; count: number };
+
+beforeAll(async () => {
+  if (!existsSync(DIST)) throw new Error('web/dist is not built: run npm run build:web (npm test does)');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (bash .ci/run does)`);
+  const f = await pipelineFixture('browser');
+  const trips = trueTrips(await readTruthStays(f.synthDir, true), 120);
+  const expected = trueOutflow(trips, f.params.epicentre, f.params.start, f.ws.info().scenario!.to);
+  const [code, count] = [...expected].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+  expectedTop = { name: loadDivisions().byCode(code).name, count };
+  const db = openAppDb(f.ws.sqlitePath);
+  await new Accounts(db).upsert('analyst', 'browser-test-password', 'epidemiologist');
+  db.close();
+  const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
+  url = s.url;
+  close = s.close;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+});
+
+describe('dashboard in a real browser', () => {
+  it('logs in and shows the outflow with the true top destination', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await page.fill('input[name="username"]', 'analyst');
+    await page.fill('input[name="password"]', 'wrong');
+    await page.click('[data-testid="login-submit"]');
+    await expect.poll(() => page.textContent('[data-testid="login-error"]')).toBeTruthy();
+    await page.fill('input[name="password"]', 'browser-test-password');
+    await page.click('[data-testid="login-submit"]');
+    const top = page.locator('[data-testid="top-destination"]');
+    await top.waitFor({ timeout: 30_000 });
+    await expect.poll(() => top.textContent()).toContain(expectedTop.name);
+    expect(await top.textContent()).toMatch(new RegExp(`\\b${expectedTop.count}\\b`));
+    expect(await page.textContent('[data-testid="synthetic-banner"]')).toMatch(/synthetic/i);
+    await page.locator('[data-testid="outflow-bar"] canvas').first().waitFor();
+    await page.locator('[data-testid="outflow-map"] canvas').first().waitFor();
+    mkdirSync(OUT, { recursive: true });
+    const shot = await page.screenshot({ path: `${OUT}dashboard.png`, fullPage: true });
+    expect(shot.length).toBeGreaterThan(20_000);
+    await page.close();
+  });
+});

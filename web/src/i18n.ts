@@ -1,0 +1,107 @@
+import { createContext, useContext } from 'react';
+
+export type Lang = 'en' | 'zh';
+
+const en = {
+  appName: 'EpiTrace',
+  tagline: 'Mobility-informed epidemic response',
+  loading: 'Loading…',
+  username: 'Username',
+  password: 'Password',
+  login: 'Log in',
+  loggingIn: 'Logging in…',
+  logout: 'Log out',
+  role: 'role',
+  langToggle: '中文',
+  syntheticTitle: 'SYNTHETIC DATA',
+  syntheticNote: 'Simulated records, not real people or real movements.',
+  outflowTitle: 'Outflow from a city',
+  origin: 'Origin city',
+  from: 'From',
+  to: 'To',
+  total: 'Total outflow',
+  topDestination: 'Top destination',
+  none: 'none',
+  mapTitle: 'Destinations by province',
+  barTitle: 'Top 15 destination cities',
+  dailyTitle: 'Daily outflow (by arrival date)',
+  tableTitle: 'All destination cities',
+  rank: '#',
+  city: 'City',
+  province: 'Province',
+  people: 'People',
+  suppressed: (k: number) => `< ${k} (suppressed)`,
+  suppressedNote: (k: number) =>
+    `Counts below k = ${k} are suppressed for disclosure control and shown as "< ${k} (suppressed)".`,
+  noFlows: 'no recorded outflow',
+  mapUnavailable: 'The province map could not be loaded',
+  error: 'Error',
+};
+
+export type Strings = typeof en;
+
+const zh: Strings = {
+  appName: 'EpiTrace',
+  tagline: '人口流动与疫情防控平台',
+  loading: '加载中…',
+  username: '用户名',
+  password: '密码',
+  login: '登录',
+  loggingIn: '登录中…',
+  logout: '退出',
+  role: '角色',
+  langToggle: 'English',
+  syntheticTitle: '合成数据（SYNTHETIC）',
+  syntheticNote: '模拟记录，并非真实人员或真实出行。',
+  outflowTitle: '城市迁出',
+  origin: '迁出城市',
+  from: '开始日期',
+  to: '结束日期',
+  total: '迁出总人数',
+  topDestination: '首要目的地',
+  none: '无',
+  mapTitle: '按省份的目的地分布',
+  barTitle: '前 15 个目的地城市',
+  dailyTitle: '每日迁出（按到达日期）',
+  tableTitle: '全部目的地城市',
+  rank: '序号',
+  city: '城市',
+  province: '省份',
+  people: '人数',
+  suppressed: (k: number) => `< ${k}（已抑制）`,
+  suppressedNote: (k: number) => `为防止信息泄露，少于 k = ${k} 的计数不予公布，显示为“< ${k}（已抑制）”。`,
+  noFlows: '无迁出记录',
+  mapUnavailable: '省级地图加载失败',
+  error: '错误',
+};
+
+/** The string tables, one per language. */
+export const strings: Record<Lang, Strings> = { en, zh };
+
+const storageKey = 'epitrace.lang';
+
+/** The language chosen last time in this browser, English by default. */
+export function initialLang(): Lang {
+  try {
+    return localStorage.getItem(storageKey) === 'zh' ? 'zh' : 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** Remembers the chosen language (best effort: storage may be disabled). */
+export function saveLang(lang: Lang): void {
+  try {
+    localStorage.setItem(storageKey, lang);
+  } catch {
+    // Private browsing can forbid storage; the toggle still works for this page.
+  }
+}
+
+/** The current language, provided by the app root. */
+export const LangContext = createContext<Lang>('en');
+
+/** The strings of the current language. */
+export function useStrings(): Strings {
+  return strings[useContext(LangContext)];
+}

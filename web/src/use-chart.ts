@@ -1,0 +1,36 @@
+import { useEffect, useRef } from 'react';
+import { echarts } from './echarts.ts';
+import type { ChartOption } from './echarts.ts';
+
+/**
+ * Draws `option` into the returned element and keeps the chart sized to it.
+ * A null option leaves the chart empty (e.g. while its map is loading).
+ */
+export function useChart(option: ChartOption | null) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const instance = echarts.init(el, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
+    // notMerge: a smaller data set must not leave bars or regions of the previous one behind.
+    if (option) instance.setOption(option, { notMerge: true });
+    else instance.clear();
+  }, [option]);
+
+  return ref;
+}
