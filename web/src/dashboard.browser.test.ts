@@ -23,7 +23,8 @@ let expectedTop: { name: string; count: number };
 
 beforeAll(async () => {
   if (!existsSync(DIST)) throw new Error('web/dist is not built: run npm run build:web (npm test does)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (bash .ci/run does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (bash .ci/run does)`);
   const f = await pipelineFixture('browser');
   const trips = trueTrips(await readTruthStays(f.synthDir, true), 120);
   const expected = trueOutflow(trips, f.params.epicentre, f.params.start, f.ws.info().scenario!.to);
