@@ -3,11 +3,19 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../ingest/ingest.ts';
 import { runPipeline } from '../pipeline/run.ts';
-import { builtinCities } from '../synth/cities.ts';
+import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
 import type { ScenarioParams } from '../synth/params.ts';
 import type { Workspace } from '../workspace.ts';
 import type { Progress } from './progress.ts';
+import { phased } from './progress.ts';
+
+/** Progress labels of the generator's phases. */
+export const SYNTH_PHASES = {
+  people: 'simulating people',
+  epidemic: 'simulating epidemic',
+  records: 'writing records',
+};
 
 /** Last day of a scenario, YYYY-MM-DD. */
 export function lastDay(p: ScenarioParams): string {
@@ -27,12 +35,12 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
     description: `SYNTHETIC demo: ${params.people} simulated people, ${params.start} to ${to}; no real person is in it.`,
   });
   const synthDir = join(ws.root, 'synth');
-  progress.start('simulating people', params.people);
-  const s = await generate(builtinCities(), params, synthDir, { progress: (d) => progress.update(d) });
-  progress.stop();
+  const bars = phased(progress, SYNTH_PHASES);
+  const s = await generate(builtinGeo(), params, synthDir, { progress: bars.update });
+  bars.stop();
   progress.start('ingesting records', 1);
   await ingest(ws, {
-    inputs: [join(synthDir, 'records.parquet')],
+    inputs: s.recordFiles,
     cells: join(synthDir, 'cells.csv'),
     key: randomBytes(32),
     from: params.start,
@@ -56,6 +64,6 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
     },
   });
   process.stderr.write(
-    `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers\n`,
+    `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers, ${s.cases} confirmed cases\n`,
   );
 }

@@ -49,3 +49,22 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr): Progr
     },
   };
 }
+
+/** Adapts a Progress to callbacks that name their phase: each new phase gets its own bar. */
+export function phased(progress: Progress, labels: Record<string, string> = {}) {
+  let current = '';
+  return {
+    update(phase: string, done: number, total: number): void {
+      if (phase !== current) {
+        if (current) progress.stop();
+        current = phase;
+        progress.start(labels[phase] ?? phase, total);
+      }
+      progress.update(done);
+    },
+    stop(): void {
+      if (current) progress.stop();
+      current = '';
+    },
+  };
+}

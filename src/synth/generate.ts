@@ -1,12 +1,18 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BOOLEAN, INTEGER, UTINYINT } from '@duckdb/node-api';
 import { Duck, quotedString } from '../db/duck.ts';
+import { ChunkWriter } from './chunks.ts';
+import { cellIndex, contactsOf, simulateEpidemic } from './epidemic.ts';
+import type { Presences } from './epidemic.ts';
 import { itinerary } from './itinerary.ts';
-import type { Person } from './itinerary.ts';
-import { Random } from './random.ts';
-import { buildCountry } from './world.ts';
-import type { SynthCity } from './world.ts';
 import type { ScenarioParams } from './params.ts';
+import { Random } from './random.ts';
+import { BAD_KINDS, EVENTS, signal } from './signalling.ts';
+import { buildCountry, operatorShare } from './world.ts';
+import type { SynthCity, SynthCounty } from './world.ts';
+import { writeTruth } from './truth-write.ts';
+import { rawIdSql, startEpoch } from './time.ts';
 
 /** What one generator run wrote. */
 export interface SynthSummary {
@@ -14,160 +20,242 @@ export interface SynthSummary {
   people: number;
   subscribers: number;
   cells: number;
+  /** Rows written to records/, bad and duplicate ones included. */
   records: number;
+  duplicates: number;
+  malformed: Record<string, number>;
   trueStays: number;
-  files: string[];
+  infections: number;
+  cases: number;
+  recordFiles: string[];
 }
+
+export type Format = 'parquet' | 'csv';
 
 export interface SynthEffects {
-  /** Called with (people done, people total). */
-  progress?: (done: number, total: number) => void;
+  /** Called with (phase, done, total). */
+  progress?: (phase: string, done: number, total: number) => void;
 }
 
-/** Event types as an operator logs them; weights are plausible shares, not measured ones. */
-export const EVENTS = ['data', 'lu', 'call', 'sms'] as const;
-const EVENT_CUM = [0.5, 0.7, 0.85, 1];
-
-/** The scenario's first instant as epoch seconds of its wall clock (China Standard Time, stored naive). */
-export function startEpoch(params: ScenarioParams): number {
-  return Date.parse(`${params.start}T00:00:00Z`) / 1000;
-}
+/** Records per output part: bounds the staging table's memory (about 20 bytes a row). */
+const PART_ROWS = 8_000_000;
 
 /**
- * Generates a synthetic scenario into `outDir`: records.parquet (raw_id, ts,
- * cell_id, event) for one operator's subscribers, cells.csv (the registry), and
- * truth/ (persons, stays of everyone) so every analysis can be scored.
+ * Generates a SYNTHETIC scenario into `outDir`: records/part-*.parquet|csv for
+ * one operator's subscribers, cells.csv (the registry), cases.csv (the health
+ * authority's case list) and truth/ (persons, stays, journeys, OD, residents,
+ * infections, contacts) so every analysis can be scored. Deterministic for a seed.
  */
 export async function generate(
-  cities: SynthCity[],
+  geo: { cities: SynthCity[]; counties: SynthCounty[] },
   params: ScenarioParams,
   outDir: string,
   effects: SynthEffects = {},
+  format: Format = 'parquet',
 ): Promise<SynthSummary> {
-  const country = buildCountry(cities, params);
+  const country = buildCountry(geo.cities, geo.counties, params);
+  rmSync(join(outDir, 'records'), { recursive: true, force: true });
   mkdirSync(join(outDir, 'truth'), { recursive: true });
+  mkdirSync(join(outDir, 'records'), { recursive: true });
+  const progress = effects.progress ?? (() => {});
   const db = await Duck.open({ path: ':memory:', memoryLimit: '2GB' });
   try {
+    await db.run(`CREATE TABLE persons (person INTEGER, subscriber BOOLEAN, county INTEGER, home_cell INTEGER,
+                    work_cell INTEGER)`);
     await db.run(
-      `CREATE TABLE persons (person INTEGER, subscriber BOOLEAN, home_city VARCHAR, home_cell INTEGER)`,
+      `CREATE TABLE stays (person INTEGER, cell_id INTEGER, start_s INTEGER, end_s INTEGER, transit BOOLEAN)`,
     );
-    await db.run(`CREATE TABLE stays (person INTEGER, cell_id INTEGER, start_s INTEGER, end_s INTEGER)`);
-    await db.run(`CREATE TABLE recs (person INTEGER, t INTEGER, cell_id INTEGER, ev UTINYINT)`);
-    const persons = await db.conn.createAppender('persons');
-    const stays = await db.conn.createAppender('stays');
-    const recs = await db.conn.createAppender('recs');
-    let records = 0;
-    let trueStays = 0;
-    let subscribers = 0;
+    await db.run(
+      `CREATE TABLE journeys (person INTEGER, origin INTEGER, dest INTEGER, depart_s INTEGER, arrive_s INTEGER)`,
+    );
+    const persons = new ChunkWriter(await db.conn.createAppender('persons'), [
+      INTEGER,
+      BOOLEAN,
+      INTEGER,
+      INTEGER,
+      INTEGER,
+    ]);
+    const stays = new ChunkWriter(await db.conn.createAppender('stays'), [
+      INTEGER,
+      INTEGER,
+      INTEGER,
+      INTEGER,
+      BOOLEAN,
+    ]);
+    const journeys = new ChunkWriter(await db.conn.createAppender('journeys'), [
+      INTEGER,
+      INTEGER,
+      INTEGER,
+      INTEGER,
+      INTEGER,
+    ]);
+
+    // Pass 1: where everyone is. All presences are kept (typed arrays) for the epidemic and the records.
+    const all = {
+      cell: [] as number[],
+      start: [] as number[],
+      end: [] as number[],
+      transit: [] as boolean[],
+    };
+    const first: number[] = [0];
+    const subscriber: boolean[] = [];
+    const epi: boolean[] = [];
     let p = 0;
-    for (let city = 0; city < country.cities.length; city++) {
-      const cells = country.cellsOfCity[city]!;
-      for (let k = 0; k < country.residents[city]!; k++, p++) {
+    for (let county = 0; county < country.counties.length; county++) {
+      const cells = country.cellsOfCounty[county]!;
+      const city = country.countyCity[county]!;
+      const share = operatorShare(country.counties[county]!.province, params);
+      for (let k = 0; k < country.residents[county]!; k++, p++) {
         const rng = new Random(params.seed, p + 1);
         const homeCell = cells[rng.int(cells.length)]!;
         let workCell: number | null = null;
         if (rng.chance(params.workerShare)) {
-          workCell = cells[rng.int(cells.length)]!;
+          workCell = rng.chance(params.crossCountyWorkShare)
+            ? country.cellInCity(city, rng)
+            : cells[rng.int(cells.length)]!;
           if (workCell === homeCell) workCell = null;
         }
-        const person: Person = {
-          homeCity: city,
-          homeCell,
-          workCell,
-          isEpicentre: city === country.epicentre,
-        };
-        const subscriber = rng.chance(params.operatorShare);
-        const truth = itinerary(person, params, country, rng);
-        persons.appendInteger(p);
-        persons.appendBoolean(subscriber);
-        persons.appendVarchar(country.cities[city]!.code);
-        persons.appendInteger(homeCell);
-        persons.endRow();
-        for (const s of truth) {
-          stays.appendInteger(p);
-          stays.appendInteger(s.cell);
-          stays.appendInteger(s.start);
-          stays.appendInteger(s.end);
-          stays.endRow();
+        const isEpicentre = city === country.epicentre;
+        const sub = rng.chance(share);
+        const it = itinerary({ homeCity: city, homeCell, workCell, isEpicentre }, params, country, rng);
+        persons.row(p, sub, county, homeCell, workCell);
+        for (const s of it.stays) {
+          stays.row(p, s.cell, s.start, s.end, s.transit);
+          all.cell.push(s.cell);
+          all.start.push(s.start);
+          all.end.push(s.end);
+          all.transit.push(s.transit);
         }
-        trueStays += truth.length;
-        if (!subscriber) continue;
-        subscribers++;
-        const gapMean = params.gapMeanMinutes * 60;
-        for (const s of truth) {
-          // A record when the stay starts, irregular ones inside it, one when it ends.
-          let t = s.start;
-          while (t < s.end) {
-            recs.appendInteger(p);
-            recs.appendInteger(t);
-            recs.appendInteger(s.cell);
-            recs.appendUTinyInt(rng.pick(EVENT_CUM));
-            recs.endRow();
-            records++;
-            t = Math.min(s.end, t + Math.max(1, Math.round(rng.exp(gapMean))));
-          }
-          recs.appendInteger(p);
-          recs.appendInteger(s.end);
-          recs.appendInteger(s.cell);
-          recs.appendUTinyInt(rng.pick(EVENT_CUM));
-          recs.endRow();
-          records++;
-        }
+        for (const j of it.journeys) journeys.row(p, j.from, j.to, j.depart, j.arrive);
+        first.push(all.cell.length);
+        subscriber.push(sub);
+        epi.push(isEpicentre);
       }
-      effects.progress?.(p, params.people);
+      if (county % 64 === 0) progress('people', p, params.people);
     }
-    persons.closeSync();
-    stays.closeSync();
-    recs.closeSync();
+    progress('people', p, params.people);
+    for (const w of [persons, stays, journeys]) w.close();
+
+    // Pass 2: the epidemic, over non-transit presences only (an instant exposes no one).
+    const keep = all.transit.map((t) => !t);
+    const pr: Presences = {
+      first: new Int32Array(first.length),
+      cell: new Int32Array(0),
+      start: new Int32Array(0),
+      end: new Int32Array(0),
+    };
+    const cellA: number[] = [];
+    const startA: number[] = [];
+    const endA: number[] = [];
+    for (let q = 0; q < first.length - 1; q++) {
+      pr.first[q] = cellA.length;
+      for (let k = first[q]!; k < first[q + 1]!; k++) {
+        if (!keep[k]) continue;
+        cellA.push(all.cell[k]!);
+        startA.push(all.start[k]!);
+        endA.push(all.end[k]!);
+      }
+    }
+    pr.first[first.length - 1] = cellA.length;
+    pr.cell = Int32Array.from(cellA);
+    pr.start = Int32Array.from(startA);
+    pr.end = Int32Array.from(endA);
+    const idx = cellIndex(pr);
+    const infections = simulateEpidemic(pr, idx, (q) => epi[q]!, params.days, params.epidemic, params.seed);
+    const horizon = params.days * 86_400;
+    const cases = infections.filter((i) => i.confirmedAt >= 0 && i.confirmedAt < horizon);
+    const contacts = contactsOf(
+      pr,
+      idx,
+      cases.map((c) => c.person),
+    );
+    progress('epidemic', 1, 1);
+
+    // Pass 3: the records the operator sees, for its subscribers only, written in parts.
+    await db.run(`CREATE TABLE recs (person INTEGER, t INTEGER, cell_id INTEGER, ev UTINYINT, bad UTINYINT)`);
+    const t0 = startEpoch(params);
+    const recordFiles: string[] = [];
+    const writePart = async (): Promise<void> => {
+      const f = join(outDir, 'records', `part-${String(recordFiles.length).padStart(5, '0')}.${format}`);
+      const ts = `make_timestamp((${t0}::BIGINT + t) * 1000000)`;
+      const cols = `CASE WHEN bad = 1 THEN NULL ELSE ${rawIdSql('person')} END AS raw_id,
+        ${format === 'csv' ? `CASE WHEN bad = 2 THEN 'not-a-time' ELSE strftime(${ts}, '%Y-%m-%dT%H:%M:%S') END` : `CASE WHEN bad = 2 THEN NULL ELSE ${ts} END`} AS ts,
+        CASE WHEN bad = 3 THEN 0 ELSE cell_id END AS cell_id,
+        (${`[${EVENTS.map((e) => `'${e}'`).join(', ')}]`})[ev + 1] AS event`;
+      await db.run(
+        `COPY (SELECT ${cols} FROM recs) TO ${quotedString(f)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
+      );
+      await db.run(`DELETE FROM recs`);
+      recordFiles.push(f);
+    };
+    const recs = new ChunkWriter(await db.conn.createAppender('recs'), [
+      INTEGER,
+      INTEGER,
+      INTEGER,
+      UTINYINT,
+      UTINYINT,
+    ]);
+    let records = 0;
+    let duplicates = 0;
+    const malformed: Record<string, number> = {};
+    let subscribers = 0;
+    for (let q = 0; q < first.length - 1; q++) {
+      if (!subscriber[q]) continue;
+      subscribers++;
+      const rng = new Random(params.seed ^ 0x51a1, q + 1);
+      const mine = [];
+      for (let k = first[q]!; k < first[q + 1]!; k++) {
+        mine.push({ cell: all.cell[k]!, start: all.start[k]!, end: all.end[k]!, transit: all.transit[k]! });
+      }
+      let lastT = -1;
+      let lastCell = -1;
+      signal(mine, country.neighbour, params, rng, (t, cell, ev, bad) => {
+        recs.row(q, t, cell, ev, bad);
+        records++;
+        if (bad > 0) malformed[BAD_KINDS[bad]!] = (malformed[BAD_KINDS[bad]!] ?? 0) + 1;
+        else if (t === lastT && cell === lastCell) duplicates++;
+        if (bad === 0) [lastT, lastCell] = [t, cell];
+      });
+      if (recs.rows + 2048 >= PART_ROWS * (recordFiles.length + 1)) {
+        recs.flush();
+        await writePart();
+      }
+      if (q % 4096 === 0) progress('records', q, first.length - 1);
+    }
+    recs.close();
+    await writePart();
+    progress('records', first.length - 1, first.length - 1);
 
     const cellRows = country.cells
-      .map((c) => `${c.id},${c.lon.toFixed(5)},${c.lat.toFixed(5)},LTE,${country.cities[c.city]!.code}`)
+      .map((c) => `${c.id},${c.lon.toFixed(5)},${c.lat.toFixed(5)},LTE,${country.counties[c.county]!.code}`)
       .join('\n');
-    writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech,city_code\n${cellRows}\n`);
-    await db.run(
-      `CREATE TABLE cells AS SELECT cell_id::INTEGER AS cell_id, city_code FROM read_csv(${quotedString(join(outDir, 'cells.csv'))}, all_varchar = true)`,
-    );
-    const t0 = startEpoch(params);
-    const ts = (col: string): string => `make_timestamp((${t0}::BIGINT + ${col}) * 1000000)`;
-    const rawId = `printf('sub-%07d', person)`;
-    const files = [
-      'records.parquet',
-      'cells.csv',
-      'truth/persons.parquet',
-      'truth/stays.parquet',
-      'scenario.json',
-    ];
-    const out = (f: string): string => quotedString(join(outDir, f));
-    await db.run(
-      `COPY (SELECT ${rawId} AS raw_id, ${ts('t')} AS ts, cell_id,
-                    (['data','lu','call','sms'])[ev + 1] AS event
-             FROM recs ORDER BY ts, raw_id) TO ${out('records.parquet')} (FORMAT parquet)`,
-    );
-    await db.run(
-      `COPY (SELECT person, CASE WHEN subscriber THEN ${rawId} END AS raw_id, subscriber, home_city, home_cell
-             FROM persons ORDER BY person) TO ${out('truth/persons.parquet')} (FORMAT parquet)`,
-    );
-    await db.run(
-      `COPY (SELECT s.person, s.cell_id, c.city_code, ${ts('start_s')} AS start_ts, ${ts('end_s')} AS end_ts
-             FROM stays s JOIN cells c USING (cell_id) ORDER BY person, start_ts)
-       TO ${out('truth/stays.parquet')} (FORMAT parquet)`,
-    );
-    const scenario = {
-      synthetic: true,
-      description: 'SYNTHETIC scenario generated by epitrace synth: no real person is in it.',
-      params,
-      counts: { people: params.people, subscribers, cells: country.cells.length, records, trueStays },
-    };
-    writeFileSync(join(outDir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
-    return {
+    writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech,county_code\n${cellRows}\n`);
+    const trueStays = await writeTruth(db, outDir, params, country, infections, cases, contacts);
+    const summary: SynthSummary = {
       outDir,
       people: params.people,
       subscribers,
       cells: country.cells.length,
       records,
+      duplicates,
+      malformed,
       trueStays,
-      files,
+      infections: infections.length,
+      cases: cases.length,
+      recordFiles,
     };
+    const scenario = {
+      synthetic: true,
+      description: 'SYNTHETIC scenario generated by epitrace synth: no real person is in it.',
+      params,
+      counts: {
+        ...summary,
+        outDir: undefined,
+        recordFiles: recordFiles.map((f) => f.slice(outDir.length + 1)),
+      },
+    };
+    writeFileSync(join(outDir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
+    return summary;
   } finally {
     db.close();
   }

@@ -1,21 +1,24 @@
 import type { Random } from './random.ts';
 import type { ScenarioParams } from './params.ts';
+import type { Country } from './world.ts';
 
-/** One true stay of one person at one cell, in seconds since the scenario start. */
+/**
+ * One true presence of one person at one cell, in seconds since the scenario
+ * start. A transit presence (a handover while moving) lasts one instant.
+ */
 export interface TrueStay {
   cell: number;
   start: number;
   end: number;
+  transit: boolean;
 }
 
-/** What the itinerary builder needs to know about the world. */
-export interface World {
-  /** Cells of each city (index into the cities array). */
-  cellsOfCity: number[][];
-  /** Draws a destination city for a trip from `origin`. */
-  destination(origin: number, rng: Random): number;
-  /** Travel time in seconds between two cities. */
-  travelSeconds(from: number, to: number): number;
+/** One true journey between cities. */
+export interface TrueJourney {
+  from: number;
+  to: number;
+  depart: number;
+  arrive: number;
 }
 
 /** A person as the generator places them. */
@@ -29,23 +32,30 @@ export interface Person {
 const DAY = 86_400;
 const HOUR = 3_600;
 
-/** A different cell of the same city, or the same cell if the city has only one. */
-function otherCell(cells: number[], not: number, rng: Random): number {
-  if (cells.length < 2) return not;
-  for (;;) {
-    const c = cells[rng.int(cells.length)] ?? not;
-    if (c !== not) return c;
+/** A cell of `city` different from the given ones, or null after a few tries (tiny cities). */
+function passingCell(country: Country, city: number, not: number[], rng: Random): number | null {
+  for (let i = 0; i < 4; i++) {
+    const c = country.cellInCity(city, rng);
+    if (!not.includes(c)) return c;
   }
+  return null;
 }
 
 /**
- * A person's true stays over the scenario: home at night, work by day, and, on
- * a travel day, a departure to another city where they lodge. Epicentre
+ * A person's true presences over the scenario: home at night, work by day, and
+ * on a travel day a journey to another city where they lodge. Epicentre
  * residents who leave stay away (the holiday); others return after 1-3 days.
- * Consecutive stays are always at different cells, so records reproduce them.
+ * Moving between stays passes 0..maxHandovers other cells (transit). Two
+ * consecutive presences are never at the same cell, so records reproduce them.
  */
-export function itinerary(p: Person, params: ScenarioParams, world: World, rng: Random): TrueStay[] {
+export function itinerary(
+  p: Person,
+  params: ScenarioParams,
+  country: Country,
+  rng: Random,
+): { stays: TrueStay[]; journeys: TrueJourney[] } {
   const stays: TrueStay[] = [];
+  const journeys: TrueJourney[] = [];
   // The last second of the last day: records stay inside the declared range.
   const end = params.days * DAY - 1;
   let city = p.homeCity;
@@ -53,18 +63,33 @@ export function itinerary(p: Person, params: ScenarioParams, world: World, rng: 
   let since = 0;
   let returnDay = -1;
   let away = false;
-  const move = (to: number, at: number): void => {
-    if (to === cell) return;
-    if (at > since) stays.push({ cell, start: since, end: at });
-    cell = to;
-    // A minute for the handover, so the two stays never share a timestamp.
-    since = at + 60;
-  };
-  // A move after a gap with no records (commuting or travelling).
-  const moveAfterGap = (to: number, leave: number, arrive: number): void => {
-    if (leave > since) stays.push({ cell, start: since, end: leave });
+
+  // Leaves the current cell at `leave`, passes a few cells of `passCity` (and `arriveCity` near the end),
+  // and arrives at `to` at `arrive`.
+  const go = (to: number, leave: number, arrive: number, passCity: number, arriveCity: number): void => {
+    if (leave > since) stays.push({ cell, start: since, end: leave, transit: false });
+    const n = arrive - leave > 120 ? rng.int(params.maxHandovers + 1) : 0;
+    let last = cell;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push(leave + 30 + Math.floor(rng.next() * (arrive - leave - 60)));
+    times.sort((a, b) => a - b);
+    for (let i = 0; i < n; i++) {
+      const t = times[i]!;
+      if (i > 0 && t <= times[i - 1]!) continue;
+      const c = passingCell(country, i === n - 1 && n > 1 ? arriveCity : passCity, [last, to], rng);
+      if (c === null) continue;
+      stays.push({ cell: c, start: t, end: t, transit: true });
+      last = c;
+    }
     cell = to;
     since = arrive;
+  };
+  // Moves without a gap (a walk to a nearby cell): a minute for the handover.
+  const step = (to: number, at: number): void => {
+    if (to === cell) return;
+    if (at > since) stays.push({ cell, start: since, end: at, transit: false });
+    cell = to;
+    since = at + 60;
   };
 
   for (let day = 0; day < params.days; day++) {
@@ -75,18 +100,21 @@ export function itinerary(p: Person, params: ScenarioParams, world: World, rng: 
       : params.travelDaily;
     const dep = t0 + Math.round(rng.range(10 * HOUR, 16 * HOUR));
     if (away && day === returnDay) {
-      const arrive = dep + world.travelSeconds(city, p.homeCity);
+      const arrive = dep + country.travelSeconds(city, p.homeCity);
+      if (arrive >= end) continue;
+      journeys.push({ from: city, to: p.homeCity, depart: dep, arrive });
+      go(p.homeCell, dep, arrive, city, p.homeCity);
       city = p.homeCity;
       away = false;
-      moveAfterGap(p.homeCell, dep, Math.min(arrive, end));
       continue;
     }
     if (!away && rng.chance(leaveProb)) {
-      const dest = world.destination(city, rng);
-      const lodging = world.cellsOfCity[dest]![rng.int(world.cellsOfCity[dest]!.length)]!;
-      const arrive = dep + world.travelSeconds(city, dest);
-      if (arrive >= end) continue;
-      moveAfterGap(lodging, dep, arrive);
+      const dest = country.destination(city, rng);
+      const lodging = country.cellInCity(dest, rng);
+      const arrive = dep + country.travelSeconds(city, dest);
+      if (arrive >= end || dep <= since) continue;
+      journeys.push({ from: city, to: dest, depart: dep, arrive });
+      go(lodging, dep, arrive, city, dest);
       city = dest;
       away = true;
       returnDay = p.isEpicentre ? -1 : day + 1 + rng.int(3);
@@ -96,16 +124,19 @@ export function itinerary(p: Person, params: ScenarioParams, world: World, rng: 
       const leave = t0 + Math.round(rng.range(7.5 * HOUR, 8.5 * HOUR));
       const arrive = leave + Math.round(rng.range(20 * 60, 50 * 60));
       const off = t0 + Math.round(rng.range(17 * HOUR, 18.5 * HOUR));
-      moveAfterGap(p.workCell, leave, arrive);
-      moveAfterGap(p.homeCell, off, off + Math.round(rng.range(20 * 60, 50 * 60)));
+      if (leave <= since) continue;
+      go(p.workCell, leave, arrive, city, city);
+      go(p.homeCell, off, off + Math.round(rng.range(20 * 60, 50 * 60)), city, city);
     } else if (rng.chance(0.5)) {
-      const cells = world.cellsOfCity[city]!;
       const base = cell;
       const out = t0 + Math.round(rng.range(9.5 * HOUR, 11 * HOUR));
-      move(otherCell(cells, base, rng), out);
-      move(base, out + Math.round(rng.range(1 * HOUR, 3 * HOUR)));
+      if (out <= since) continue;
+      const other = passingCell(country, city, [base], rng);
+      if (other === null) continue;
+      step(other, out);
+      step(base, out + Math.round(rng.range(1 * HOUR, 3 * HOUR)));
     }
   }
-  if (end > since) stays.push({ cell, start: since, end });
-  return stays;
+  if (end > since) stays.push({ cell, start: since, end, transit: false });
+  return { stays, journeys };
 }

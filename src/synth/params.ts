@@ -13,23 +13,67 @@ export interface ScenarioParams {
   days: number;
   /** 6-digit code of the epicentre city. */
   epicentre: string;
-  /** Share of simulated people living in the epicentre (a denser focal city). */
+  /** Share of simulated people living in the epicentre (a denser focal city); 0 = by census like the rest. */
   epicentreShare: number;
   /** Daily probability that an epicentre resident leaves, on the first and on the last day (linear rise). */
   outflowFirstDay: number;
   outflowLastDay: number;
   /** Daily probability that a resident elsewhere makes a trip to another city (returns after 1-3 days). */
   travelDaily: number;
-  /** Share of people who are subscribers of the operator whose records we see. */
-  operatorShare: number;
-  /** Mean gap between two records of one person inside a stay, minutes (exponential). */
+  /** Operator market share ranges over provinces between these two (deterministic per province). */
+  operatorShareMin: number;
+  operatorShareMax: number;
+  /** Mean gap between two events of one person, minutes (exponential, i.e. Poisson events). */
   gapMeanMinutes: number;
-  /** Residents per cell when placing cells; every city gets at least `minCellsPerCity`. */
+  /** Periodic location update after this many minutes without any event (0 = none). */
+  periodicUpdateMinutes: number;
+  /** Probability that a record inside a stay is served by a neighbouring cell instead (ping-pong). */
+  pingPongRate: number;
+  /** Handover records at passing cells per commute or journey (0..this many). */
+  maxHandovers: number;
+  /** Probability that a record is emitted twice, and that a malformed row is added after a record. */
+  duplicateRate: number;
+  malformedRate: number;
+  /** Residents per cell when placing cells; every county gets at least `minCellsPerCounty`. */
   peoplePerCell: number;
-  minCellsPerCity: number;
-  /** Share of people with a workplace they visit every day. */
+  minCellsPerCounty: number;
+  /** Share of people with a workplace they visit every day, and the share of those working in another county. */
   workerShare: number;
+  crossCountyWorkShare: number;
+  epidemic: EpidemicParams;
 }
+
+/** The agent-level SEIRD epidemic; transmission only through shared presence at a cell. */
+export interface EpidemicParams {
+  /** Share of epicentre residents infectious at the start. */
+  seedShare: number;
+  /** Infection hazard per hour of co-presence with one infectious person at the same cell. */
+  betaPerHour: number;
+  /** Mean latent period (E), days: 3.69 in Li R. et al., Science 2020 (Z). */
+  latentDays: number;
+  /** Mean infectious period (I), days: 3.48 in Li R. et al., Science 2020 (D). */
+  infectiousDays: number;
+  /** Delay from becoming infectious to confirmation, days, uniform: onset-to-confirmation in Wuhan early 2020 was
+   * about 5 days on average (Li Q. et al., NEJM 2020). */
+  reportDelayMin: number;
+  reportDelayMax: number;
+  /** Share of infections that are ever confirmed: 14% were documented before Jan 23 (Li R. et al., Science 2020). */
+  ascertainment: number;
+  /** Infection fatality ratio 0.66% (Verity et al., Lancet Infect Dis 2020). */
+  ifr: number;
+}
+
+export const defaultEpidemic: EpidemicParams = {
+  seedShare: 0.004,
+  // Chosen so that R0 is about 2.4 (Li R. et al.'s 2.38) for ~900 co-present person-hours a day at a cell.
+  betaPerHour: 0.0008,
+  latentDays: 3.69,
+  infectiousDays: 3.48,
+  reportDelayMin: 3,
+  reportDelayMax: 7,
+  ascertainment: 0.14,
+  ifr: 0.0066,
+};
 
 export const defaultParams: ScenarioParams = {
   seed: 20200123,
@@ -44,10 +88,28 @@ export const defaultParams: ScenarioParams = {
   outflowFirstDay: 0.012,
   outflowLastDay: 0.05,
   travelDaily: 0.004,
-  // China Mobile held about 60% of China's mobile subscribers in 2020 (MIIT / operators' annual reports).
-  operatorShare: 0.6,
+  // China Mobile held about 60% of China's mobile subscribers in 2020 (MIIT / operators' annual reports),
+  // with regional differences; synthetic shares spread around that.
+  operatorShareMin: 0.45,
+  operatorShareMax: 0.75,
   gapMeanMinutes: 30,
+  // 3GPP T3212 periodic location updating is typically set to 1 hour or more by operators.
+  periodicUpdateMinutes: 60,
+  pingPongRate: 0.03,
+  maxHandovers: 2,
+  duplicateRate: 0.001,
+  malformedRate: 0.0005,
   peoplePerCell: 40,
-  minCellsPerCity: 3,
+  minCellsPerCounty: 2,
   workerShare: 0.7,
+  crossCountyWorkShare: 0.2,
+  epidemic: defaultEpidemic,
 };
+
+/** The census total of ../shared/data/geo/county-population-census2020.csv (7th national census, 2020). */
+export const CENSUS_TOTAL_2020 = 1_409_878_724;
+
+/** People for a 1:scale sample of the country's 2020 census population. */
+export function peopleAtScale(scale: number): number {
+  return Math.round(CENSUS_TOTAL_2020 / scale);
+}

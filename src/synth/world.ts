@@ -1,6 +1,5 @@
 import { Random, cumulative } from './random.ts';
 import type { ScenarioParams } from './params.ts';
-import type { World } from './itinerary.ts';
 
 /** A city as the simulator needs it (from the built-in geography). */
 export interface SynthCity {
@@ -11,10 +10,20 @@ export interface SynthCity {
   lat: number;
 }
 
+/** A county: where people live and where cells stand. */
+export interface SynthCounty {
+  code: string;
+  city: string;
+  province: string;
+  population: number;
+  lon: number;
+  lat: number;
+}
+
 /** A synthetic cell tower. */
 export interface SynthCell {
   id: number;
-  city: number;
+  county: number;
   lon: number;
   lat: number;
 }
@@ -28,55 +37,117 @@ export function haversineKm(lon1: number, lat1: number, lon2: number, lat2: numb
   return 2 * 6371 * Math.asin(Math.sqrt(a));
 }
 
-/** The simulated country: residents per city, cells, gravity destinations. */
-export interface Country extends World {
-  cities: SynthCity[];
-  cells: SynthCell[];
-  residents: number[];
-  epicentre: number;
-}
-
-/**
- * Places people by census population (the epicentre gets `epicentreShare`),
- * cells around each city centre, and a gravity model for trip destinations:
- * weight(i -> j) = population(j) / max(distance, 50 km)^2.
- */
-export function buildCountry(cities: SynthCity[], params: ScenarioParams): Country {
-  const epicentre = cities.findIndex((c) => c.code === params.epicentre);
-  if (epicentre < 0) throw new Error(`epicentre ${params.epicentre} is not among the cities`);
-  const rng = new Random(params.seed, 0x7fffffff);
-  const nonEpiPop = cities.reduce((s, c, i) => s + (i === epicentre ? 0 : c.population), 0);
-  const epiPeople = Math.round(params.people * params.epicentreShare);
-  // Largest-remainder apportionment so residents sum exactly to `people`.
-  const quotas = cities.map((c, i) =>
-    i === epicentre ? epiPeople : ((params.people - epiPeople) * c.population) / nonEpiPop,
-  );
-  const residents = quotas.map(Math.floor);
-  let left = params.people - residents.reduce((a, b) => a + b, 0);
+/** Splits `total` over `weights` exactly (largest remainder, ties by index). */
+export function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const quotas = weights.map((w) => (sum > 0 ? (total * w) / sum : 0));
+  const out = quotas.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
   const order = quotas
     .map((q, i) => [q - Math.floor(q), i] as const)
     .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (const [, i] of order) {
     if (left-- <= 0) break;
-    residents[i]! += 1;
+    out[i]! += 1;
   }
+  return out;
+}
+
+/** Deterministic per-province operator market share in [min, max]: synthetic regional variation. */
+export function operatorShare(province: string, p: ScenarioParams): number {
+  const u = new Random(Number(province), 0x5eed).next();
+  return p.operatorShareMin + (p.operatorShareMax - p.operatorShareMin) * u;
+}
+
+/** What the itinerary builder and the signalling need to know about the simulated country. */
+export interface Country {
+  cities: SynthCity[];
+  counties: SynthCounty[];
+  /** City index of each county. */
+  countyCity: Int32Array;
+  /** Simulated residents of each county. */
+  residents: number[];
+  cells: SynthCell[];
+  /** County index of each cell id (index = cell id). */
+  cellCounty: Int32Array;
+  /** The nearest other cell of the same county (ping-pong partner), by cell id. */
+  neighbour: Int32Array;
+  cellsOfCounty: number[][];
+  epicentre: number;
+  /** Draws a destination city for a trip from `origin` (gravity). */
+  destination(origin: number, rng: Random): number;
+  /** Draws a cell to stay at in a city (county by population). */
+  cellInCity(city: number, rng: Random): number;
+  /** Travel time in seconds between two cities. */
+  travelSeconds(from: number, to: number): number;
+}
+
+/**
+ * Places people on counties by census population (the epicentre city gets
+ * `epicentreShare` of them), cells around each county centre, and a gravity
+ * model for trip destinations: weight(i -> j) = population(j) / max(d, 50 km)^2.
+ */
+export function buildCountry(cities: SynthCity[], counties: SynthCounty[], params: ScenarioParams): Country {
+  const epicentre = cities.findIndex((c) => c.code === params.epicentre);
+  if (epicentre < 0) throw new Error(`epicentre ${params.epicentre} is not among the cities`);
+  const cityIndex = new Map(cities.map((c, i) => [c.code, i]));
+  const countyCity = Int32Array.from(counties, (c) => cityIndex.get(c.city) ?? -1);
+  const inEpi = counties.map((_, i) => countyCity[i] === epicentre);
+  const epiPeople = params.epicentreShare > 0 ? Math.round(params.people * params.epicentreShare) : 0;
+  let residents: number[];
+  if (epiPeople > 0) {
+    const epi = apportion(
+      epiPeople,
+      counties.map((c, i) => (inEpi[i] ? c.population : 0)),
+    );
+    const rest = apportion(
+      params.people - epiPeople,
+      counties.map((c, i) => (inEpi[i] ? 0 : c.population)),
+    );
+    residents = epi.map((n, i) => n + rest[i]!);
+  } else {
+    residents = apportion(
+      params.people,
+      counties.map((c) => c.population),
+    );
+  }
+  const rng = new Random(params.seed, 0x7fffffff);
   const cells: SynthCell[] = [];
-  const cellsOfCity: number[][] = cities.map((c, i) => {
-    const n = Math.max(params.minCellsPerCity, Math.ceil(residents[i]! / params.peoplePerCell));
+  const cellsOfCounty = counties.map((c, i) => {
+    const n = Math.max(params.minCellsPerCounty, Math.ceil(residents[i]! / params.peoplePerCell));
     const ids: number[] = [];
     for (let k = 0; k < n; k++) {
-      // Within ~5 km of the centre: inside the city polygon for every prefecture city.
-      const cell = {
+      // Within ~2 km of the county centre (the centre of a county's polygon lies inside it for nearly all).
+      cells.push({
         id: cells.length + 1,
-        city: i,
-        lon: c.lon + rng.range(-0.05, 0.05),
-        lat: c.lat + rng.range(-0.04, 0.04),
-      };
-      cells.push(cell);
-      ids.push(cell.id);
+        county: i,
+        lon: c.lon + rng.range(-0.02, 0.02),
+        lat: c.lat + rng.range(-0.015, 0.015),
+      });
+      ids.push(cells.length);
     }
     return ids;
   });
+  const cellCounty = new Int32Array(cells.length + 1).fill(-1);
+  for (const c of cells) cellCounty[c.id] = c.county;
+  const neighbour = new Int32Array(cells.length + 1);
+  for (const ids of cellsOfCounty) {
+    for (const a of ids) {
+      let best = a;
+      let bestD = Infinity;
+      for (const b of ids) {
+        if (b === a) continue;
+        const d = (cells[a - 1]!.lon - cells[b - 1]!.lon) ** 2 + (cells[a - 1]!.lat - cells[b - 1]!.lat) ** 2;
+        if (d < bestD) [best, bestD] = [b, d];
+      }
+      neighbour[a] = best;
+    }
+  }
+  const countiesOfCity = cities.map(() => [] as number[]);
+  counties.forEach((_, i) => {
+    if (countyCity[i]! >= 0) countiesOfCity[countyCity[i]!]!.push(i);
+  });
+  const countyWeights = countiesOfCity.map((ids) => cumulative(ids.map((i) => counties[i]!.population || 1)));
   const gravity = new Map<number, Float64Array>();
   const weightsFrom = (i: number): Float64Array => {
     let w = gravity.get(i);
@@ -84,7 +155,9 @@ export function buildCountry(cities: SynthCity[], params: ScenarioParams): Count
       const o = cities[i]!;
       w = cumulative(
         cities.map((c, j) =>
-          j === i ? 0 : c.population / Math.max(50, haversineKm(o.lon, o.lat, c.lon, c.lat)) ** 2,
+          j === i || countiesOfCity[j]!.length === 0
+            ? 0
+            : c.population / Math.max(50, haversineKm(o.lon, o.lat, c.lon, c.lat)) ** 2,
         ),
       );
       gravity.set(i, w);
@@ -93,11 +166,20 @@ export function buildCountry(cities: SynthCity[], params: ScenarioParams): Count
   };
   return {
     cities,
-    cells,
+    counties,
+    countyCity,
     residents,
+    cells,
+    cellCounty,
+    neighbour,
+    cellsOfCounty,
     epicentre,
-    cellsOfCity,
     destination: (origin, r) => r.pick(weightsFrom(origin)),
+    cellInCity: (city, r) => {
+      const county = countiesOfCity[city]![r.pick(countyWeights[city]!)]!;
+      const ids = cellsOfCounty[county]!;
+      return ids[r.int(ids.length)]!;
+    },
     // One hour to the station plus 250 km/h: China's 2020 high-speed rail averages about that.
     travelSeconds: (a, b) => {
       const ca = cities[a]!;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { lastDay } from '../cli/demo.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { runPipeline } from '../pipeline/run.ts';
-import { builtinCities } from '../synth/cities.ts';
+import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
 import { defaultParams } from '../synth/params.ts';
 import type { ScenarioParams } from '../synth/params.ts';
@@ -24,12 +24,12 @@ export async function pipelineFixture(
   const params: ScenarioParams = { ...defaultParams, people: 8000, ...overrides };
   const root = tempDir(prefix);
   const synthDir = join(root, 'synth');
-  await generate(builtinCities(), params, synthDir);
+  const s = await generate(builtinGeo(), params, synthDir);
   const ws = new Workspace(join(root, 'ws'));
   const to = lastDay(params);
   ws.create({ synthetic: true, description: 'SYNTHETIC test scenario' });
   await ingest(ws, {
-    inputs: [join(synthDir, 'records.parquet')],
+    inputs: s.recordFiles,
     cells: join(synthDir, 'cells.csv'),
     key: randomBytes(32),
     from: params.start,

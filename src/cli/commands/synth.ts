@@ -1,9 +1,12 @@
+import { Option } from 'commander';
 import type { Command } from 'commander';
-import { builtinCities } from '../../synth/cities.ts';
+import { builtinGeo } from '../../synth/cities.ts';
+import { SYNTH_PHASES } from '../demo.ts';
 import { generate } from '../../synth/generate.ts';
+import type { Format } from '../../synth/generate.ts';
 import { scenarioOptions, scenarioParams } from '../options.ts';
 import type { ScenarioFlags } from '../options.ts';
-import { makeProgress } from '../progress.ts';
+import { makeProgress, phased } from '../progress.ts';
 
 /** `epitrace synth`. */
 export function registerSynth(program: Command): void {
@@ -13,14 +16,19 @@ export function registerSynth(program: Command): void {
       .description('simulate a SYNTHETIC scenario: records, cell registry, ground truth'),
   )
     .requiredOption('-o, --out <dir>', 'output folder')
-    .action(async (o: ScenarioFlags & { out: string }) => {
+    .addOption(
+      new Option('--format <format>', 'record file format').choices(['parquet', 'csv']).default('parquet'),
+    )
+    .action(async (o: ScenarioFlags & { out: string; format: Format }) => {
       const p = scenarioParams(o);
-      const progress = makeProgress();
-      progress.start('simulating people', p.people);
-      const s = await generate(builtinCities(), p, o.out, { progress: (d) => progress.update(d) });
-      progress.stop();
+      const bars = phased(makeProgress(), SYNTH_PHASES);
+      const s = await generate(builtinGeo(), p, o.out, { progress: bars.update }, o.format);
+      bars.stop();
+      const bad = Object.entries(s.malformed).map(([k, n]) => `${n} ${k}`);
       process.stdout.write(
-        `synthetic scenario in ${s.outDir}: ${s.records} records, ${s.subscribers} subscribers of ${s.people} people, ${s.cells} cells\n`,
+        `SYNTHETIC scenario in ${s.outDir}: ${s.records} records (${s.duplicates} duplicates, malformed: ${bad.join(', ') || 'none'}) ` +
+          `in ${s.recordFiles.length} file(s), ${s.subscribers} subscribers of ${s.people} people, ${s.cells} cells, ` +
+          `${s.infections} infections, ${s.cases} confirmed cases\n`,
       );
     });
 }

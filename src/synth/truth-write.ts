@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import type { Duck } from '../db/duck.ts';
+import { quotedString } from '../db/duck.ts';
+import { ChunkWriter } from './chunks.ts';
+import type { Infection } from './epidemic.ts';
+import type { ScenarioParams } from './params.ts';
+import type { Country } from './world.ts';
+import { rawIdSql, startEpoch } from './time.ts';
+
+/**
+ * Writes the ground truth beside the records: persons, stays (transit
+ * included), journeys, true OD for everyone (all operators), residents per
+ * county, infections, contacts of the confirmed cases, and cases.csv, the
+ * case list a health authority would hand over (raw ids, as the operator's
+ * feed has them: the platform pseudonymises both with the same key).
+ */
+export async function writeTruth(
+  db: Duck,
+  outDir: string,
+  params: ScenarioParams,
+  country: Country,
+  infections: Infection[],
+  cases: Infection[],
+  contacts: { a: number; b: number; minutes: number }[],
+): Promise<number> {
+  const t0 = startEpoch(params);
+  const ts = (col: string): string => `make_timestamp((${t0}::BIGINT + ${col}) * 1000000)`;
+  const tsOrNull = (col: string): string =>
+    `CASE WHEN isnan(${col}) THEN NULL ELSE make_timestamp(((${t0} + ${col}) * 1000000)::BIGINT) END`;
+  await db.run(
+    `CREATE TABLE counties (county INTEGER, county_code VARCHAR, city_code VARCHAR, province_code VARCHAR)`,
+  );
+  const app = await db.conn.createAppender('counties');
+  country.counties.forEach((c, i) => {
+    app.appendInteger(i);
+    app.appendVarchar(c.code);
+    app.appendVarchar(c.city);
+    app.appendVarchar(c.province);
+    app.endRow();
+  });
+  app.closeSync();
+  await db.run(`CREATE TABLE cellmap (cell_id INTEGER, county INTEGER)`);
+  const cm = new ChunkWriter(await db.conn.createAppender('cellmap'), [INTEGER, INTEGER]);
+  for (const c of country.cells) cm.row(c.id, c.county);
+  cm.close();
+  await db.run(`CREATE TABLE infections (person INTEGER, infected DOUBLE, infectious DOUBLE, removed DOUBLE,
+                  confirmed DOUBLE, died BOOLEAN, infector INTEGER, cell_id INTEGER)`);
+  const inf = new ChunkWriter(await db.conn.createAppender('infections'), [
+    INTEGER,
+    DOUBLE,
+    DOUBLE,
+    DOUBLE,
+    DOUBLE,
+    BOOLEAN,
+    INTEGER,
+    INTEGER,
+  ]);
+  for (const i of infections) {
+    inf.row(i.person, i.infectedAt, i.infectiousAt, i.removedAt, i.confirmedAt, i.died, i.infector, i.cell);
+  }
+  inf.close();
+  await db.run(`CREATE TABLE contacts (case_person INTEGER, person INTEGER, minutes DOUBLE)`);
+  const con = new ChunkWriter(await db.conn.createAppender('contacts'), [INTEGER, INTEGER, DOUBLE]);
+  for (const c of contacts) con.row(c.a, c.b, c.minutes);
+  con.close();
+
+  const out = (f: string): string => quotedString(join(outDir, f));
+  const copy = (sql: string, f: string): Promise<void> =>
+    db.run(`COPY (${sql}) TO ${out(f)} (FORMAT parquet)`);
+  const raw = `CASE WHEN p.subscriber THEN ${rawIdSql('p.person')} ELSE printf('oth-%08d', p.person) END`;
+  await copy(
+    `SELECT p.person, ${raw} AS raw_id, p.subscriber, CASE WHEN p.subscriber THEN 'A' ELSE 'B' END AS operator,
+            c.county_code AS home_county, c.city_code AS home_city, p.home_cell, p.work_cell
+     FROM persons p JOIN counties c USING (county) ORDER BY person`,
+    'truth/persons.parquet',
+  );
+  await copy(
+    `SELECT s.person, s.cell_id, c.county_code, c.city_code, c.province_code,
+            ${ts('s.start_s')} AS start_ts, ${ts('s.end_s')} AS end_ts, s.transit
+     FROM stays s JOIN cellmap USING (cell_id) JOIN counties c USING (county) ORDER BY person, start_ts`,
+    'truth/stays.parquet',
+  );
+  await db.run(`CREATE TABLE cities (i INTEGER, code VARCHAR)`);
+  const ci = new ChunkWriter(await db.conn.createAppender('cities'), [INTEGER, VARCHAR]);
+  country.cities.forEach((c, i) => ci.row(i, c.code));
+  ci.close();
+  await copy(
+    `SELECT j.person, o.code AS origin, d.code AS dest, ${ts('j.depart_s')} AS depart_ts, ${ts('j.arrive_s')} AS arrive_ts
+     FROM journeys j JOIN cities o ON o.i = j.origin JOIN cities d ON d.i = j.dest ORDER BY person, depart_ts`,
+    'truth/journeys.parquet',
+  );
+  await copy(
+    `SELECT ${ts('j.arrive_s')}::DATE AS date, o.code AS origin, d.code AS dest, count(DISTINCT j.person)::INTEGER AS people
+     FROM journeys j JOIN cities o ON o.i = j.origin JOIN cities d ON d.i = j.dest GROUP BY ALL ORDER BY ALL`,
+    'truth/od.parquet',
+  );
+  await copy(
+    `SELECT c.county_code, count(*)::INTEGER AS residents, count(*) FILTER (WHERE p.subscriber)::INTEGER AS subscribers
+     FROM persons p JOIN counties c USING (county) GROUP BY ALL ORDER BY ALL`,
+    'truth/residents.parquet',
+  );
+  await copy(
+    `SELECT person, ${tsOrNull('infected')} AS infected_ts, ${tsOrNull('infectious')} AS infectious_ts,
+            ${tsOrNull('removed')} AS removed_ts, ${tsOrNull('confirmed')} AS confirmed_ts, died,
+            nullif(infector, -1) AS infector, nullif(cell_id, -1) AS cell_id
+     FROM infections ORDER BY infected, person`,
+    'truth/infections.parquet',
+  );
+  await copy(`SELECT * FROM contacts ORDER BY case_person, person`, 'truth/contacts.parquet');
+  await db.run(`CREATE TABLE cases (person INTEGER)`);
+  const cw = new ChunkWriter(await db.conn.createAppender('cases'), [INTEGER]);
+  for (const c of cases) cw.row(c.person);
+  cw.close();
+  await db.run(
+    `COPY (SELECT ${raw} AS raw_id, ${tsOrNull('i.confirmed')}::DATE AS confirmed_date, c.county_code, c.city_code
+           FROM cases JOIN persons p USING (person) JOIN infections i USING (person) JOIN counties c ON c.county = p.county
+           ORDER BY confirmed_date, raw_id) TO ${out('cases.csv')} (FORMAT csv, HEADER true)`,
+  );
+  writeFileSync(
+    join(outDir, 'truth', 'README.txt'),
+    'SYNTHETIC ground truth written by epitrace synth. No real person is in it.\n',
+  );
+  return Number((await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM stays`))?.n ?? 0);
+}
