@@ -6,13 +6,12 @@ import type { ProvinceCount } from './api.ts';
 import { echarts } from './echarts.ts';
 import type { ChartOption } from './echarts.ts';
 import { useStrings } from './i18n.ts';
+import type { Strings } from './i18n.ts';
 import { countText } from './format.ts';
 import { useChart } from './use-chart.ts';
 
 const mapName = 'china-provinces';
 const suppressedColour = '#b8bec8';
-// Suppressed provinces get a value below the colour scale so the visualMap paints them as out of range.
-const suppressedValue = -1;
 
 type ProvinceProps = { code: string | number; name: string };
 
@@ -57,50 +56,10 @@ export function ChinaMap({ byProvince, k, testId }: Props) {
     };
   }, []);
 
-  const option = useMemo((): ChartOption | null => {
-    if (!names) return null;
-    const byCode = new Map(byProvince.map((p) => [p.code, p]));
-    const max = Math.max(1, ...byProvince.map((p) => p.count ?? 0));
-    return {
-      animation: false,
-      tooltip: {
-        trigger: 'item',
-        formatter: (params) => {
-          const code = (params as { name: string }).name;
-          const p = byCode.get(code);
-          const name = names.get(code) ?? p?.name ?? code;
-          return `${name}: ${p ? countText(p, k, t) : t.noFlows}`;
-        },
-      },
-      visualMap: {
-        type: 'continuous',
-        min: 0,
-        max,
-        left: 8,
-        bottom: 8,
-        itemHeight: 100,
-        text: [String(max), '0'],
-        calculable: false,
-        inRange: { color: ['#fde7d3', '#f08a4b', '#b1361e', '#6b1a0c'] },
-        outOfRange: { color: [suppressedColour] },
-        seriesIndex: 0,
-      },
-      series: [
-        {
-          type: 'map',
-          map: mapName,
-          nameProperty: 'code',
-          roam: false,
-          selectedMode: false,
-          layoutCenter: ['50%', '55%'],
-          layoutSize: '105%',
-          itemStyle: { areaColor: '#eef0f3', borderColor: '#ffffff', borderWidth: 0.6 },
-          emphasis: { label: { show: false }, itemStyle: { areaColor: '#facc15' } },
-          data: byProvince.map((p) => ({ name: p.code, value: p.count ?? suppressedValue })),
-        },
-      ],
-    };
-  }, [names, byProvince, k, t]);
+  const option = useMemo(
+    () => (names ? mapOption(byProvince, names, k, t) : null),
+    [names, byProvince, k, t],
+  );
 
   const ref = useChart(option);
   return (
@@ -117,4 +76,65 @@ export function ChinaMap({ byProvince, k, testId }: Props) {
       </p>
     </div>
   );
+}
+
+/** The map's option; `names` gives province names by code for the tooltip. */
+export function mapOption(
+  byProvince: ProvinceCount[],
+  names: Map<string, string>,
+  k: number,
+  t: Strings,
+): ChartOption {
+  const byCode = new Map(byProvince.map((p) => [p.code, p]));
+  const max = Math.max(1, ...byProvince.map((p) => p.count ?? 0));
+  // Colour by the square root: the origin's own province would otherwise wash out all others.
+  // The tooltip and the scale's end labels show real counts.
+  const shade = (count: number) => Math.sqrt(count);
+  return {
+    animation: false,
+    tooltip: {
+      trigger: 'item',
+      formatter: (params) => {
+        const code = (params as { name: string }).name;
+        const p = byCode.get(code);
+        const name = names.get(code) ?? p?.name ?? code;
+        // Tooltips are HTML: escape names and the "<" of "< k".
+        return echarts.format.encodeHTML(`${name}: ${p ? countText(p, k, t) : t.noFlows}`);
+      },
+    },
+    visualMap: {
+      type: 'continuous',
+      min: 0,
+      max: shade(max),
+      left: 8,
+      bottom: 8,
+      itemHeight: 100,
+      text: [String(max), '0'],
+      calculable: false,
+      inRange: { color: ['#fde7d3', '#f08a4b', '#b1361e', '#6b1a0c'] },
+      seriesIndex: 0,
+    },
+    series: [
+      {
+        type: 'map',
+        map: mapName,
+        nameProperty: 'code',
+        roam: false,
+        selectedMode: false,
+        // Room on the left for the colour scale.
+        left: 64,
+        right: 8,
+        top: 8,
+        bottom: 8,
+        itemStyle: { areaColor: '#eef0f3', borderColor: '#ffffff', borderWidth: 0.6 },
+        emphasis: { label: { show: false }, itemStyle: { areaColor: '#facc15' } },
+        data: byProvince.map((p) =>
+          p.count === null
+            ? // '-' keeps a suppressed province off the colour scale; its own grey says "< k".
+              { name: p.code, value: '-', itemStyle: { areaColor: suppressedColour } }
+            : { name: p.code, value: shade(p.count) },
+        ),
+      },
+    ],
+  };
 }
