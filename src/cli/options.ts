@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
-import { defaultParams } from '../synth/params.ts';
+import { defaultParams, peopleAtScale } from '../synth/params.ts';
 import type { ScenarioParams } from '../synth/params.ts';
 
 /** Where workspaces go unless --workspace says otherwise. */
@@ -32,7 +32,23 @@ export function divisionCode(v: string): string {
   return v;
 }
 
+/** Option parser for a probability in [0, 1]. */
+export function rate(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n >= 0 && n <= 1))
+      throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got '${v}'`);
+    return n;
+  };
+}
+
 export interface ScenarioFlags {
+  scale?: number;
+  epicentreShare: number;
+  gapMeanMinutes: number;
+  pingPongRate: number;
+  duplicateRate: number;
+  malformedRate: number;
   people: number;
   days: number;
   start: string;
@@ -47,18 +63,58 @@ export function scenarioOptions(cmd: Command): Command {
     .option('--days <n>', 'simulated days', int('--days', 1), defaultParams.days)
     .option('--start <date>', 'first simulated day (YYYY-MM-DD)', date, defaultParams.start)
     .option('--seed <n>', 'random seed (same seed, same bytes)', int('--seed'), defaultParams.seed)
-    .option('--epicentre <code>', 'epicentre city code', divisionCode, defaultParams.epicentre);
+    .option('--epicentre <code>', 'epicentre city code', divisionCode, defaultParams.epicentre)
+    .option(
+      '--scale <n>',
+      'people = 2020 census population / n (e.g. 10000); overrides --people',
+      int('--scale', 1),
+    )
+    .option(
+      '--epicentre-share <p>',
+      'share of people living in the epicentre (0 = by census like the rest)',
+      rate('--epicentre-share'),
+      defaultParams.epicentreShare,
+    )
+    .option(
+      '--gap-mean-minutes <n>',
+      "mean gap between a person's events (exponential)",
+      int('--gap-mean-minutes', 1),
+      defaultParams.gapMeanMinutes,
+    )
+    .option(
+      '--ping-pong-rate <p>',
+      'share of records served by a neighbouring cell',
+      rate('--ping-pong-rate'),
+      defaultParams.pingPongRate,
+    )
+    .option(
+      '--duplicate-rate <p>',
+      'share of records emitted twice',
+      rate('--duplicate-rate'),
+      defaultParams.duplicateRate,
+    )
+    .option(
+      '--malformed-rate <p>',
+      'share of records followed by a malformed row',
+      rate('--malformed-rate'),
+      defaultParams.malformedRate,
+    );
 }
 
 /** Scenario parameters from the flags, defaults for the rest. */
 export function scenarioParams(f: ScenarioFlags): ScenarioParams {
   return {
     ...defaultParams,
-    people: f.people,
+    people: f.scale ? peopleAtScale(f.scale) : f.people,
     days: f.days,
     start: f.start,
     seed: f.seed,
     epicentre: f.epicentre,
+    epicentreShare: f.epicentreShare,
+    gapMeanMinutes: f.gapMeanMinutes,
+    pingPongRate: f.pingPongRate,
+    duplicateRate: f.duplicateRate,
+    malformedRate: f.malformedRate,
   };
 }
 

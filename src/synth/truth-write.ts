@@ -7,7 +7,7 @@ import { ChunkWriter } from './chunks.ts';
 import type { Infection } from './epidemic.ts';
 import type { ScenarioParams } from './params.ts';
 import type { Country } from './world.ts';
-import { rawIdSql, startEpoch } from './time.ts';
+import { otherIdSql, rawIdSql, startEpoch } from './time.ts';
 
 /**
  * Writes the ground truth beside the records: persons, stays (transit
@@ -69,7 +69,7 @@ export async function writeTruth(
   const out = (f: string): string => quotedString(join(outDir, f));
   const copy = (sql: string, f: string): Promise<void> =>
     db.run(`COPY (${sql}) TO ${out(f)} (FORMAT parquet)`);
-  const raw = `CASE WHEN p.subscriber THEN ${rawIdSql('p.person')} ELSE printf('oth-%08d', p.person) END`;
+  const raw = `CASE WHEN p.subscriber THEN ${rawIdSql('p.person')} ELSE ${otherIdSql('p.person')} END`;
   await copy(
     `SELECT p.person, ${raw} AS raw_id, p.subscriber, CASE WHEN p.subscriber THEN 'A' ELSE 'B' END AS operator,
             c.county_code AS home_county, c.city_code AS home_city, p.home_cell, p.work_cell
