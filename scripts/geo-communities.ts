@@ -1,0 +1,68 @@
+/** SYNTHETIC community polygons of the focal city (scripts/build-geo.ts), clipped to the server-side counties. */
+import type { FeatureCollection } from 'geojson';
+import { topology } from 'topojson-server';
+import { presimplify } from 'topojson-simplify';
+import type { Objects, Topology } from 'topojson-specification';
+import { UserError } from '../src/errors.ts';
+import type { VoronoiOptions } from '../src/geo/community-voronoi.ts';
+import { voronoiCommunities } from '../src/geo/community-voronoi.ts';
+import type { Unit } from './geo-common.ts';
+import type { Budgeted } from './geo-shapes.ts';
+import { fitBudget, polygons } from './geo-shapes.ts';
+
+/**
+ * Server copy: not quantized but rounded to 1e-7 degrees (~1 cm), so community edges along a county border
+ * stay on that border as counties.topo.json draws it, and a point's community agrees with its county.
+ */
+const SERVER_DIGITS = 1e7;
+
+/** Both community files of one city, with counts for PROVENANCE. */
+export interface CommunityFiles {
+  city: string;
+  server: string;
+  web: Budgeted;
+  communities: number;
+  counties: number;
+  minPerCounty: number;
+  maxPerCounty: number;
+}
+
+/**
+ * Subdivides every county of `city` in the server-side county topology (`countiesJson`), so community
+ * edges follow the very boundaries that regions.ts locates against.
+ */
+export function communityFiles(
+  countiesJson: string,
+  counties: readonly Unit[],
+  city: string,
+  budget: number,
+  opts: VoronoiOptions,
+): CommunityFiles {
+  const members = new Map(counties.filter((c) => c.parent === city).map((c) => [c.code, c]));
+  const shapes = polygons(JSON.parse(countiesJson) as Topology, 'counties').flatMap((f) => {
+    const unit = members.get(String(f.properties.code));
+    return unit
+      ? [{ code: unit.code, name: unit.name, population: unit.population ?? 0, geometry: f.geometry }]
+      : [];
+  });
+  if (shapes.length === 0)
+    throw new UserError(`focal city ${city} has no county boundaries; pass --focal CODE`);
+  const features = voronoiCommunities(shapes, opts);
+  const collection: FeatureCollection = { type: 'FeatureCollection', features };
+  const base = topology({ communities: collection }) as Topology<Objects>;
+  const perCounty = shapes.map((s) => features.filter((f) => f.properties.county === s.code).length);
+  return {
+    city,
+    server: JSON.stringify({
+      ...base,
+      arcs: base.arcs.map((arc) =>
+        arc.map((p) => p.map((v) => Math.round(v * SERVER_DIGITS) / SERVER_DIGITS)),
+      ),
+    }),
+    web: fitBudget(presimplify(base), budget),
+    communities: features.length,
+    counties: shapes.length,
+    minPerCounty: Math.min(...perCounty),
+    maxPerCounty: Math.max(...perCounty),
+  };
+}
