@@ -48,10 +48,8 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   });
   progress.update(1);
   progress.stop();
-  const steps = ['stays', 'dwells', 'od'];
-  progress.start('running pipeline', steps.length);
-  await runPipeline(ws, {}, (name) => progress.update(steps.indexOf(name)));
-  progress.update(steps.length);
+  progress.start('running pipeline (days)', params.days);
+  await runPipeline(ws, {}, (_day, done) => progress.update(done));
   progress.stop();
   // Written last: a workspace without a scenario is an unfinished build and is rebuilt.
   ws.writeInfo({

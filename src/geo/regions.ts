@@ -24,6 +24,8 @@ export interface RegionIndex {
   locate(lon: number, lat: number): Region | null;
   /** Number of counties with a boundary. */
   readonly counties: number;
+  /** Bounding box [minLon, minLat, maxLon, maxLat] of each county's boundary, by code. */
+  readonly boxes: ReadonlyMap<string, readonly [number, number, number, number]>;
 }
 
 /** Throws a `UserError` unless lon is in [-180, 180] and lat in [-90, 90] (NaN and infinities fail). */
@@ -55,7 +57,22 @@ export function regionIndexFromTopology(topo: Topology, divisions: Divisions): R
     return [{ geometry: g as Polygon | MultiPolygon, value }];
   });
   const index = polygonIndex(items);
+  const boxes = new Map<string, [number, number, number, number]>();
+  for (const { geometry, value } of items) {
+    const b = boxes.get(value.county) ?? [Infinity, Infinity, -Infinity, -Infinity];
+    const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+    for (const ring of rings) {
+      for (const [lon, lat] of ring) {
+        b[0] = Math.min(b[0], lon!);
+        b[1] = Math.min(b[1], lat!);
+        b[2] = Math.max(b[2], lon!);
+        b[3] = Math.max(b[3], lat!);
+      }
+    }
+    boxes.set(value.county, b);
+  }
   return {
+    boxes,
     locate(lon, lat) {
       assertLonLat(lon, lat);
       return index.find(lon, lat) ?? null;

@@ -1,10 +1,11 @@
 import { accessSync, constants } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { Duck } from '../db/duck.ts';
-import { quotedString } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
-
-const COUNTIES_CSV = fileURLToPath(new URL('../geo/data/counties.csv', import.meta.url));
+import { assignCells, readCellRegistry } from '../geo/cells.ts';
+import { loadRegionIndex } from '../geo/regions.ts';
+import { locateCommunity } from '../geo/communities.ts';
+import { ChunkWriter } from '../synth/chunks.ts';
 
 /** Fails with one clear line when a file cannot be read. */
 export function requireReadable(path: string, what: string): void {
@@ -15,36 +16,53 @@ export function requireReadable(path: string, what: string): void {
   }
 }
 
+/** What loading a registry did. */
+export interface RegistrySummary {
+  cells: number;
+  /** Rows rejected with a reason (first few kept). */
+  bad: { line: number; reason: string }[];
+  badCount: number;
+  /** Cells in no county (outside China or at sea): kept, with no region. */
+  outside: number;
+}
+
 /**
- * Loads a cell registry CSV (cell_id, lon, lat[, tech], county_code) into the
- * `cells` table, replacing the previous one, with each cell's city and
- * province from the built-in geography. A county code we do not know is an error.
+ * Loads a cell registry CSV (cell_id, lon, lat[, azimuth, radius_m, tech]) into
+ * the `cells` table, replacing the previous one. Every cell is assigned once,
+ * here, to county / city / province by point in polygon, and to a (synthetic)
+ * community of the focal city when it lies in one; records never are.
  */
-export async function loadCellRegistry(db: Duck, path: string): Promise<number> {
+export async function loadCellRegistry(db: Duck, path: string): Promise<RegistrySummary> {
   requireReadable(path, 'cell registry');
-  const src = `read_csv(${quotedString(path)}, header = true, all_varchar = true)`;
-  const cols = new Set(
-    (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`)).map((c) => c.column_name),
-  );
-  const missing = ['cell_id', 'lon', 'lat', 'county_code'].filter((c) => !cols.has(c));
-  if (missing.length) throw new UserError(`cell registry ${path} lacks column(s) ${missing.join(', ')}`);
-  await db.run(
-    `CREATE OR REPLACE TABLE cells AS
-     SELECT r.cell_id::INTEGER AS cell_id, r.lon::DOUBLE AS lon, r.lat::DOUBLE AS lat,
-            ${cols.has('tech') ? 'r.tech' : 'NULL::VARCHAR'} AS tech,
-            r.county_code, g.city_code, g.province_code
-     FROM ${src} r LEFT JOIN read_csv(${quotedString(COUNTIES_CSV)}, all_varchar = true) g ON g.code = r.county_code`,
-  );
-  const bad = await db.one<{ n: number; example: string | null }>(
-    `SELECT count(*)::INTEGER AS n, min(county_code) AS example FROM cells WHERE city_code IS NULL`,
-  );
-  if (bad && bad.n > 0) {
+  const reg = await readCellRegistry(path);
+  if (reg.cells.length === 0) {
     throw new UserError(
-      `cell registry ${path}: ${bad.n} cell(s) with an unknown county code, e.g. '${bad.example}'`,
+      `cell registry ${path} has no valid cell (${reg.badCount} bad rows, e.g. ${reg.bad[0]?.reason})`,
     );
   }
-  const row = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM cells`);
-  return row?.n ?? 0;
+  const ids = new Set(reg.cells.map((c) => c.cellId));
+  if (ids.size < reg.cells.length) {
+    throw new UserError(`cell registry ${path}: ${reg.cells.length - ids.size} duplicated cell_id(s)`);
+  }
+  const { cells, outside } = assignCells(reg.cells, loadRegionIndex());
+  await db.run(`CREATE OR REPLACE TABLE cells (cell_id INTEGER PRIMARY KEY, lon DOUBLE, lat DOUBLE, tech VARCHAR,
+    county_code VARCHAR, city_code VARCHAR, province_code VARCHAR, community_code VARCHAR)`);
+  const w = new ChunkWriter(await db.conn.createAppender('cells'), [
+    INTEGER,
+    DOUBLE,
+    DOUBLE,
+    VARCHAR,
+    VARCHAR,
+    VARCHAR,
+    VARCHAR,
+    VARCHAR,
+  ]);
+  for (const c of cells) {
+    const community = c.county ? locateCommunity(c.lon, c.lat) : null;
+    w.row(c.cellId, c.lon, c.lat, c.tech ?? null, c.county, c.city, c.province, community?.code ?? null);
+  }
+  w.close();
+  return { cells: cells.length, bad: reg.bad.slice(0, 5), badCount: reg.badCount, outside };
 }
 
 /** True when the workspace has a cell registry. */

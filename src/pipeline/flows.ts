@@ -44,14 +44,14 @@ export interface Outflow {
 export async function outflow(db: Duck, q: OutflowQuery, naming: Naming): Promise<Outflow> {
   const params = [q.origin, q.from, q.to];
   const rows = await db.all<{ dest: string; n: number }>(
-    `SELECT dest, sum(users)::INTEGER AS n FROM od_city_daily
-     WHERE origin = $1 AND date BETWEEN $2::DATE AND $3::DATE GROUP BY dest ORDER BY n DESC, dest`,
+    `SELECT dest, sum(users)::INTEGER AS n FROM od_daily
+     WHERE level = 'city' AND origin = $1 AND date BETWEEN $2::DATE AND $3::DATE GROUP BY dest ORDER BY n DESC, dest`,
     params,
   );
   const daily = await db.all<{ date: string; n: number }>(
     `SELECT strftime(d, '%Y-%m-%d') AS date, coalesce(sum(o.users), 0)::INTEGER AS n
      FROM generate_series($2::DATE, $3::DATE, INTERVAL 1 DAY) g(d)
-     LEFT JOIN od_city_daily o ON o.date = g.d::DATE AND o.origin = $1
+     LEFT JOIN od_daily o ON o.level = 'city' AND o.date = g.d::DATE AND o.origin = $1
      GROUP BY d ORDER BY d`,
     params,
   );

@@ -22,31 +22,39 @@ beforeAll(async () => {
 });
 
 describe('pipeline against the generator ground truth', () => {
-  it('finds exactly the true presences of the subscribers (stays and handovers)', async () => {
+  it('finds exactly the true presences of the subscribers (stays and handovers), day by day', async () => {
     const db = await ws.openDuck({ readOnly: true });
-    const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM stays`);
-    db.close();
-    expect(n?.n).toBe(truth.length);
-  });
-
-  it('counts the outflow from every origin as the truth does, day by day', async () => {
-    const trips = trueTrips(truth, 120);
-    expect(trips.length).toBeGreaterThan(100);
-    const db = await ws.openDuck({ readOnly: true });
-    const rows = await db.all<{ origin: string; dest: string; n: number }>(
-      `SELECT origin, dest, sum(users)::INTEGER AS n FROM od_city_daily GROUP BY ALL`,
+    const n = await db.one<{ closed: number; open: number; days: number }>(
+      `SELECT (SELECT count(*) FROM stays)::INTEGER AS closed, (SELECT count(*) FROM open_stays)::INTEGER AS open,
+              (SELECT count(*) FROM pipeline_days)::INTEGER AS days`,
     );
     db.close();
-    const origins = new Set(rows.map((r) => r.origin));
-    let compared = 0;
-    for (const origin of origins) {
-      const expected = trueOutflow(trips, origin, from, to);
-      const got = new Map(rows.filter((r) => r.origin === origin).map((r) => [r.dest, r.n]));
-      expect(got).toEqual(expected);
-      compared += got.size;
-    }
-    expect(compared).toBe(rows.length);
+    expect(n!.days).toBe(7);
+    expect(n!.closed + n!.open).toBe(truth.length);
   });
+
+  it.each(['county', 'city', 'province'] as const)(
+    'counts daily OD at %s level as the truth does, for every origin',
+    async (level) => {
+      const trips = trueTrips(truth, 120, level);
+      expect(trips.length).toBeGreaterThan(100);
+      const db = await ws.openDuck({ readOnly: true });
+      const rows = await db.all<{ origin: string; dest: string; n: number }>(
+        `SELECT origin, dest, sum(users)::INTEGER AS n FROM od_daily WHERE level = $1 GROUP BY ALL`,
+        [level],
+      );
+      db.close();
+      const origins = new Set(trips.map((t) => t.origin));
+      let compared = 0;
+      for (const origin of origins) {
+        const expected = trueOutflow(trips, origin, from, to);
+        const got = new Map(rows.filter((r) => r.origin === origin).map((r) => [r.dest, r.n]));
+        expect(got).toEqual(expected);
+        compared += got.size;
+      }
+      expect(compared).toBe(rows.length);
+    },
+  );
 
   it('publishes the outflow with counts below k suppressed, never as zero', async () => {
     const db = await ws.openDuck({ readOnly: true });

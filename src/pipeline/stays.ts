@@ -1,42 +1,96 @@
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
 
-/** One cell stay: consecutive records of a user at one cell. */
+/** One cell stay: consecutive records of a user at one cell, ping-pong smoothed. */
 export interface StayRow {
   user_id: string;
   cell_id: number;
   start_ts: Date;
-  /** The stay's last record (a stay ends at its last record, not at the next one). */
+  /** The stay's last record: a stay ends at its last record, not at the next one. */
   end_ts: Date;
   n_records: number;
+  /** The day whose run closed this stay. */
+  day: Date;
+}
+
+export interface StayOptions {
+  /** A run of at most this many records... */
+  pingPongMaxRecords: number;
+  /** ...lasting at most this many minutes, between two runs at one same other cell, is ping-pong. */
+  pingPongMaxMinutes: number;
 }
 
 /**
- * Cell stays ("gaps and islands") in one window pass over all records, then a
- * window over run starts only: the fastest of the variants measured in
- * design.md. A stay starts at its first record and ends at its last.
+ * Ping-pong: a phone near a cell edge flips to a neighbouring cell and back.
+ * Rule: a run of <= 2 records lasting <= 10 minutes whose previous and next
+ * runs are at one same other cell is absorbed into that cell's stay. A real
+ * visit elsewhere lasts longer or has more records; tuned to the simulator's
+ * single-record flips, and the usual 5-15 min smoothing windows in the
+ * literature (e.g. Iovan et al., 2013, "Moving and calling").
  */
-export const STAYS_SQL = (source: string): string => `
-CREATE OR REPLACE TABLE stays AS
-WITH f AS (
-  SELECT user_id, ts, cell_id AS k, lag(cell_id) OVER w AS pk, lag(ts) OVER w AS pts,
-         row_number() OVER w AS rn, count(*) OVER u AS cnt, max(ts) OVER u AS last_ts
-  FROM ${source}
-  WINDOW w AS (PARTITION BY user_id ORDER BY ts), u AS (PARTITION BY user_id)),
-s AS (
-  SELECT user_id, k AS cell_id, ts AS start_ts, coalesce(lead(pts) OVER w2, last_ts) AS end_ts,
-         (coalesce(lead(rn) OVER w2, cnt + 1) - rn)::INTEGER AS n_records
-  FROM f WHERE pk IS DISTINCT FROM k
-  WINDOW w2 AS (PARTITION BY user_id ORDER BY ts))
-SELECT * FROM s`;
+export const DEFAULT_STAY_OPTIONS: StayOptions = { pingPongMaxRecords: 2, pingPongMaxMinutes: 10 };
 
-/** The raw day partitions of a workspace as a DuckDB relation. */
-export function rawSource(rawDir: string): string {
-  return `read_parquet(${quotedString(rawDir + '/date=*/*.parquet')})`;
-}
+export const STAY_TABLES = `
+CREATE TABLE IF NOT EXISTS stays (user_id VARCHAR, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
+  n_records INTEGER, day DATE);
+CREATE TABLE IF NOT EXISTS open_stays (user_id VARCHAR, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
+  n_records INTEGER);`;
 
-/** Builds the `stays` table from the given record relation. */
-export async function buildStays(db: Duck, source: string): Promise<number> {
-  await db.run(STAYS_SQL(source));
-  return (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM stays`))?.n ?? 0;
+/**
+ * Stays of one day. Input: the day's records plus each user's open stay from
+ * the previous run (as two weighted pseudo-records, so a stay crossing midnight
+ * keeps its start and count). Gaps and islands in one window pass (design.md's
+ * fastest variant), ping-pong runs dropped, neighbours merged by a second pass
+ * over runs only. Each user's last stay stays open for the next day.
+ * $1 = max ping-pong records, $2 = max ping-pong minutes.
+ */
+export const STAYS_DAY_SQL = (dayFiles: string): string => `
+CREATE OR REPLACE TEMP TABLE day_stays AS
+WITH recs AS (
+  SELECT user_id, ts, cell_id, 1 AS w FROM read_parquet(${dayFiles})
+  UNION ALL SELECT user_id, start_ts, cell_id, n_records - (end_ts > start_ts)::INTEGER FROM open_stays
+  UNION ALL SELECT user_id, end_ts, cell_id, 1 FROM open_stays WHERE end_ts > start_ts),
+f AS (
+  SELECT user_id, ts, cell_id, w, lag(cell_id) OVER o AS pk,
+         sum(w) OVER (PARTITION BY user_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS cw
+  FROM recs WINDOW o AS (PARTITION BY user_id ORDER BY ts)),
+runs AS (
+  SELECT user_id, cell_id, start_ts, end_ts, n_records,
+         lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell
+  FROM (
+    SELECT user_id, cell_id, ts AS start_ts,
+           coalesce(lead(ts) OVER q, max_ts) AS next_start, max_ts, cw - w AS before,
+           coalesce(lead(cw - w) OVER q, total) - (cw - w) AS n_records, lead(pts) OVER q AS run_end
+    FROM (SELECT *, lag(ts) OVER (PARTITION BY user_id ORDER BY ts) AS pts,
+                 max(ts) OVER (PARTITION BY user_id) AS max_ts, sum(w) OVER (PARTITION BY user_id) AS total
+          FROM f) x
+    WHERE pk IS DISTINCT FROM cell_id
+    WINDOW q AS (PARTITION BY user_id ORDER BY ts)) y
+  CROSS JOIN LATERAL (SELECT coalesce(y.run_end, y.max_ts) AS end_ts)
+  WINDOW r AS (PARTITION BY user_id ORDER BY start_ts)),
+kept AS (
+  SELECT * FROM runs
+  WHERE NOT (prev_cell IS NOT NULL AND prev_cell = next_cell AND n_records <= $1
+             AND end_ts - start_ts <= to_minutes($2::BIGINT))),
+merged AS (
+  SELECT user_id, cell_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, sum(n_records)::INTEGER AS n_records
+  FROM (SELECT *, sum((lag_cell IS DISTINCT FROM cell_id)::INTEGER) OVER (PARTITION BY user_id ORDER BY start_ts) AS g
+        FROM (SELECT *, lag(cell_id) OVER (PARTITION BY user_id ORDER BY start_ts) AS lag_cell FROM kept))
+  GROUP BY user_id, cell_id, g)
+SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY start_ts DESC) = 1 AS is_open FROM merged`;
+
+/** Runs the stays step for one day; returns closed stays added. */
+export async function staysForDay(db: Duck, rawDir: string, day: string, o: StayOptions): Promise<number> {
+  const files = quotedString(`${rawDir}/date=${day}/*.parquet`);
+  await db.run(STAYS_DAY_SQL(files), [o.pingPongMaxRecords, o.pingPongMaxMinutes]);
+  await db.run(
+    `INSERT INTO stays SELECT user_id, cell_id, start_ts, end_ts, n_records, $1::DATE FROM day_stays WHERE NOT is_open`,
+    [day],
+  );
+  await db.run(`DELETE FROM open_stays`);
+  await db.run(
+    `INSERT INTO open_stays SELECT user_id, cell_id, start_ts, end_ts, n_records FROM day_stays WHERE is_open`,
+  );
+  const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM day_stays WHERE NOT is_open`);
+  return n?.n ?? 0;
 }

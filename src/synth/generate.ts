@@ -5,6 +5,7 @@ import { Duck, quotedString } from '../db/duck.ts';
 import { ChunkWriter } from './chunks.ts';
 import { cellIndex, contactsOf, simulateEpidemic } from './epidemic.ts';
 import type { Presences } from './epidemic.ts';
+import { insidePlacer } from './cities.ts';
 import { itinerary } from './itinerary.ts';
 import type { ScenarioParams } from './params.ts';
 import { Random } from './random.ts';
@@ -53,7 +54,7 @@ export async function generate(
   effects: SynthEffects = {},
   format: Format = 'parquet',
 ): Promise<SynthSummary> {
-  const country = buildCountry(geo.cities, geo.counties, params);
+  const country = buildCountry(geo.cities, geo.counties, params, insidePlacer(geo.counties));
   rmSync(join(outDir, 'records'), { recursive: true, force: true });
   mkdirSync(join(outDir, 'truth'), { recursive: true });
   mkdirSync(join(outDir, 'records'), { recursive: true });
@@ -227,9 +228,10 @@ export async function generate(
     progress('records', first.length - 1, first.length - 1);
 
     const cellRows = country.cells
-      .map((c) => `${c.id},${c.lon.toFixed(5)},${c.lat.toFixed(5)},LTE,${country.counties[c.county]!.code}`)
+      .map((c) => `${c.id},${c.lon.toFixed(6)},${c.lat.toFixed(6)},LTE`)
       .join('\n');
-    writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech,county_code\n${cellRows}\n`);
+    // The registry an operator hands over: positions only; the platform finds each cell's regions itself.
+    writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech\n${cellRows}\n`);
     const trueStays = await writeTruth(db, outDir, params, country, infections, cases, contacts);
     const summary: SynthSummary = {
       outDir,

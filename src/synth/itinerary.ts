@@ -65,10 +65,12 @@ export function itinerary(
   let away = false;
 
   // Leaves the current cell at `leave`, passes a few cells of `passCity` (and `arriveCity` near the end),
-  // and arrives at `to` at `arrive`.
+  // and arrives at `to` at `arrive`. A passing cell is never the origin: a flip back to it within minutes is
+  // ping-pong, which the pipeline rightly smooths away.
   const go = (to: number, leave: number, arrive: number, passCity: number, arriveCity: number): void => {
     if (leave > since) stays.push({ cell, start: since, end: leave, transit: false });
     const n = arrive - leave > 120 ? rng.int(params.maxHandovers + 1) : 0;
+    const origin = cell;
     let last = cell;
     const times: number[] = [];
     for (let i = 0; i < n; i++) times.push(leave + 30 + Math.floor(rng.next() * (arrive - leave - 60)));
@@ -76,7 +78,7 @@ export function itinerary(
     for (let i = 0; i < n; i++) {
       const t = times[i]!;
       if (i > 0 && t <= times[i - 1]!) continue;
-      const c = passingCell(country, i === n - 1 && n > 1 ? arriveCity : passCity, [last, to], rng);
+      const c = passingCell(country, i === n - 1 && n > 1 ? arriveCity : passCity, [origin, last, to], rng);
       if (c === null) continue;
       stays.push({ cell: c, start: t, end: t, transit: true });
       last = c;

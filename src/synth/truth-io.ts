@@ -6,8 +6,15 @@ import type { TruthStay } from './truth.ts';
 export async function readTruthStays(synthDir: string, subscribersOnly: boolean): Promise<TruthStay[]> {
   const db = await Duck.open({ path: ':memory:', memoryLimit: '1GB' });
   try {
-    const rows = await db.all<{ person: number; city: string; start_ts: Date; end_ts: Date }>(
-      `SELECT s.person, s.city_code AS city, s.start_ts, s.end_ts
+    const rows = await db.all<{
+      person: number;
+      city: string;
+      county: string;
+      province: string;
+      start_ts: Date;
+      end_ts: Date;
+    }>(
+      `SELECT s.person, s.city_code AS city, s.county_code AS county, s.province_code AS province, s.start_ts, s.end_ts
        FROM read_parquet(${quotedString(join(synthDir, 'truth/stays.parquet'))}) s
        JOIN read_parquet(${quotedString(join(synthDir, 'truth/persons.parquet'))}) p USING (person)
        WHERE p.subscriber OR NOT $1`,
@@ -16,6 +23,8 @@ export async function readTruthStays(synthDir: string, subscribersOnly: boolean)
     return rows.map((r) => ({
       person: r.person,
       city: r.city,
+      county: r.county,
+      province: r.province,
       start: r.start_ts.getTime(),
       end: r.end_ts.getTime(),
     }));

@@ -7,6 +7,8 @@
 export interface TruthStay {
   person: number;
   city: string;
+  county: string;
+  province: string;
   /** Epoch milliseconds. */
   start: number;
   end: number;
@@ -20,8 +22,12 @@ export interface TruthTrip {
   arrive: number;
 }
 
-/** Trips from true stays: same-city stays merged into dwells, dwells below the threshold skipped. */
-export function trueTrips(stays: TruthStay[], dwellMinutes: number): TruthTrip[] {
+/** Trips from true stays: same-region stays merged into dwells, dwells below the threshold skipped. */
+export function trueTrips(
+  stays: TruthStay[],
+  dwellMinutes: number,
+  level: 'county' | 'city' | 'province' = 'city',
+): TruthTrip[] {
   const byPerson = new Map<number, TruthStay[]>();
   for (const s of stays) {
     const list = byPerson.get(s.person) ?? [];
@@ -34,8 +40,9 @@ export function trueTrips(stays: TruthStay[], dwellMinutes: number): TruthTrip[]
     const dwells: { city: string; start: number; end: number }[] = [];
     for (const s of list) {
       const last = dwells[dwells.length - 1];
-      if (last && last.city === s.city) last.end = s.end;
-      else dwells.push({ city: s.city, start: s.start, end: s.end });
+      const region = s[level];
+      if (last && last.city === region) last.end = s.end;
+      else dwells.push({ city: region, start: s.start, end: s.end });
     }
     let prev: string | null = null;
     for (const d of dwells) {

@@ -87,7 +87,15 @@ export interface Country {
  * `epicentreShare` of them), cells around each county centre, and a gravity
  * model for trip destinations: weight(i -> j) = population(j) / max(d, 50 km)^2.
  */
-export function buildCountry(cities: SynthCity[], counties: SynthCounty[], params: ScenarioParams): Country {
+export function buildCountry(
+  cities: SynthCity[],
+  counties: SynthCounty[],
+  params: ScenarioParams,
+  place: (county: number, rng: Random) => [number, number] | null = (i, rng) => [
+    counties[i]!.lon + rng.range(-0.02, 0.02),
+    counties[i]!.lat + rng.range(-0.015, 0.015),
+  ],
+): Country {
   const epicentre = cities.findIndex((c) => c.code === params.epicentre);
   if (epicentre < 0) throw new Error(`epicentre ${params.epicentre} is not among the cities`);
   const cityIndex = new Map(cities.map((c, i) => [c.code, i]));
@@ -117,13 +125,9 @@ export function buildCountry(cities: SynthCity[], counties: SynthCounty[], param
     const n = Math.max(params.minCellsPerCounty, Math.ceil(residents[i]! / params.peoplePerCell));
     const ids: number[] = [];
     for (let k = 0; k < n; k++) {
-      // Within ~2 km of the county centre (the centre of a county's polygon lies inside it for nearly all).
-      cells.push({
-        id: cells.length + 1,
-        county: i,
-        lon: c.lon + rng.range(-0.02, 0.02),
-        lat: c.lat + rng.range(-0.015, 0.015),
-      });
+      const at = place(i, rng);
+      if (!at) throw new Error(`no point found inside county ${c.code}`);
+      cells.push({ id: cells.length + 1, county: i, lon: at[0], lat: at[1] });
       ids.push(cells.length);
     }
     return ids;

@@ -1,22 +1,39 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline/run.ts';
 import { Workspace } from '../../workspace.ts';
-import { DEFAULT_WORKSPACE, int } from '../options.ts';
+import { DEFAULT_WORKSPACE, date, int } from '../options.ts';
+import { makeProgress } from '../progress.ts';
 
 /** `epitrace run`. */
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run the pipeline (stays, city dwells, trips, daily OD) over the ingested records')
+    .description(
+      'run the pipeline day by day over newly ingested days: stays, dwells, trips and daily OD at community, county, city and province level',
+    )
     .option('-w, --workspace <dir>', 'workspace folder', DEFAULT_WORKSPACE)
     .option('--dwell-minutes <n>', '"was there" threshold in minutes', int('--dwell-minutes', 1), 120)
-    .action(async (o: { workspace: string; dwellMinutes: number }) => {
+    .option('--to <date>', 'run days up to this one only (YYYY-MM-DD)', date)
+    .option('--rebuild', 'drop all pipeline results and run every ingested day again', false)
+    .action(async (o: { workspace: string; dwellMinutes: number; to?: string; rebuild: boolean }) => {
       const ws = new Workspace(o.workspace).require();
-      const s = await runPipeline(ws, { dwellMinutes: o.dwellMinutes }, (n) =>
-        process.stderr.write(`step ${n}\n`),
+      const progress = makeProgress();
+      let started = false;
+      const s = await runPipeline(
+        ws,
+        { dwellMinutes: o.dwellMinutes, to: o.to, rebuild: o.rebuild },
+        (_d, done, total) => {
+          if (!started) progress.start('running pipeline (days)', total);
+          started = true;
+          progress.update(done);
+        },
       );
+      if (started) progress.stop();
+      const days = s.days.length
+        ? `${s.days[0]} .. ${s.days[s.days.length - 1]}`
+        : 'none (all days already ran)';
       process.stdout.write(
-        `stays ${s.stays}, city dwells ${s.cityDwells}, trips ${s.trips}, OD rows ${s.odRows}\n`,
+        `days ${days}: ${s.stays} stays, ${s.trips} trips (all levels) in ${s.seconds.toFixed(1)} s\n`,
       );
     });
 }
