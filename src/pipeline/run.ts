@@ -6,6 +6,7 @@ import { DEFAULT_DWELL_MINUTES, DWELL_TABLES, LEVELS, dwellsForDay } from './dwe
 import { DEFAULT_STAY_OPTIONS, STAY_TABLES, staysForDay } from './stays.ts';
 import type { StayOptions } from './stays.ts';
 import { TRIP_TABLES, tripsForDay } from './trips.ts';
+import { buildResidents } from './residents.ts';
 
 export interface RunOptions {
   dwellMinutes?: number;
@@ -108,6 +109,8 @@ export async function runPipeline(
         throw e;
       }
     }
+    // Residents are monthly: recomputed from the stays when any day ran (cheap next to the daily steps).
+    if (todo.length > 0) await buildResidents(db);
     step('', todo.length, todo.length);
     return { days: todo, stays, trips, seconds: (performance.now() - t0) / 1000 };
   } finally {
