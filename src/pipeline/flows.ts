@@ -9,7 +9,10 @@ export interface Naming {
 }
 
 export interface OutflowQuery {
+  /** The region flows leave (out) or reach (in). */
   origin: string;
+  /** 'out': from `origin` by destination; 'in': to `origin` by origin. */
+  direction?: 'out' | 'in';
   /** Inclusive arrival dates, YYYY-MM-DD. */
   from: string;
   to: string;
@@ -43,15 +46,17 @@ export interface Outflow {
  */
 export async function outflow(db: Duck, q: OutflowQuery, naming: Naming): Promise<Outflow> {
   const params = [q.origin, q.from, q.to];
+  // Column names come from this fixed choice, never from the request.
+  const [self, other] = q.direction === 'in' ? ['dest', 'origin'] : ['origin', 'dest'];
   const rows = await db.all<{ dest: string; n: number }>(
-    `SELECT dest, sum(users)::INTEGER AS n FROM od_daily
-     WHERE level = 'city' AND origin = $1 AND date BETWEEN $2::DATE AND $3::DATE GROUP BY dest ORDER BY n DESC, dest`,
+    `SELECT ${other} AS dest, sum(users)::INTEGER AS n FROM od_daily
+     WHERE level = 'city' AND ${self} = $1 AND date BETWEEN $2::DATE AND $3::DATE GROUP BY ALL ORDER BY n DESC, dest`,
     params,
   );
   const daily = await db.all<{ date: string; n: number }>(
     `SELECT strftime(d, '%Y-%m-%d') AS date, coalesce(sum(o.users), 0)::INTEGER AS n
      FROM generate_series($2::DATE, $3::DATE, INTERVAL 1 DAY) g(d)
-     LEFT JOIN od_daily o ON o.level = 'city' AND o.date = g.d::DATE AND o.origin = $1
+     LEFT JOIN od_daily o ON o.level = 'city' AND o.date = g.d::DATE AND o.${self} = $1
      GROUP BY d ORDER BY d`,
     params,
   );

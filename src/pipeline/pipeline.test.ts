@@ -5,6 +5,7 @@ import { trueOutflow, trueTrips } from '../synth/truth.ts';
 import type { TruthStay } from '../synth/truth.ts';
 import type { Workspace } from '../workspace.ts';
 import { outflow } from './flows.ts';
+import { returnees } from './returnees.ts';
 import { divisionNaming } from '../server/routes-flows.ts';
 
 let ws: Workspace;
@@ -69,5 +70,51 @@ describe('pipeline against the generator ground truth', () => {
       expect(d.count).toBe(n < 15 ? null : n);
     }
     expect(o.daily.every((d) => d.count === null || d.count >= 15)).toBe(true);
+  });
+
+  it('counts the inflow to a city by origin as the truth does', async () => {
+    const trips = trueTrips(truth, 120);
+    // The city reached from the most origins.
+    const arrivals = new Map<string, number>();
+    const pairs = new Set(trips.map((t) => `${t.dest}|${t.origin}`));
+    for (const p of pairs) arrivals.set(p.split('|')[0]!, (arrivals.get(p.split('|')[0]!) ?? 0) + 1);
+    const city = [...arrivals].sort((a, b) => b[1] - a[1])[0]![0];
+    const db = await ws.openDuck({ readOnly: true });
+    const o = await outflow(db, { origin: city, direction: 'in', from, to, k: 1 }, divisionNaming());
+    db.close();
+    const expected = new Map<string, number>();
+    for (const origin of new Set(trips.map((t) => t.origin))) {
+      const n = trueOutflow(trips, origin, from, to).get(city);
+      if (n) expected.set(origin, n);
+    }
+    expect(expected.size).toBeGreaterThan(3);
+    expect(new Map(o.destinations.map((d) => [d.code, d.count]))).toEqual(expected);
+  });
+
+  it('counts returnees (home -> source -> home within 30 days) on the date of return as the truth does', async () => {
+    const trips = trueTrips(truth, 120);
+    const byPerson = new Map<number, typeof trips>();
+    for (const t of trips) byPerson.set(t.person, [...(byPerson.get(t.person) ?? []), t]);
+    const expected = new Map<string, Set<number>>(); // "home|source|date" -> people
+    for (const [person, list] of byPerson) {
+      list.sort((a, b) => a.arrive - b.arrive);
+      for (let i = 1; i < list.length; i++) {
+        const [a, b] = [list[i - 1]!, list[i]!];
+        if (a.origin !== b.dest || a.dest !== b.origin || b.arrive - a.arrive > 30 * 86_400_000) continue;
+        const key = `${b.dest}|${b.origin}|${new Date(b.arrive).toISOString().slice(0, 10)}`;
+        expected.set(key, (expected.get(key) ?? new Set()).add(person));
+      }
+    }
+    expect(expected.size).toBeGreaterThan(10);
+    const pairs = new Set([...expected.keys()].map((k) => k.split('|').slice(0, 2).join('|')));
+    const db = await ws.openDuck({ readOnly: true });
+    for (const pair of pairs) {
+      const [home, source] = pair.split('|') as [string, string];
+      const r = await returnees(db, { level: 'city', home, source, from, to, k: 1 });
+      for (const d of r.daily) {
+        expect(d.count ?? 0, `${pair} ${d.date}`).toBe(expected.get(`${pair}|${d.date}`)?.size ?? 0);
+      }
+    }
+    db.close();
   });
 });

@@ -5,6 +5,7 @@ import { HttpError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import type { Naming } from '../pipeline/flows.ts';
 import { outflow } from '../pipeline/flows.ts';
+import { returnees } from '../pipeline/returnees.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
@@ -24,6 +25,19 @@ const isoDate = z
 
 const OutflowQuery = z.object({
   origin: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),
+  from: isoDate,
+  to: isoDate,
+});
+
+const InflowQuery = z.object({
+  dest: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),
+  from: isoDate,
+  to: isoDate,
+});
+
+const ReturneesQuery = z.object({
+  city: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),
+  source: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),
   from: isoDate,
   to: isoDate,
 });
@@ -78,13 +92,53 @@ export async function registerFlows(
     }));
   });
 
+  const cities = new Set(div.list('city').map((c) => c.code));
+  const checkCity = (code: string, field: string): void => {
+    if (!cities.has(code)) throw new HttpError(400, `${field}: ${code} is not a city code`, field);
+  };
+  const checkRange = (q: { from: string; to: string }): void => {
+    if (q.from > q.to) throw new HttpError(400, `from: ${q.from} is after to ${q.to}`, 'from');
+  };
+
   app.get('/api/flows/outflow', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(OutflowQuery, req.query);
-    const origin = div.list('city').find((c) => c.code === q.origin);
-    if (!origin) throw new HttpError(400, `origin: ${q.origin} is not a city code`, 'origin');
-    if (q.from > q.to) throw new HttpError(400, `from: ${q.from} is after to ${q.to}`, 'from');
+    checkCity(q.origin, 'origin');
+    checkRange(q);
     d.audit.record(account.username, 'flows.outflow', q);
     return { ...(await outflow(d.duck, { ...q, k: d.k }, naming)), synthetic: d.info.synthetic };
+  });
+
+  app.get('/api/flows/inflow', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(InflowQuery, req.query);
+    checkCity(q.dest, 'dest');
+    checkRange(q);
+    d.audit.record(account.username, 'flows.inflow', q);
+    const r = await outflow(
+      d.duck,
+      { origin: q.dest, direction: 'in', from: q.from, to: q.to, k: d.k },
+      naming,
+    );
+    const { origin, destinations, ...rest } = r;
+    return { ...rest, dest: origin, origins: destinations, synthetic: d.info.synthetic };
+  });
+
+  app.get('/api/flows/returnees', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(ReturneesQuery, req.query);
+    checkCity(q.city, 'city');
+    checkCity(q.source, 'source');
+    checkRange(q);
+    d.audit.record(account.username, 'flows.returnees', q);
+    const r = await returnees(d.duck, {
+      level: 'city',
+      home: q.city,
+      source: q.source,
+      from: q.from,
+      to: q.to,
+      k: d.k,
+    });
+    return { ...r, synthetic: d.info.synthetic };
   });
 }
