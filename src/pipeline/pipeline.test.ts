@@ -118,3 +118,30 @@ describe('pipeline against the generator ground truth', () => {
     db.close();
   });
 });
+
+describe('presence', () => {
+  it('counts people per hour at a grid square as the truth has them there', async () => {
+    const db = await ws.openDuck({ readOnly: true });
+    const top = await db.one<{ hour: Date; area: string; users: number }>(
+      `SELECT hour, area, users FROM presence WHERE kind = 'grid' ORDER BY users DESC, hour, area LIMIT 1`,
+    );
+    const cells = await db.all<{ cell_id: number }>(
+      `SELECT cell_id FROM cells WHERE floor(lon / 0.01)::INTEGER || '_' || floor(lat / 0.01)::INTEGER = $1`,
+      [top!.area],
+    );
+    const communities = await db.one<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM presence WHERE kind = 'community'`,
+    );
+    db.close();
+    const h0 = top!.hour.getTime();
+    const inSquare = new Set(cells.map((c) => c.cell_id));
+    const people = new Set(
+      truth
+        .filter((s) => inSquare.has(s.cell) && s.start < h0 + 3_600_000 && s.end >= h0)
+        .map((s) => s.person),
+    );
+    expect(top!.users).toBeGreaterThan(15);
+    expect(top!.users).toBe(people.size);
+    expect(communities!.n).toBeGreaterThan(100);
+  });
+});

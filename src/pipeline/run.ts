@@ -7,6 +7,7 @@ import { DEFAULT_STAY_OPTIONS, STAY_TABLES, staysForDay } from './stays.ts';
 import type { StayOptions } from './stays.ts';
 import { TRIP_TABLES, tripsForDay } from './trips.ts';
 import { buildResidents } from './residents.ts';
+import { buildPresence } from './presence.ts';
 
 export interface RunOptions {
   dwellMinutes?: number;
@@ -110,7 +111,10 @@ export async function runPipeline(
       }
     }
     // Residents are monthly: recomputed from the stays when any day ran (cheap next to the daily steps).
-    if (todo.length > 0) await buildResidents(db);
+    if (todo.length > 0) {
+      await buildResidents(db);
+      await buildPresence(db, todo[0]!, todo[todo.length - 1]!);
+    }
     step('', todo.length, todo.length);
     return { days: todo, stays, trips, seconds: (performance.now() - t0) / 1000 };
   } finally {

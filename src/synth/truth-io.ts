@@ -8,13 +8,14 @@ export async function readTruthStays(synthDir: string, subscribersOnly: boolean)
   try {
     const rows = await db.all<{
       person: number;
+      cell: number;
       city: string;
       county: string;
       province: string;
       start_ts: Date;
       end_ts: Date;
     }>(
-      `SELECT s.person, s.city_code AS city, s.county_code AS county, s.province_code AS province, s.start_ts, s.end_ts
+      `SELECT s.person, s.cell_id AS cell, s.city_code AS city, s.county_code AS county, s.province_code AS province, s.start_ts, s.end_ts
        FROM read_parquet(${quotedString(join(synthDir, 'truth/stays.parquet'))}) s
        JOIN read_parquet(${quotedString(join(synthDir, 'truth/persons.parquet'))}) p USING (person)
        WHERE p.subscriber OR NOT $1`,
@@ -22,6 +23,7 @@ export async function readTruthStays(synthDir: string, subscribersOnly: boolean)
     );
     return rows.map((r) => ({
       person: r.person,
+      cell: r.cell,
       city: r.city,
       county: r.county,
       province: r.province,

@@ -6,6 +6,7 @@
 /** A true stay with its city, as written to truth/stays.parquet. */
 export interface TruthStay {
   person: number;
+  cell: number;
   city: string;
   county: string;
   province: string;
