@@ -7,18 +7,22 @@ import { Login } from './login.tsx';
 
 // Charts (echarts) load after login, so the login page stays light.
 const OutflowView = lazy(async () => ({ default: (await import('./outflow-view.tsx')).OutflowView }));
+const LayersView = lazy(async () => ({ default: (await import('./layers-view.tsx')).LayersView }));
+
+type View = 'outflow' | 'layers';
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The dashboard: session check, login, header, synthetic-data banner and the outflow view. */
+/** The dashboard: session check, login, header, synthetic-data banner and the outflow and map-layer views. */
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   // undefined while the session check is running, null when logged out.
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [meta, setMeta] = useState<Meta | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [view, setView] = useState<View>('outflow');
   const t = strings[lang];
 
   useEffect(() => {
@@ -84,12 +88,40 @@ export function App() {
         {session === null && <Login onLogin={setSession} />}
         {session && !meta && !error && <p className="muted">{t.loading}</p>}
         {session && meta && (
-          <Suspense fallback={<p className="muted">{t.loading}</p>}>
-            <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
-          </Suspense>
+          <>
+            <ViewNav view={view} onChange={setView} t={t} />
+            <Suspense fallback={<p className="muted">{t.loading}</p>}>
+              {view === 'outflow' && (
+                <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
+              )}
+              {view === 'layers' && <LayersView />}
+            </Suspense>
+          </>
         )}
       </main>
     </LangContext.Provider>
+  );
+}
+
+function ViewNav({ view, onChange, t }: { view: View; onChange: (v: View) => void; t: Strings }) {
+  const tabs: [View, string][] = [
+    ['outflow', t.navOutflow],
+    ['layers', t.navLayers],
+  ];
+  return (
+    <nav className="view-nav" aria-label={t.views}>
+      {tabs.map(([v, label]) => (
+        <button
+          key={v}
+          type="button"
+          data-testid={`nav-${v}`}
+          aria-current={view === v ? 'page' : undefined}
+          onClick={() => onChange(v)}
+        >
+          {label}
+        </button>
+      ))}
+    </nav>
   );
 }
 

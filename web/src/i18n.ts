@@ -36,6 +36,22 @@ const en = {
   noFlows: 'no recorded outflow',
   mapUnavailable: 'The province map could not be loaded',
   error: 'Error',
+  views: 'Views',
+  navOutflow: 'Outflow',
+  navLayers: 'Map layers',
+  layersTitle: 'Map layers',
+  layer: 'Layer',
+  layerNames: {
+    province: 'Provinces',
+    city: 'Cities (prefecture level)',
+    county: 'Counties',
+    community: 'Communities of Wuhan (synthetic)',
+  },
+  regions: (n: number) => `${n} regions`,
+  layerUnavailable: 'The map layer could not be loaded',
+  communitiesSynthetic:
+    'SYNTHETIC boundaries: these Wuhan "communities" are generated Voronoi cells for testing, ' +
+    'not real community boundaries.',
 };
 
 export type Strings = typeof en;
@@ -73,6 +89,20 @@ const zh: Strings = {
   noFlows: '无迁出记录',
   mapUnavailable: '省级地图加载失败',
   error: '错误',
+  views: '视图',
+  navOutflow: '迁出',
+  navLayers: '地图图层',
+  layersTitle: '地图图层',
+  layer: '图层',
+  layerNames: {
+    province: '省级',
+    city: '地级市',
+    county: '县级',
+    community: '武汉市社区（合成）',
+  },
+  regions: (n: number) => `${n} 个区域`,
+  layerUnavailable: '地图图层加载失败',
+  communitiesSynthetic: '合成边界（SYNTHETIC）：这些武汉“社区”是为测试生成的泰森多边形，并非真实社区边界。',
 };
 
 /** The string tables, one per language. */

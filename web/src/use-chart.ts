@@ -5,8 +5,9 @@ import type { ChartOption } from './echarts.ts';
 /**
  * Draws `option` into the returned element and keeps the chart sized to it.
  * A null option leaves the chart empty (e.g. while its map is loading).
+ * `onRendered`, if given, runs each time ECharts has finished drawing.
  */
-export function useChart(option: ChartOption | null) {
+export function useChart(option: ChartOption | null, onRendered?: () => void) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -15,7 +16,11 @@ export function useChart(option: ChartOption | null) {
     if (!el) return;
     const instance = echarts.init(el, undefined, { renderer: 'canvas' });
     chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
+    // A container squeezed to nothing (seen while Chromium takes a screenshot) has nothing to draw,
+    // and ECharts' map layout throws on a zero-sized view: keep the last size until it comes back.
+    const observer = new ResizeObserver(() => {
+      if (el.clientWidth > 0 && el.clientHeight > 0) instance.resize();
+    });
     observer.observe(el);
     return () => {
       observer.disconnect();
@@ -23,6 +28,15 @@ export function useChart(option: ChartOption | null) {
       chart.current = null;
     };
   }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance || !onRendered) return;
+    instance.on('finished', onRendered);
+    return () => {
+      instance.off('finished', onRendered);
+    };
+  }, [onRendered]);
 
   useEffect(() => {
     const instance = chart.current;

@@ -1,0 +1,169 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { feature, neighbors } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/cli/serve.ts';
+import { openAppDb } from '../../src/db/sqlite.ts';
+import { Accounts } from '../../src/server/accounts.ts';
+import { pipelineFixture } from '../../src/testing/fixture.ts';
+import { colourRegions } from './region-colours.ts';
+
+// Debian's chromium (installed by .ci/run); playwright-core never downloads a browser.
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+const GEO = fileURLToPath(new URL('../public/geo/', import.meta.url));
+
+/** One object of a TopoJSON file under web/public/geo: its geometries, their codes and its feature count. */
+function readGeo(file: string, object: string) {
+  const topo = JSON.parse(readFileSync(`${GEO}${file}`, 'utf8')) as Topology;
+  const o = topo.objects[object];
+  if (o?.type !== 'GeometryCollection') throw new Error(`${file} has no "${object}" geometry collection`);
+  const geometries = (o as GeometryCollection<{ code: string | number }>).geometries;
+  const codes = geometries.map((g) => String((g.properties as { code: string | number }).code));
+  return { geometries, codes, count: feature(topo, o).features.length };
+}
+
+const expected = {
+  province: 34,
+  city: readGeo('cities.topo.json', 'cities').count,
+  county: readGeo('counties.topo.json', 'counties').count,
+  community: readGeo('communities-420100.topo.json', 'communities').count,
+};
+
+type Stats = { width: number; height: number; painted: number; colours: number };
+
+/**
+ * Runs in the page. The share of the canvas that is painted (opaque and not white: ECharts leaves
+ * the background transparent and draws white borders) and the number of colours that each cover at
+ * least 0.1% of it, so anti-aliased edges do not count as colours.
+ */
+function canvasStats(canvas: HTMLCanvasElement): Stats {
+  const { width, height } = canvas;
+  const ctx = canvas.getContext('2d');
+  if (!ctx || width === 0 || height === 0) return { width, height, painted: 0, colours: 0 };
+  const data = ctx.getImageData(0, 0, width, height).data;
+  const counts = new Map<number, number>();
+  let painted = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const r = data[i] ?? 0;
+    const g = data[i + 1] ?? 0;
+    const b = data[i + 2] ?? 0;
+    if ((data[i + 3] ?? 0) < 128 || (r >= 245 && g >= 245 && b >= 245)) continue;
+    painted++;
+    const key = (r << 16) | (g << 8) | b;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const total = width * height;
+  const colours = [...counts.values()].filter((n) => n >= total * 0.001).length;
+  return { width, height, painted: painted / total, colours };
+}
+
+// A map drawn is mostly land in many colours; an empty or one-colour canvas fails both.
+const MIN_PAINTED = 0.15;
+const MIN_COLOURS = 8;
+
+let browser: Browser;
+let page: Page;
+let url: string;
+let close: () => Promise<void>;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(DIST)) throw new Error('web/dist is not built: run npm run build:web (npm test does)');
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (bash .ci/run does)`);
+  const f = await pipelineFixture('layers', { people: 1000 });
+  const db = openAppDb(f.ws.sqlitePath);
+  await new Accounts(db).upsert('analyst', 'layers-test-password', 'epidemiologist');
+  db.close();
+  const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
+  url = s.url;
+  close = s.close;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  mkdirSync(OUT, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+});
+
+/** Picks a layer, waits for its region count, saves a screenshot and returns the canvas figures. */
+async function showLayer(layer: keyof typeof expected): Promise<Stats> {
+  await page.selectOption('[data-testid="layer-select"]', layer);
+  const count = page.locator('[data-testid="layers-count"]');
+  await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe(`${expected[layer]} regions`);
+  const map = page.locator('[data-testid="layers-map"]');
+  await map.screenshot({ path: `${OUT}map-${layer}.png` });
+  const stats = await map.locator('canvas').first().evaluate(canvasStats);
+  console.log(`map layer ${layer}: ${expected[layer]} regions, ${JSON.stringify(stats)}`);
+  return stats;
+}
+
+describe('map layers in a real browser', () => {
+  it('colours every pair of neighbouring counties differently', () => {
+    const { geometries, codes } = readGeo('counties.topo.json', 'counties');
+    const nb = neighbors(geometries);
+    const colour = colourRegions(nb, codes);
+    const clashes = nb.flatMap((js, i) => js.filter((j) => colour[i] === colour[j]));
+    expect(clashes).toEqual([]);
+    expect(new Set(colour).size).toBe(12);
+  });
+
+  it('finds a blank canvas blank', async () => {
+    await page.goto(url);
+    const blank = await page.evaluateHandle(() => {
+      const c = document.createElement('canvas');
+      c.width = 1200;
+      c.height = 640;
+      return c;
+    });
+    const stats = await blank.evaluate(canvasStats);
+    expect(stats.painted).toBeLessThan(MIN_PAINTED);
+    expect(stats.colours).toBeLessThan(MIN_COLOURS);
+  });
+
+  it('logs in and draws provinces, cities, counties and synthetic communities', async () => {
+    await page.goto(url);
+    await page.fill('input[name="username"]', 'analyst');
+    await page.fill('input[name="password"]', 'layers-test-password');
+    await page.click('[data-testid="login-submit"]');
+    await page.click('[data-testid="nav-layers"]', { timeout: 30_000 });
+    await page.locator('[data-testid="layers-view"]').waitFor();
+
+    for (const layer of ['province', 'city', 'county'] as const) {
+      const stats = await showLayer(layer);
+      expect(stats.painted).toBeGreaterThanOrEqual(MIN_PAINTED);
+      expect(stats.colours).toBeGreaterThanOrEqual(MIN_COLOURS);
+      expect(await page.locator('[data-testid="layers-synthetic"]').count()).toBe(0);
+    }
+
+    const stats = await showLayer('community');
+    expect(stats.painted).toBeGreaterThanOrEqual(MIN_PAINTED);
+    expect(stats.colours).toBeGreaterThanOrEqual(MIN_COLOURS);
+    const note = page.locator('[data-testid="layers-synthetic"]');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toMatch(/synthetic/i);
+    await page.screenshot({ path: `${OUT}layers-view.png`, fullPage: true });
+
+    // The tooltip names the region under the pointer with its code: Sichuan or a neighbour at the centre.
+    await page.selectOption('[data-testid="layer-select"]', 'province');
+    const count = page.locator('[data-testid="layers-count"]');
+    await expect.poll(() => count.textContent()).toBe('34 regions');
+    const box = await page.locator('[data-testid="layers-map"]').boundingBox();
+    if (!box) throw new Error('the layers map has no box');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('[data-testid="layers-map"]').textContent()).toMatch(/\d{6}/);
+
+    expect(pageErrors.join('\n')).toBe('');
+  });
+});
