@@ -30,7 +30,10 @@ const ROWS: [string | null, string, string, string][] = [
 beforeAll(async () => {
   dir = tempDir('ingest');
   cells = join(dir, 'cells.csv');
-  writeFileSync(cells, 'cell_id,lon,lat,tech,county_code\n1,114.3,30.6,LTE,420102\n2,114.4,30.5,LTE,420102\n');
+  writeFileSync(
+    cells,
+    'cell_id,lon,lat,tech,county_code\n1,114.3,30.6,LTE,420102\n2,114.4,30.5,LTE,420102\n',
+  );
   file = join(dir, 'records.parquet');
   const db = await Duck.open({ path: ':memory:' });
   const values = ROWS.map(
