@@ -5,6 +5,7 @@ import { ingest } from '../ingest/ingest.ts';
 import { runPipeline } from '../pipeline/run.ts';
 import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
+import type { SynthSummary } from '../synth/generate.ts';
 import type { ScenarioParams } from '../synth/params.ts';
 import type { Workspace } from '../workspace.ts';
 import type { Progress } from './progress.ts';
@@ -20,6 +21,20 @@ export const SYNTH_PHASES = {
 /** Last day of a scenario, YYYY-MM-DD. */
 export function lastDay(p: ScenarioParams): string {
   return new Date(Date.parse(`${p.start}T00:00:00Z`) + (p.days - 1) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Ingests a simulator run's records and registry, pseudonymised with a one-off
+ * random key that is then forgotten (the demo needs no re-linking).
+ */
+export async function ingestSynthetic(ws: Workspace, s: SynthSummary, params: ScenarioParams): Promise<void> {
+  await ingest(ws, {
+    inputs: s.recordFiles,
+    cells: join(s.outDir, 'cells.csv'),
+    key: randomBytes(32),
+    from: params.start,
+    to: lastDay(params),
+  });
 }
 
 /**
@@ -39,13 +54,7 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   const s = await generate(builtinGeo(), params, synthDir, { progress: bars.update });
   bars.stop();
   progress.start('ingesting records', 1);
-  await ingest(ws, {
-    inputs: s.recordFiles,
-    cells: join(synthDir, 'cells.csv'),
-    key: randomBytes(32),
-    from: params.start,
-    to,
-  });
+  await ingestSynthetic(ws, s, params);
   progress.update(1);
   progress.stop();
   progress.start('running pipeline (days)', params.days);

@@ -3,32 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { quotedString } from '../db/duck.ts';
 import { CENSUS_TOTAL_2020 } from '../synth/params.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
-
-function spearman(x: number[], y: number[]): number {
-  const rank = (v: number[]): number[] => {
-    const order = v.map((val, i) => [val, i] as const).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < order.length;) {
-      let j = i;
-      while (j < order.length && order[j]![0] === order[i]![0]) j++;
-      for (let k = i; k < j; k++) r[order[k]![1]] = (i + j - 1) / 2;
-      i = j;
-    }
-    return r;
-  };
-  const rx = rank(x);
-  const ry = rank(y);
-  const m = (rx.length - 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  rx.forEach((a, i) => {
-    sxy += (a - m) * (ry[i]! - m);
-    sxx += (a - m) ** 2;
-    syy += (ry[i]! - m) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
+import { spearman } from '../testing/stats.ts';
 
 describe('residents and expansion against the ground truth', () => {
   it('finds residents per county within 10% of the true subscribers, for counties with >= 1,000 residents', async () => {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Duck, quotedString } from '../db/duck.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { tempDir } from '../testing/fixture.ts';
+import { pearson } from '../testing/stats.ts';
 import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultParams, peopleAtScale } from './params.ts';
@@ -15,20 +16,6 @@ async function query<T>(sql: string): Promise<T[]> {
   } finally {
     db.close();
   }
-}
-
-function pearson(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  x.forEach((xi, i) => {
-    sxy += (xi - mx) * (y[i]! - my);
-    sxx += (xi - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 describe('simulator realism', () => {

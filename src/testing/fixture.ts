@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastDay } from '../cli/demo.ts';
-import { ingest } from '../ingest/ingest.ts';
+import { ingestSynthetic, lastDay } from '../cli/demo.ts';
 import { runPipeline } from '../pipeline/run.ts';
 import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
@@ -28,13 +26,7 @@ export async function pipelineFixture(
   const ws = new Workspace(join(root, 'ws'));
   const to = lastDay(params);
   ws.create({ synthetic: true, description: 'SYNTHETIC test scenario' });
-  await ingest(ws, {
-    inputs: s.recordFiles,
-    cells: join(synthDir, 'cells.csv'),
-    key: randomBytes(32),
-    from: params.start,
-    to,
-  });
+  await ingestSynthetic(ws, s, params);
   await runPipeline(ws);
   ws.writeInfo({
     ...ws.info(),

@@ -1,20 +1,17 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.ts';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { loadDivisions } from '../../src/geo/divisions.ts';
 import { Accounts } from '../../src/server/accounts.ts';
+import { launchChromium } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
 import { readTruthStays } from '../../src/synth/truth-io.ts';
 import { trueOutflow, trueTrips } from '../../src/synth/truth.ts';
 
-// Debian's chromium (installed by .ci/run); playwright-core never downloads a browser.
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
-const DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 
 let browser: Browser;
 let url: string;
@@ -22,9 +19,7 @@ let close: () => Promise<void>;
 let expectedTop: { name: string; count: number };
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error('web/dist is not built: run npm run build:web (npm test does)');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (bash .ci/run does)`);
+  browser = await launchChromium();
   const f = await pipelineFixture('browser');
   const trips = trueTrips(await readTruthStays(f.synthDir, true), 120);
   const expected = trueOutflow(trips, f.params.epicentre, f.params.start, f.ws.info().scenario!.to);
@@ -36,10 +31,6 @@ beforeAll(async () => {
   const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
   url = s.url;
   close = s.close;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 });
 
 afterAll(async () => {

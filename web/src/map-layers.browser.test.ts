@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { feature, neighbors } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -8,13 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.ts';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { Accounts } from '../../src/server/accounts.ts';
+import { launchChromium } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
 import { colourRegions } from './region-colours.ts';
 
-// Debian's chromium (installed by .ci/run); playwright-core never downloads a browser.
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
-const DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const GEO = fileURLToPath(new URL('../public/geo/', import.meta.url));
 
 /** One object of a TopoJSON file under web/public/geo: its geometries, their codes and its feature count. */
@@ -73,9 +70,7 @@ let close: () => Promise<void>;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error('web/dist is not built: run npm run build:web (npm test does)');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (bash .ci/run does)`);
+  browser = await launchChromium();
   const f = await pipelineFixture('layers', { people: 1000 });
   const db = openAppDb(f.ws.sqlitePath);
   await new Accounts(db).upsert('analyst', 'layers-test-password', 'epidemiologist');
@@ -83,10 +78,6 @@ beforeAll(async () => {
   const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
   url = s.url;
   close = s.close;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
   mkdirSync(OUT, { recursive: true });
