@@ -5,7 +5,8 @@ import { CENSUS_TOTAL_2020 } from '../synth/params.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
 import { spearman } from '../testing/stats.ts';
 
-describe('residents and expansion against the ground truth', () => {
+// Each test builds a workspace of 36-40k simulated people: minutes on a loaded 2-core machine.
+describe('residents and expansion against the ground truth', { timeout: 240_000 }, () => {
   it('finds residents per county within 10% of the true subscribers, for counties with >= 1,000 residents', async () => {
     // A dense focal city so that its districts have >= 1,000 simulated residents; little travel.
     const f = await pipelineFixture('residents', {

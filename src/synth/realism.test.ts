@@ -18,7 +18,7 @@ async function query<T>(sql: string): Promise<T[]> {
   }
 }
 
-describe('simulator realism', () => {
+describe('simulator realism', { timeout: 180_000 }, () => {
   it('places residents like the 2020 census at 1:10,000 (Pearson r >= 0.98 over counties)', async () => {
     const dir = tempDir('realism-pop');
     const params: ScenarioParams = {
