@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { startServer } from '../cli/serve.ts';
+import { openAppDb } from '../db/sqlite.ts';
+import { Accounts } from '../server/accounts.ts';
+import type { Workspace } from '../workspace.ts';
 
 /** Debian's chromium (installed by .ci/run); playwright-core never downloads a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -16,4 +20,17 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** Serves a workspace on a free port with one epidemiologist account, as a browser test needs it. */
+export async function serveWithAccount(
+  ws: Workspace,
+  username: string,
+  password: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const db = openAppDb(ws.sqlitePath);
+  await new Accounts(db).upsert(username, password, 'epidemiologist');
+  db.close();
+  const s = await startServer(ws, { host: '127.0.0.1', port: 0 });
+  return { url: s.url, close: s.close };
 }

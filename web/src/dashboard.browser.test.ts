@@ -2,11 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/cli/serve.ts';
-import { openAppDb } from '../../src/db/sqlite.ts';
 import { loadDivisions } from '../../src/geo/divisions.ts';
-import { Accounts } from '../../src/server/accounts.ts';
-import { launchChromium } from '../../src/testing/browser.ts';
+import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
 import { readTruthStays } from '../../src/synth/truth-io.ts';
 import { trueOutflow, trueTrips } from '../../src/synth/truth.ts';
@@ -25,12 +22,7 @@ beforeAll(async () => {
   const expected = trueOutflow(trips, f.params.epicentre, f.params.start, f.ws.info().scenario!.to);
   const [code, count] = [...expected].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
   expectedTop = { name: loadDivisions().byCode(code).name, count };
-  const db = openAppDb(f.ws.sqlitePath);
-  await new Accounts(db).upsert('analyst', 'browser-test-password', 'epidemiologist');
-  db.close();
-  const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
-  url = s.url;
-  close = s.close;
+  ({ url, close } = await serveWithAccount(f.ws, 'analyst', 'browser-test-password'));
 });
 
 afterAll(async () => {

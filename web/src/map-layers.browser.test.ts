@@ -4,10 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { feature, neighbors } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/cli/serve.ts';
-import { openAppDb } from '../../src/db/sqlite.ts';
-import { Accounts } from '../../src/server/accounts.ts';
-import { launchChromium } from '../../src/testing/browser.ts';
+import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
 import { colourRegions } from './region-colours.ts';
 
@@ -72,12 +69,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   browser = await launchChromium();
   const f = await pipelineFixture('layers', { people: 1000 });
-  const db = openAppDb(f.ws.sqlitePath);
-  await new Accounts(db).upsert('analyst', 'layers-test-password', 'epidemiologist');
-  db.close();
-  const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
-  url = s.url;
-  close = s.close;
+  ({ url, close } = await serveWithAccount(f.ws, 'analyst', 'layers-test-password'));
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
   mkdirSync(OUT, { recursive: true });
