@@ -51,23 +51,18 @@ WITH recs AS (
   UNION ALL SELECT user_id, start_ts, cell_id, n_records - (end_ts > start_ts)::INTEGER FROM open_stays
   UNION ALL SELECT user_id, end_ts, cell_id, 1 FROM open_stays WHERE end_ts > start_ts),
 f AS (
-  SELECT user_id, ts, cell_id, w, lag(cell_id) OVER o AS pk,
-         sum(w) OVER (PARTITION BY user_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS cw
-  FROM recs WINDOW o AS (PARTITION BY user_id ORDER BY ts)),
+  SELECT user_id, ts, cell_id, w, lag(cell_id) OVER o AS pk, lag(ts) OVER o AS pts,
+         sum(w) OVER (PARTITION BY user_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS cw,
+         max(ts) OVER u AS max_ts, sum(w) OVER u AS total
+  FROM recs WINDOW o AS (PARTITION BY user_id ORDER BY ts), u AS (PARTITION BY user_id)),
+starts AS (
+  SELECT user_id, cell_id, ts AS start_ts, coalesce(lead(pts) OVER q, max_ts) AS end_ts,
+         coalesce(lead(cw - w) OVER q, total) - (cw - w) AS n_records
+  FROM f WHERE pk IS DISTINCT FROM cell_id
+  WINDOW q AS (PARTITION BY user_id ORDER BY ts)),
 runs AS (
-  SELECT user_id, cell_id, start_ts, end_ts, n_records,
-         lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell
-  FROM (
-    SELECT user_id, cell_id, ts AS start_ts,
-           coalesce(lead(ts) OVER q, max_ts) AS next_start, max_ts, cw - w AS before,
-           coalesce(lead(cw - w) OVER q, total) - (cw - w) AS n_records, lead(pts) OVER q AS run_end
-    FROM (SELECT *, lag(ts) OVER (PARTITION BY user_id ORDER BY ts) AS pts,
-                 max(ts) OVER (PARTITION BY user_id) AS max_ts, sum(w) OVER (PARTITION BY user_id) AS total
-          FROM f) x
-    WHERE pk IS DISTINCT FROM cell_id
-    WINDOW q AS (PARTITION BY user_id ORDER BY ts)) y
-  CROSS JOIN LATERAL (SELECT coalesce(y.run_end, y.max_ts) AS end_ts)
-  WINDOW r AS (PARTITION BY user_id ORDER BY start_ts)),
+  SELECT *, lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell
+  FROM starts WINDOW r AS (PARTITION BY user_id ORDER BY start_ts)),
 kept AS (
   SELECT * FROM runs
   WHERE NOT (prev_cell IS NOT NULL AND prev_cell = next_cell AND n_records <= $1
