@@ -24,6 +24,27 @@ export interface Infection {
 
 const DAY = 86_400;
 
+/** Everyone's presences without the transit instants (an instant exposes no one), in the CSR layout. */
+export function toPresences(
+  first: readonly number[],
+  all: {
+    cell: readonly number[];
+    start: readonly number[];
+    end: readonly number[];
+    transit: readonly boolean[];
+  },
+): Presences {
+  const kept: number[] = [];
+  const out = new Int32Array(first.length);
+  for (let q = 0; q + 1 < first.length; q++) {
+    out[q] = kept.length;
+    for (let k = first[q]!; k < first[q + 1]!; k++) if (!all.transit[k]) kept.push(k);
+  }
+  out[first.length - 1] = kept.length;
+  const pick = (col: readonly number[]): Int32Array => Int32Array.from(kept, (k) => col[k]!);
+  return { first: out, cell: pick(all.cell), start: pick(all.start), end: pick(all.end) };
+}
+
 /** Presences sorted by cell then start: the index used to find who shared a cell with whom. */
 export function cellIndex(pr: Presences): {
   order: Int32Array;

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { BOOLEAN, INTEGER, UTINYINT } from '@duckdb/node-api';
 import { Duck, quotedString } from '../db/duck.ts';
 import { ChunkWriter } from './chunks.ts';
-import { cellIndex, contactsOf, simulateEpidemic } from './epidemic.ts';
-import type { Presences } from './epidemic.ts';
+import { cellIndex, contactsOf, simulateEpidemic, toPresences } from './epidemic.ts';
 import { insidePlacer } from './cities.ts';
 import { itinerary } from './itinerary.ts';
 import type { ScenarioParams } from './params.ts';
@@ -138,29 +137,7 @@ export async function generate(
     for (const w of [persons, stays, journeys]) w.close();
 
     // Pass 2: the epidemic, over non-transit presences only (an instant exposes no one).
-    const keep = all.transit.map((t) => !t);
-    const pr: Presences = {
-      first: new Int32Array(first.length),
-      cell: new Int32Array(0),
-      start: new Int32Array(0),
-      end: new Int32Array(0),
-    };
-    const cellA: number[] = [];
-    const startA: number[] = [];
-    const endA: number[] = [];
-    for (let q = 0; q < first.length - 1; q++) {
-      pr.first[q] = cellA.length;
-      for (let k = first[q]!; k < first[q + 1]!; k++) {
-        if (!keep[k]) continue;
-        cellA.push(all.cell[k]!);
-        startA.push(all.start[k]!);
-        endA.push(all.end[k]!);
-      }
-    }
-    pr.first[first.length - 1] = cellA.length;
-    pr.cell = Int32Array.from(cellA);
-    pr.start = Int32Array.from(startA);
-    pr.end = Int32Array.from(endA);
+    const pr = toPresences(first, all);
     const idx = cellIndex(pr);
     const infections = simulateEpidemic(pr, idx, (q) => epi[q]!, params.days, params.epidemic, params.seed);
     const horizon = params.days * 86_400;
