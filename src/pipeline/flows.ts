@@ -40,7 +40,7 @@ export interface Outflow {
 }
 
 /**
- * Outflow from `origin`: per destination, the sum over arrival days in
+ * Outflow from `origin` by destination (or, with direction `in`, inflow to it by origin): the sum over arrival days in
  * [from, to] of the daily OD counts (a person who leaves twice in the range
  * counts twice). Destinations in the origin's own province are included.
  */
