@@ -38,7 +38,7 @@ const RESULT_TABLES = [
 
 async function createTables(db: Duck): Promise<void> {
   await db.run(`CREATE TABLE IF NOT EXISTS pipeline_days (day DATE PRIMARY KEY, dwell_minutes INTEGER,
-    ran_at TIMESTAMP DEFAULT current_timestamp)`);
+    min_stay_minutes INTEGER, ran_at TIMESTAMP DEFAULT current_timestamp)`);
   for (const sql of [STAY_TABLES, DWELL_TABLES, TRIP_TABLES]) await db.run(sql);
 }
 

@@ -18,6 +18,8 @@ export interface StayOptions {
   pingPongMaxRecords: number;
   /** ...lasting at most this many minutes, between two runs at one same other cell, is ping-pong. */
   pingPongMaxMinutes: number;
+  /** Stays shorter than this are dropped (0 keeps every stay, passing-through handovers included). */
+  minStayMinutes: number;
 }
 
 /**
@@ -28,7 +30,11 @@ export interface StayOptions {
  * single-record flips, and the usual 5-15 min smoothing windows in the
  * literature (e.g. Iovan et al., 2013, "Moving and calling").
  */
-export const DEFAULT_STAY_OPTIONS: StayOptions = { pingPongMaxRecords: 2, pingPongMaxMinutes: 10 };
+export const DEFAULT_STAY_OPTIONS: StayOptions = {
+  pingPongMaxRecords: 2,
+  pingPongMaxMinutes: 10,
+  minStayMinutes: 0,
+};
 
 export const STAY_TABLES = `
 CREATE TABLE IF NOT EXISTS stays (user_id VARCHAR, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
@@ -40,9 +46,12 @@ CREATE TABLE IF NOT EXISTS open_stays (user_id VARCHAR, cell_id INTEGER, start_t
  * Stays of one day. Input: the day's records plus each user's open stay from
  * the previous run (as two weighted pseudo-records, so a stay crossing midnight
  * keeps its start and count). Gaps and islands in one window pass (design.md's
- * fastest variant), ping-pong runs dropped, neighbours merged by a second pass
- * over runs only. Each user's last stay stays open for the next day.
- * $1 = max ping-pong records, $2 = max ping-pong minutes.
+ * fastest variant), ping-pong relabelled, neighbours merged by a second pass
+ * over runs only (a ping-pong run takes its neighbours' cell, so its records
+ * count for that stay). Each user's last stay stays open for the next day.
+ * Stays shorter than the minimum are dropped, except a user's last one (it may
+ * still grow tomorrow). $1 = max ping-pong records, $2 = max ping-pong minutes,
+ * $3 = minimum stay minutes.
  */
 export const STAYS_DAY_SQL = (dayFiles: string): string => `
 CREATE OR REPLACE TEMP TABLE day_stays AS
@@ -61,12 +70,14 @@ starts AS (
   FROM f WHERE pk IS DISTINCT FROM cell_id
   WINDOW q AS (PARTITION BY user_id ORDER BY ts)),
 runs AS (
-  SELECT *, lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell
-  FROM starts WINDOW r AS (PARTITION BY user_id ORDER BY start_ts)),
+  SELECT *, coalesce(prev_cell = next_cell, false) AND n_records <= $1
+              AND end_ts - start_ts <= to_minutes($2::BIGINT) AS ping_pong
+  FROM (SELECT *, lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell
+        FROM starts WINDOW r AS (PARTITION BY user_id ORDER BY start_ts))),
 kept AS (
-  SELECT * FROM runs
-  WHERE NOT (prev_cell IS NOT NULL AND prev_cell = next_cell AND n_records <= $1
-             AND end_ts - start_ts <= to_minutes($2::BIGINT))),
+  -- A ping-pong run takes the cell around it (its records count for that stay); a short stay is dropped.
+  SELECT user_id, CASE WHEN ping_pong THEN prev_cell ELSE cell_id END AS cell_id, start_ts, end_ts, n_records
+  FROM runs WHERE ping_pong OR next_cell IS NULL OR end_ts - start_ts >= to_minutes($3::BIGINT)),
 merged AS (
   SELECT user_id, cell_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, sum(n_records)::INTEGER AS n_records
   FROM (SELECT *, sum((lag_cell IS DISTINCT FROM cell_id)::INTEGER) OVER (PARTITION BY user_id ORDER BY start_ts) AS g
@@ -77,7 +88,7 @@ SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY start_ts DESC) = 1 AS
 /** Runs the stays step for one day; returns closed stays added. */
 export async function staysForDay(db: Duck, rawDir: string, day: string, o: StayOptions): Promise<number> {
   const files = quotedString(`${rawDir}/date=${day}/*.parquet`);
-  await db.run(STAYS_DAY_SQL(files), [o.pingPongMaxRecords, o.pingPongMaxMinutes]);
+  await db.run(STAYS_DAY_SQL(files), [o.pingPongMaxRecords, o.pingPongMaxMinutes, o.minStayMinutes]);
   await db.run(
     `INSERT INTO stays SELECT user_id, cell_id, start_ts, end_ts, n_records, $1::DATE FROM day_stays WHERE NOT is_open`,
     [day],

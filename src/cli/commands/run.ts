@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline/run.ts';
+import { DEFAULT_STAY_OPTIONS } from '../../pipeline/stays.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE, date, int } from '../options.ts';
 import { makeProgress } from '../progress.ts';
+
+interface RunFlags {
+  workspace: string;
+  dwellMinutes: number;
+  minStayMinutes: number;
+  to?: string;
+  rebuild: boolean;
+}
 
 /** `epitrace run`. */
 export function registerRun(program: Command): void {
@@ -13,15 +22,26 @@ export function registerRun(program: Command): void {
     )
     .option('-w, --workspace <dir>', 'workspace folder', DEFAULT_WORKSPACE)
     .option('--dwell-minutes <n>', '"was there" threshold in minutes', int('--dwell-minutes', 1), 120)
+    .option(
+      '--min-stay-minutes <n>',
+      'drop cell stays shorter than this (0 keeps all)',
+      int('--min-stay-minutes'),
+      0,
+    )
     .option('--to <date>', 'run days up to this one only (YYYY-MM-DD)', date)
     .option('--rebuild', 'drop all pipeline results and run every ingested day again', false)
-    .action(async (o: { workspace: string; dwellMinutes: number; to?: string; rebuild: boolean }) => {
+    .action(async (o: RunFlags) => {
       const ws = new Workspace(o.workspace).require();
       const progress = makeProgress();
       let started = false;
       const s = await runPipeline(
         ws,
-        { dwellMinutes: o.dwellMinutes, to: o.to, rebuild: o.rebuild },
+        {
+          dwellMinutes: o.dwellMinutes,
+          stay: { ...DEFAULT_STAY_OPTIONS, minStayMinutes: o.minStayMinutes },
+          to: o.to,
+          rebuild: o.rebuild,
+        },
         (_d, done, total) => {
           if (!started) progress.start('running pipeline (days)', total);
           started = true;
