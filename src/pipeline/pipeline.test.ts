@@ -6,6 +6,8 @@ import type { TruthStay } from '../synth/truth.ts';
 import type { Workspace } from '../workspace.ts';
 import { outflow } from './flows.ts';
 import { returnees } from './returnees.ts';
+import { runPipeline } from './run.ts';
+import { DEFAULT_STAY_OPTIONS } from './stays.ts';
 import { divisionNaming } from '../server/routes-flows.ts';
 
 let ws: Workspace;
@@ -143,5 +145,26 @@ describe('presence', () => {
     expect(top!.users).toBeGreaterThan(15);
     expect(top!.users).toBe(people.size);
     expect(communities!.n).toBeGreaterThan(100);
+  });
+});
+
+describe('ping-pong smoothing', () => {
+  it('brings stays back to within 5% of the true presences when 3% of records flip to a neighbour', async () => {
+    const f = await pipelineFixture('pingpong', { pingPongRate: 0.03 });
+    const presences = (await readTruthStays(f.synthDir, true)).length;
+    const count = async (): Promise<number> => {
+      const db = await f.ws.openDuck({ readOnly: true });
+      const r = await db.one<{ n: number }>(
+        `SELECT ((SELECT count(*) FROM stays) + (SELECT count(*) FROM open_stays))::INTEGER AS n`,
+      );
+      db.close();
+      return r!.n;
+    };
+    const smoothed = await count();
+    await runPipeline(f.ws, { rebuild: true, stay: { ...DEFAULT_STAY_OPTIONS, pingPongMaxRecords: 0 } });
+    const raw = await count();
+    console.info(`true presences ${presences}, smoothed stays ${smoothed}, unsmoothed ${raw}`);
+    expect(Math.abs(smoothed / presences - 1)).toBeLessThan(0.05);
+    expect(raw / presences - 1).toBeGreaterThan(0.2);
   });
 });

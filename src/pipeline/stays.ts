@@ -25,7 +25,8 @@ export interface StayOptions {
 /**
  * Ping-pong: a phone near a cell edge flips to a neighbouring cell and back.
  * Rule: a run of <= 2 records lasting <= 10 minutes whose previous and next
- * runs are at one same other cell is absorbed into that cell's stay. A real
+ * runs are at one same other cell, not both of them that short, is absorbed
+ * into that cell's stay (the "not both" keeps alternating flips from swapping). A real
  * visit elsewhere lasts longer or has more records; tuned to the simulator's
  * single-record flips, and the usual 5-15 min smoothing windows in the
  * literature (e.g. Iovan et al., 2013, "Moving and calling").
@@ -48,7 +49,8 @@ CREATE TABLE IF NOT EXISTS open_stays (user_id VARCHAR, cell_id INTEGER, start_t
  * keeps its start and count). Gaps and islands in one window pass (design.md's
  * fastest variant), ping-pong relabelled, neighbours merged by a second pass
  * over runs only (a ping-pong run takes its neighbours' cell, so its records
- * count for that stay). Each user's last stay stays open for the next day.
+ * count for that stay). Each user's last stay stays open for the next day, and
+ * with it any stays short enough to be flips and the last longer one before them.
  * Stays shorter than the minimum are dropped, except a user's last one (it may
  * still grow tomorrow). $1 = max ping-pong records, $2 = max ping-pong minutes,
  * $3 = minimum stay minutes.
@@ -70,20 +72,29 @@ starts AS (
   FROM f WHERE pk IS DISTINCT FROM cell_id
   WINDOW q AS (PARTITION BY user_id ORDER BY ts)),
 runs AS (
-  SELECT *, coalesce(prev_cell = next_cell, false) AND n_records <= $1
-              AND end_ts - start_ts <= to_minutes($2::BIGINT) AS ping_pong
-  FROM (SELECT *, lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell
-        FROM starts WINDOW r AS (PARTITION BY user_id ORDER BY start_ts))),
+  SELECT *, lag(cell_id) OVER r AS prev_cell, lead(cell_id) OVER r AS next_cell,
+         lag(short) OVER r AS prev_short, lead(short) OVER r AS next_short
+  FROM (SELECT *, n_records <= $1 AND end_ts - start_ts <= to_minutes($2::BIGINT) AS short FROM starts)
+  WINDOW r AS (PARTITION BY user_id ORDER BY start_ts)),
 kept AS (
-  -- A ping-pong run takes the cell around it (its records count for that stay); a short stay is dropped.
-  SELECT user_id, CASE WHEN ping_pong THEN prev_cell ELSE cell_id END AS cell_id, start_ts, end_ts, n_records
-  FROM runs WHERE ping_pong OR next_cell IS NULL OR end_ts - start_ts >= to_minutes($3::BIGINT)),
+  -- A short run between two runs at one same cell, one of them longer, is a flip: it takes that cell (its
+  -- records count for its stay). Other stays shorter than the minimum are dropped, except the last.
+  SELECT user_id, CASE WHEN flip THEN prev_cell ELSE cell_id END AS cell_id, start_ts, end_ts, n_records
+  FROM (SELECT *, short AND coalesce(prev_cell = next_cell AND NOT (prev_short AND next_short), false) AS flip
+        FROM runs)
+  WHERE flip OR next_cell IS NULL OR end_ts - start_ts >= to_minutes($3::BIGINT)),
 merged AS (
   SELECT user_id, cell_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, sum(n_records)::INTEGER AS n_records
   FROM (SELECT *, sum((lag_cell IS DISTINCT FROM cell_id)::INTEGER) OVER (PARTITION BY user_id ORDER BY start_ts) AS g
         FROM (SELECT *, lag(cell_id) OVER (PARTITION BY user_id ORDER BY start_ts) AS lag_cell FROM kept))
   GROUP BY user_id, cell_id, g)
-SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY start_ts DESC) = 1 AS is_open FROM merged`;
+-- Stays at the end that could still prove ping-pong flips stay open, with the last longer one before
+-- them: the next day may return to its cell.
+SELECT user_id, cell_id, start_ts, end_ts, n_records, rn <= coalesce(anchor, rn) AS is_open FROM (
+  SELECT *, min(CASE WHEN NOT short THEN rn END) OVER (PARTITION BY user_id) AS anchor FROM (
+    SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY start_ts DESC) AS rn,
+           n_records <= $1 AND end_ts - start_ts <= to_minutes($2::BIGINT) AS short
+    FROM merged))`;
 
 /** Runs the stays step for one day; returns closed stays added. */
 export async function staysForDay(db: Duck, rawDir: string, day: string, o: StayOptions): Promise<number> {
