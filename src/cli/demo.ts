@@ -27,11 +27,16 @@ export function lastDay(p: ScenarioParams): string {
  * Ingests a simulator run's records and registry, pseudonymised with a one-off
  * random key that is then forgotten (the demo needs no re-linking).
  */
-export async function ingestSynthetic(ws: Workspace, s: SynthSummary, params: ScenarioParams): Promise<void> {
+export async function ingestSynthetic(
+  ws: Workspace,
+  s: SynthSummary,
+  params: ScenarioParams,
+  key: Buffer = randomBytes(32),
+): Promise<void> {
   await ingest(ws, {
     inputs: s.recordFiles,
     cells: join(s.outDir, 'cells.csv'),
-    key: randomBytes(32),
+    key,
     from: params.start,
     to: lastDay(params),
   });

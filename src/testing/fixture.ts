@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ export function tempDir(prefix: string): string {
 export async function pipelineFixture(
   prefix: string,
   overrides: Partial<ScenarioParams> = {},
-): Promise<{ ws: Workspace; synthDir: string; params: ScenarioParams }> {
+): Promise<{ ws: Workspace; synthDir: string; params: ScenarioParams; key: Buffer }> {
   const params: ScenarioParams = { ...defaultParams, people: 8000, ...overrides };
   const root = tempDir(prefix);
   const synthDir = join(root, 'synth');
@@ -26,11 +27,13 @@ export async function pipelineFixture(
   const ws = new Workspace(join(root, 'ws'));
   const to = lastDay(params);
   ws.create({ synthetic: true, description: 'SYNTHETIC test scenario' });
-  await ingestSynthetic(ws, s, params);
+  // A known key, so tests can link pseudonyms back to simulated people (never done outside tests).
+  const key = randomBytes(32);
+  await ingestSynthetic(ws, s, params, key);
   await runPipeline(ws);
   ws.writeInfo({
     ...ws.info(),
     scenario: { name: 'test', from: params.start, to, epicentre: params.epicentre },
   });
-  return { ws, synthDir, params };
+  return { ws, synthDir, params, key };
 }
