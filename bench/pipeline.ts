@@ -51,7 +51,10 @@ try {
   const bareS = (performance.now() - t1) / 1000;
   db.close();
 
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   const r = await runPipeline(ws);
+  clearInterval(sampler);
   const rate = (sec: number): string => `${(accepted / sec / 1e6).toFixed(2)} M records/s`;
   console.log(
     `${params.people} people, ${accepted} accepted records, ${r.days.length} days, memory_limit ${values.memory}`,
@@ -62,6 +65,9 @@ try {
     `epitrace run             ${r.seconds.toFixed(1)} s  ${rate(r.seconds)}  (${r.stays} stays, ${r.trips} trips)`,
   );
   console.log(`ratio run / bare         ${(r.seconds / bareS).toFixed(2)}x the time`);
+  console.log(
+    `peak RSS during run      ${(peakRss / 2 ** 30).toFixed(2)} GiB (DuckDB memory_limit ${values.memory})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
