@@ -9,6 +9,8 @@ export interface WorkspaceInfo {
   createdAt: string;
   /** True when the records are synthetic; every page and export says so. */
   synthetic: boolean;
+  /** True when `epitrace demo` built it: only such a workspace may `demo` delete and rebuild. */
+  demo?: boolean;
   description: string;
   scenario?: { name: string; from: string; to: string; epicentre: string };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { runPipeline } from '../pipeline/run.ts';
 import { builtinGeo } from '../synth/cities.ts';
@@ -43,15 +44,43 @@ export async function ingestSynthetic(
 }
 
 /**
+ * True when `demo` may delete the folder: it is missing or empty, or it is a workspace `demo`
+ * built (workspace.json `demo: true`; before that flag, a synthetic workspace holding the
+ * simulator's synth/ folder, which only `demo` writes inside a workspace).
+ */
+export function demoMayReplace(ws: Workspace): boolean {
+  if (!existsSync(ws.root) || readdirSync(ws.root).length === 0) return true;
+  if (!ws.exists()) return false;
+  const info = ws.info();
+  return (
+    info.demo === true || (info.demo === undefined && info.synthetic && existsSync(join(ws.root, 'synth')))
+  );
+}
+
+/** Fails with one line unless `demo` may delete the folder (see demoMayReplace). */
+export function requireDemoWorkspace(ws: Workspace): void {
+  if (demoMayReplace(ws)) return;
+  const what = ws.exists()
+    ? 'a workspace that epitrace demo did not build'
+    : 'a non-empty folder that is not a workspace';
+  throw new UserError(
+    `${ws.root} is ${what}: demo never deletes it; pass another --workspace, or 'epitrace serve --workspace ${ws.root}' to serve it`,
+  );
+}
+
+/**
  * Builds the demo workspace: simulate a synthetic scenario, ingest its records
  * (pseudonymised with a one-off random key that is then forgotten), run the
- * pipeline. Everything in it is labelled synthetic.
+ * pipeline. Everything in it is labelled synthetic. Refuses (UserError) to replace a folder
+ * that `demo` did not build.
  */
 export async function buildDemo(ws: Workspace, params: ScenarioParams, progress: Progress): Promise<void> {
+  requireDemoWorkspace(ws);
   rmSync(ws.root, { recursive: true, force: true });
   const to = lastDay(params);
   ws.create({
     synthetic: true,
+    demo: true,
     description: `SYNTHETIC demo: ${params.people} simulated people, ${params.start} to ${to}; no real person is in it.`,
   });
   const synthDir = join(ws.root, 'synth');
