@@ -72,14 +72,29 @@ export class Workspace {
     writeFileSync(this.infoPath, JSON.stringify(info, null, 2) + '\n');
   }
 
-  /** Opens the analytics database with bounded memory and spilling into tmp/. */
-  openDuck(opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<Duck> {
+  /**
+   * Opens the analytics database with bounded memory and spilling into tmp/. DuckDB lets one
+   * process write a database file (or several read it): a conflicting lock becomes one clear
+   * line rather than the engine's error.
+   */
+  async openDuck(opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<Duck> {
     const memoryLimit = opts.memoryLimit ?? process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB';
-    return Duck.open({
-      path: this.duckPath,
-      memoryLimit,
-      tempDirectory: this.tmpDir,
-      readOnly: opts.readOnly,
-    });
+    try {
+      return await Duck.open({
+        path: this.duckPath,
+        memoryLimit,
+        tempDirectory: this.tmpDir,
+        readOnly: opts.readOnly,
+      });
+    } catch (e) {
+      const msg = (e as Error).message ?? '';
+      if (/Could not set lock|Conflicting lock/i.test(msg)) {
+        const pid = /\(PID (\d+)\)/.exec(msg)?.[1];
+        throw new UserError(
+          `workspace ${this.root} is in use by another process${pid ? ` (PID ${pid})` : ''}: try again when it is done (a running 'serve' holds it too)`,
+        );
+      }
+      throw e;
+    }
   }
 }

@@ -8,11 +8,13 @@ export const REASONS = [
   'malformed line',
   'missing id',
   'unparsable time',
+  'time outside plausible window',
   'time outside declared range',
   'unknown cell',
   'unparsable point',
   'no cell near point',
   'duplicate record',
+  'duplicate of stored record',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -62,7 +64,8 @@ export const FINAL_REASON = `CASE WHEN reason = 'malformed line' THEN reason
   WHEN raw_id IS NULL OR trim(raw_id::VARCHAR) = '' THEN 'missing id' ELSE reason END`;
 
 /**
- * Each row with its reason (NULL = accepted) and its cell: the given one, or for a GPS point the
+ * Each row with its reason (NULL = accepted) and its cell (the plausible window is bound as
+ * $earliest_ts and $latest_ts, see window.ts): the given one, or for a GPS point the
  * nearest registered cell from `ingest_pointmap` (see nearest.ts). Duplicates are found later,
  * once rows are sorted (partitions.ts).
  */
@@ -76,6 +79,7 @@ export function classifiedSql(norm: string, o: ClassifyOptions, hasPoints: boole
       WHEN n.malformed THEN 'malformed line'
       WHEN n.raw_id IS NULL THEN 'missing id'
       WHEN n.ts IS NULL THEN 'unparsable time'
+      WHEN n.ts < $earliest_ts::TIMESTAMP OR n.ts > $latest_ts::TIMESTAMP THEN 'time outside plausible window'
       ${range.length ? `WHEN ${range.join(' OR ')} THEN 'time outside declared range'` : ''}
       WHEN n.cell_given THEN CASE WHEN n.cell_in IS NULL
         OR n.cell_in NOT IN (SELECT cell_id FROM cells WHERE cell_id IS NOT NULL) THEN 'unknown cell' END

@@ -1,22 +1,28 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duck } from '../db/duck.ts';
 import type { Workspace } from '../workspace.ts';
 import { classifiedSql, FINAL_REASON, normalisedSql } from './classify.ts';
 import type { ClassifyOptions } from './classify.ts';
-import { commit, logged } from './commit.ts';
+import { commit, logged, startStaging } from './commit.ts';
 import type { LogEntry } from './commit.ts';
+import { UserError } from '../errors.ts';
 import type { IngestEffects, IngestOptions } from './ingest.ts';
 import { contentHash } from './inputs.ts';
 import type { InputFile } from './inputs.ts';
+import { requireUnchanged, stampOf } from './guard.ts';
+import { keyFingerprint } from './keys.ts';
 import { buildPointMap, DEFAULT_MAX_CELL_DISTANCE_M } from './nearest.ts';
-import { stagedName, stagingDir, writeDay } from './partitions.ts';
+import { stagedName, storedParts, writeDay } from './partitions.ts';
 import type { Kind } from './partitions.ts';
 import { FileProgress } from './progress.ts';
 import { hmacParams, pseudonymSql } from './pseudonymise.ts';
 import { openSource } from './readers.ts';
+import type { Source } from './readers.ts';
 import { exec, rows } from './sql.ts';
 import type { Named } from './sql.ts';
+import type { TimeWindow } from './window.ts';
 
 /** Counts for one input file; read = accepted + quarantined always. */
 export interface FileSummary extends LogEntry {
@@ -32,6 +38,7 @@ const TEMP_TABLES = [
   'ingest_pointmap',
   'ingest_ids',
   'ingest_raw_ids',
+  'ingest_stored_dups',
 ];
 
 /** Past this many candidate days a Parquet input is copied once rather than scanned once per day. */
@@ -48,19 +55,31 @@ export async function ingestFile(
   db: Duck,
   ws: Workspace,
   file: InputFile,
-  opts: IngestOptions & { timezone: string },
+  opts: IngestOptions & { timezone: string; window: TimeWindow },
   effects: IngestEffects,
 ): Promise<FileSummary> {
   const p = new FileProgress(db, file.name, effects.progress, effects.now ?? (() => performance.now()));
+  // Stamped before hashing and checked again before the commit: hash, counts and commit must
+  // describe the same bytes (guard.ts).
+  const stamp = stampOf(file.path);
   const hash = await p.stage('hashing', 0, 0.05, () => contentHash(file.path));
   const seen = await logged(db, hash);
-  if (seen) {
+  if (seen && !opts.replace) {
     effects.log?.(`${file.name}: already ingested (same content as ${seen.file}), nothing added`);
-    return { ...seen, file: file.name, skipped: true, seconds: p.elapsedMs() / 1000 };
+    const entry: LogEntry = { ...seen };
+    delete (entry as Partial<typeof seen>).attempt;
+    return { ...entry, file: file.name, skipped: true, seconds: p.elapsedMs() / 1000 };
+  }
+  if (opts.replace) {
+    effects.log?.(
+      seen
+        ? `${file.name}: replacing its earlier contribution (as ${seen.file}: ${seen.accepted} accepted, ${seen.quarantined} quarantined)`
+        : `${file.name}: was not ingested before; --replace ingests it as new`,
+    );
   }
   const text = file.format !== 'parquet';
   const src = await p.stage('reading', 0.05, text ? 0.25 : 0.05, () =>
-    openSource(db, file, { columns: opts.columns ?? {}, delimiter: opts.delimiter }),
+    readable(file, () => openSource(db, file, { columns: opts.columns ?? {}, delimiter: opts.delimiter })),
   );
   p.rows = src.read;
   const co: ClassifyOptions = {
@@ -70,75 +89,160 @@ export async function ingestFile(
     to: opts.to !== undefined,
     keepPoints: opts.keepPoints ?? false,
   };
-  const values: Named = { ...hmacParams(opts.key), ...src.values, tz: opts.timezone };
+  const values: Named = {
+    ...hmacParams(opts.key),
+    ...src.values,
+    tz: opts.timezone,
+    earliest_ts: opts.window.earliest,
+    latest_ts: opts.window.latest,
+  };
   if (opts.from) values['from_ts'] = opts.from;
   if (opts.to) values['to_ts'] = nextDay(opts.to);
   const hasPoints = src.map.lon !== undefined && src.map.lat !== undefined;
   const kinds: Kind[] = hasPoints && co.keepPoints ? ['records', 'points'] : ['records'];
 
-  const { cls, days } = await p.stage('validating', text ? 0.25 : 0.05, 0.35, async () => {
-    let norm = normalisedSql(src, co);
-    // Text is parsed once into a table; GPS points need the parsed fields before the cell lookup.
-    if (src.materialise && hasPoints) {
-      await exec(db, `CREATE OR REPLACE TEMP TABLE ingest_norm AS SELECT * FROM ${norm}`, values);
-      norm = 'ingest_norm';
-    }
-    if (hasPoints)
-      await buildPointMap(db, norm, opts.maxCellDistanceM ?? DEFAULT_MAX_CELL_DISTANCE_M, values);
-    let cls = classifiedSql(norm, co, hasPoints);
-    if (src.materialise) {
-      await exec(db, `CREATE OR REPLACE TEMP TABLE ingest_cls AS SELECT * FROM ${cls}`, values);
-      await db.run(`DROP TABLE IF EXISTS ingest_norm`);
-      cls = 'ingest_cls';
-    }
-    // One scan yields the distinct identifiers and the days: exact ones (accepted rows) when the
-    // rows are materialised, else candidates from the time column alone (rows that fail another
-    // check are simply not written, and are listed after the partitions).
-    const rel = src.materialise ? cls : norm;
-    const range = [opts.from && 'ts >= $from_ts::TIMESTAMP', opts.to && 'ts < $to_ts::TIMESTAMP'];
-    const dayIf = [src.materialise ? 'reason IS NULL' : 'ts IS NOT NULL', ...range]
-      .filter(Boolean)
-      .join(' AND ');
-    await exec(
-      db,
-      `CREATE OR REPLACE TEMP TABLE ingest_scan AS
+  const { cls, days } = await p.stage('validating', text ? 0.25 : 0.05, 0.35, () =>
+    readable(file, async () => {
+      let norm = normalisedSql(src, co);
+      // Text is parsed once into a table; GPS points need the parsed fields before the cell lookup.
+      if (src.materialise && hasPoints) {
+        await exec(db, `CREATE OR REPLACE TEMP TABLE ingest_norm AS SELECT * FROM ${norm}`, values);
+        norm = 'ingest_norm';
+      }
+      if (hasPoints)
+        await buildPointMap(db, norm, opts.maxCellDistanceM ?? DEFAULT_MAX_CELL_DISTANCE_M, values);
+      let cls = classifiedSql(norm, co, hasPoints);
+      if (src.materialise) {
+        await exec(db, `CREATE OR REPLACE TEMP TABLE ingest_cls AS SELECT * FROM ${cls}`, values);
+        await db.run(`DROP TABLE IF EXISTS ingest_norm`);
+        cls = 'ingest_cls';
+      }
+      // One scan yields the distinct identifiers and the days: exact ones (accepted rows) when the
+      // rows are materialised, else candidates from the time column alone (rows that fail another
+      // check are simply not written, and are listed after the partitions).
+      const rel = src.materialise ? cls : norm;
+      const range = [
+        'ts >= $earliest_ts::TIMESTAMP AND ts <= $latest_ts::TIMESTAMP',
+        opts.from && 'ts >= $from_ts::TIMESTAMP',
+        opts.to && 'ts < $to_ts::TIMESTAMP',
+      ];
+      const dayIf = [src.materialise ? 'reason IS NULL' : 'ts IS NOT NULL', ...range]
+        .filter(Boolean)
+        .join(' AND ');
+      await exec(
+        db,
+        `CREATE OR REPLACE TEMP TABLE ingest_scan AS
        SELECT raw_id, day, count(*)::DOUBLE AS n, grouping(raw_id) = 0 AS is_id
        FROM (SELECT raw_id, CASE WHEN ${dayIf} THEN ts::DATE END AS day FROM ${rel})
        GROUP BY GROUPING SETS ((raw_id), (day))`,
-      values,
-    );
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE ingest_raw_ids AS
+        values,
+      );
+      await db.run(
+        `CREATE OR REPLACE TEMP TABLE ingest_raw_ids AS
        SELECT raw_id, trim(raw_id::VARCHAR) = '' AS blank FROM ingest_scan WHERE is_id AND raw_id IS NOT NULL`,
-    );
-    // One pseudonym per distinct identifier; urank orders them so the big sort runs on an integer.
-    await exec(
-      db,
-      `CREATE OR REPLACE TEMP TABLE ingest_ids AS
+      );
+      // One pseudonym per distinct identifier; urank orders them so the big sort runs on an integer.
+      await exec(
+        db,
+        `CREATE OR REPLACE TEMP TABLE ingest_ids AS
        SELECT raw_id, user_id, row_number() OVER (ORDER BY user_id)::INTEGER AS urank
        FROM (SELECT raw_id, ${pseudonymSql('trim(raw_id::VARCHAR)')} AS user_id FROM ingest_raw_ids WHERE NOT blank)`,
-      values,
-    );
-    await db.run(`DELETE FROM ingest_raw_ids WHERE NOT blank`);
-    const dayList = (sql: string) => rows<{ day: string; n: number }>(db, sql);
-    let days = await dayList(
-      `SELECT strftime(day, '%Y-%m-%d') AS day, n FROM ingest_scan WHERE NOT is_id AND day IS NOT NULL ORDER BY 1`,
-    );
-    await db.run(`DROP TABLE ingest_scan`);
-    if (!src.materialise && days.length > MAX_DAY_SCANS) {
-      await exec(db, `CREATE OR REPLACE TEMP TABLE ingest_cls AS SELECT * FROM ${cls}`, values);
-      cls = 'ingest_cls';
-      days = await dayList(
-        `SELECT strftime(ts::DATE, '%Y-%m-%d') AS day, count(*)::DOUBLE AS n FROM ingest_cls
-         WHERE reason IS NULL GROUP BY 1 ORDER BY 1`,
+        values,
       );
-    }
-    return { cls, days };
-  });
+      await db.run(`DELETE FROM ingest_raw_ids WHERE NOT blank`);
+      const dayList = (sql: string) => rows<{ day: string; n: number }>(db, sql);
+      let days = await dayList(
+        `SELECT strftime(day, '%Y-%m-%d') AS day, n FROM ingest_scan WHERE NOT is_id AND day IS NOT NULL ORDER BY 1`,
+      );
+      await db.run(`DROP TABLE ingest_scan`);
+      if (!src.materialise && days.length > MAX_DAY_SCANS) {
+        await exec(db, `CREATE OR REPLACE TEMP TABLE ingest_cls AS SELECT * FROM ${cls}`, values);
+        cls = 'ingest_cls';
+        days = await dayList(
+          `SELECT strftime(ts::DATE, '%Y-%m-%d') AS day, count(*)::DOUBLE AS n FROM ingest_cls
+         WHERE reason IS NULL GROUP BY 1 ORDER BY 1`,
+        );
+      }
+      return { cls, days };
+    }),
+  );
 
-  const staging = stagingDir(ws, hash);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  const attempt = randomUUID();
+  const staging = startStaging(ws, hash, attempt);
+  try {
+    const e = await stageAndCount(db, ws, file, { src, cls, days, kinds, values, staging, hash, p });
+    effects.afterRead?.(file.name);
+    await requireUnchanged(file, stamp, hash);
+    return await p.stage('committing', 0.97, 1, async () => {
+      await commit(db, ws, e, {
+        attempt,
+        fingerprint: keyFingerprint(opts.key),
+        replace: seen !== undefined,
+        afterCommit: () => effects.afterCommit?.(file.name),
+      });
+      for (const t of [...TEMP_TABLES, 'ingest_q', 'ingest_qo']) await db.run(`DROP TABLE IF EXISTS ${t}`);
+      effects.log?.(`${file.name}: read ${src.read} = accepted ${e.accepted} + quarantined ${e.quarantined}`);
+      return { ...e, skipped: false, seconds: p.elapsedMs() / 1000 };
+    });
+  } catch (err) {
+    // Nothing was committed (a failure after the commit point is a crash that `recover` finishes):
+    // leave no staged partition behind.
+    if (!(await committedBy(db, hash, attempt))) rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** True when the log row of `hash` was committed by this attempt. */
+async function committedBy(db: Duck, hash: string, attempt: string): Promise<boolean> {
+  return (await logged(db, hash))?.attempt === attempt;
+}
+
+/**
+ * Runs a step that reads an input, turning the engine's complaint about unreadable bytes
+ * (garbage, an empty or truncated Parquet file, broken gzip) into one clear line.
+ */
+async function readable<T>(file: InputFile, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const msg = (e as Error).message ?? String(e);
+    // DuckDB prefixes errors with their kind; these kinds come from the bytes read, not from us.
+    const m = /^(Invalid Input|IO|Conversion|Invalid) Error: ([^\n]*)/.exec(msg);
+    if (!m) throw e;
+    const reason = m[2]!
+      .replace(/ *".*?" */g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 160);
+    const as = `${file.format}${file.gzip ? ' (gzip)' : ''}`;
+    throw new UserError(`cannot read ${file.name} as ${as}: ${reason}`);
+  }
+}
+
+/** What staging one input needs. */
+interface StageInput {
+  src: Source;
+  cls: string;
+  days: { day: string; n: number }[];
+  kinds: Kind[];
+  values: Named;
+  staging: string;
+  hash: string;
+  p: FileProgress;
+}
+
+/**
+ * Writes the day partitions of one input to its staging folder (copies of records already in
+ * the file or already stored for the day moved to the quarantine) and builds its quarantine
+ * (temp table `ingest_qo`) and log entry; read = accepted + quarantined is checked here.
+ */
+async function stageAndCount(
+  db: Duck,
+  ws: Workspace,
+  file: InputFile,
+  { src, cls, days, kinds, values, staging, hash, p }: StageInput,
+): Promise<LogEntry> {
   await db.run(`CREATE OR REPLACE TEMP TABLE ingest_q (row_no BIGINT, reason VARCHAR)`);
   const total = days.reduce((s, d) => s + d.n, 0);
   const at = (x: number) => 0.35 + (0.55 * x) / Math.max(1, total);
@@ -149,8 +253,9 @@ export async function ingestFile(
   for (const { day, n } of days) {
     for (const kind of kinds) {
       const path = join(staging, stagedName(kind, day));
+      const stored = storedParts(ws, hash, kind, day);
       const w = await p.stage(`writing ${day}`, at(done), at(done + n), () =>
-        writeDay(db, { cls, kind, day, file: path, values }),
+        readable(file, () => writeDay(db, { cls, kind, day, file: path, values, stored })),
       );
       if (w.rows === 0) rmSync(path, { force: true });
       else written.add(day);
@@ -159,7 +264,7 @@ export async function ingestFile(
     }
     done += n;
   }
-  return p.stage('committing', 0.9, 1, async () => {
+  return p.stage('counting', 0.9, 0.97, async () => {
     const dups = (await rows<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ingest_q`))[0]?.n ?? 0;
     if (accepted + dups < src.read) {
       await exec(
@@ -194,9 +299,6 @@ export async function ingestFile(
       days: [...written].sort(),
       reasons,
     };
-    await commit(db, ws, e, () => effects.afterCommit?.(file.name));
-    for (const t of [...TEMP_TABLES, 'ingest_q', 'ingest_qo']) await db.run(`DROP TABLE IF EXISTS ${t}`);
-    effects.log?.(`${file.name}: read ${src.read} = accepted ${accepted} + quarantined ${quarantined}`);
-    return { ...e, skipped: false, seconds: p.elapsedMs() / 1000 };
+    return e;
   });
 }

@@ -1,4 +1,4 @@
-import { renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
@@ -31,6 +31,21 @@ export function finalPath(ws: Workspace, hash: string, kind: Kind, day: string):
   return join(root, `date=${day}`, `part-${hash.slice(0, 16)}.parquet`);
 }
 
+/**
+ * Committed partitions of one day and kind other than the input's own (which --replace is about
+ * to overwrite): the records a new input's rows are checked against for duplicates.
+ */
+export function storedParts(ws: Workspace, hash: string, kind: Kind, day: string): string[] {
+  const own = finalPath(ws, hash, kind, day);
+  const dir = join(kind === 'records' ? ws.rawDir : pointsDir(ws), `date=${day}`);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => /^part-[0-9a-f]{16}\.parquet$/.test(n))
+    .map((n) => join(dir, n))
+    .filter((f) => f !== own)
+    .sort();
+}
+
 const SHAPE: Record<Kind, { cols: string; out: string; order: string; key: string; where: string }> = {
   records: {
     cols: 'm.user_id, c.ts, c.cell_id, c.event',
@@ -50,19 +65,37 @@ const SHAPE: Record<Kind, { cols: string; out: string; order: string; key: strin
 
 /**
  * Writes the accepted rows of one day and kind from `cls` into the staging folder, sorted by
- * pseudonym and time, and moves later copies of a record (same pseudonym, time and cell or point)
- * to `ingest_q` as 'duplicate record'. Sorting puts copies next to each other, so reading the
+ * pseudonym and time. Rows whose record (same pseudonym, time and cell or point) is already
+ * stored for the day by another input (`stored`, whatever its format, compression, line endings
+ * or order) go to `ingest_q` as 'duplicate of stored record'; later copies of a record within
+ * the input as 'duplicate record'. Sorting puts copies next to each other, so reading the
  * written file back tells cheaply whether any exist; only then are they identified (on their
  * (user, time) keys alone) and the file rewritten without them. Returns rows written and removed.
  */
 export async function writeDay(
   db: Duck,
-  o: { cls: string; kind: Kind; day: string; file: string; values: Named },
+  o: { cls: string; kind: Kind; day: string; file: string; values: Named; stored: string[] },
 ): Promise<{ rows: number; duplicates: number }> {
   const s = SHAPE[o.kind];
   const values = { ...o.values, day_ts: o.day };
-  const where = `c.reason IS NULL AND ${s.where}
+  let where = `c.reason IS NULL AND ${s.where}
     AND c.ts >= $day_ts::TIMESTAMP AND c.ts < $day_ts::TIMESTAMP + INTERVAL 1 DAY`;
+  let storedDups = 0;
+  if (o.stored.length) {
+    const parts = `read_parquet([${o.stored.map(quotedString).join(', ')}])`;
+    const on = ['user_id', 'ts', ...s.key.split(', ')].map((k) => `p.${k} = x.${k}`).join(' AND ');
+    await exec(
+      db,
+      `CREATE OR REPLACE TEMP TABLE ingest_stored_dups AS
+       SELECT x.row_no FROM (SELECT c.row_no, ${s.cols} FROM ${o.cls} c JOIN ingest_ids m USING (raw_id) WHERE ${where}) x
+       SEMI JOIN ${parts} p ON ${on}`,
+      values,
+    );
+    await db.run(`INSERT INTO ingest_q SELECT row_no, 'duplicate of stored record' FROM ingest_stored_dups`);
+    const [n] = await rows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ingest_stored_dups`);
+    storedDups = n?.n ?? 0;
+    if (storedDups) where += ` AND c.row_no NOT IN (SELECT row_no FROM ingest_stored_dups)`;
+  }
   const written = await copied(
     db,
     `COPY (SELECT ${s.cols} FROM ${o.cls} c JOIN ingest_ids m USING (raw_id) WHERE ${where}
@@ -76,7 +109,7 @@ export async function writeDay(
     `CREATE OR REPLACE TEMP TABLE ingest_dup_keys AS SELECT DISTINCT user_id, ts FROM ${readBack} WHERE again`,
   );
   const [keys] = await rows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ingest_dup_keys`);
-  if (!keys?.n) return { rows: written, duplicates: 0 };
+  if (!keys?.n) return { rows: written, duplicates: storedDups };
   await exec(
     db,
     `CREATE OR REPLACE TEMP TABLE ingest_day_dups AS SELECT row_no FROM (
@@ -97,5 +130,5 @@ export async function writeDay(
   if (kept !== written - dups!.n) {
     throw new Error(`duplicate removal miscounted: ${written} - ${dups!.n} != ${kept} (${o.file})`);
   }
-  return { rows: kept, duplicates: dups!.n };
+  return { rows: kept, duplicates: dups!.n + storedDups };
 }
