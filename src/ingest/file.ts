@@ -18,7 +18,7 @@ import { stagedName, storedParts, writeDay } from './partitions.ts';
 import type { Kind } from './partitions.ts';
 import { FileProgress } from './progress.ts';
 import { hmacParams, pseudonymSql } from './pseudonymise.ts';
-import { openSource } from './readers.ts';
+import { formatName, openSource } from './readers.ts';
 import type { Source } from './readers.ts';
 import { exec, rows } from './sql.ts';
 import type { Named } from './sql.ts';
@@ -208,15 +208,19 @@ async function readable<T>(file: InputFile, f: () => Promise<T>): Promise<T> {
     if (e instanceof UserError) throw e;
     const msg = (e as Error).message ?? String(e);
     // DuckDB prefixes errors with their kind; these kinds come from the bytes read, not from us.
-    const m = /^(Invalid Input|IO|Conversion|Invalid) Error: ([^\n]*)/.exec(msg);
+    const m = /^(Invalid Input|IO|Conversion) Error: ([^\n]*)/.exec(msg);
     if (!m) throw e;
+    // File names in the engine's text are dropped: the message names the file once, as given.
     const reason = m[2]!
-      .replace(/ *".*?" */g, ' ')
+      .replace(/ *(".*?"|'.*?') */g, ' ')
       .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 160);
-    const as = `${file.format}${file.gzip ? ' (gzip)' : ''}`;
-    throw new UserError(`cannot read ${file.name} as ${as}: ${reason}`);
+    // The CSV scanner's wording for bytes that are not lines of text says little to a reader.
+    const why = /CSV Parser state machine/.test(reason)
+      ? 'not lines of text (binary or corrupt bytes)'
+      : reason;
+    throw new UserError(`cannot read ${file.name} as ${formatName(file)}: ${why}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { statSync } from 'node:fs';
 import type { Duck } from '../db/duck.ts';
 import { quotedIdentifier, quotedString } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
@@ -90,7 +91,9 @@ async function csvSource(db: Duck, file: InputFile, o: ReadOptions): Promise<Sou
   const first = await db.one<{ row_no: number; line: string; rejected: boolean }>(
     `SELECT row_no::INTEGER AS row_no, line, rejected FROM ingest_text ORDER BY row_no LIMIT 1`,
   );
-  if (!first || first.rejected) throw new UserError(`${file.name}: no readable header line`);
+  if (!first || first.rejected) {
+    throw new UserError(`cannot read ${file.name} as ${formatName(file)}: no readable header line`);
+  }
   const delim = o.delimiter ?? (/\.tsv(\.gz)?$/i.test(file.name) ? '\t' : sniffDelimiter(first.line));
   let header: string[];
   try {
@@ -129,6 +132,11 @@ async function csvSource(db: Duck, file: InputFile, o: ReadOptions): Promise<Sou
 
 async function ndjsonSource(db: Duck, file: InputFile, o: ReadOptions): Promise<Source> {
   const read = await loadLines(db, file);
+  if (read === 0) throw new UserError(`cannot read ${file.name} as ${formatName(file)}: it holds no line`);
+  // A file without one JSON line is not NDJSON (binary, another format): refused whole rather
+  // than quarantined line by line. Stops at the first good line, so costs nothing on a real feed.
+  const any = await db.one(`SELECT 1 AS ok FROM ingest_text WHERE NOT rejected AND json_valid(line) LIMIT 1`);
+  if (!any) throw new UserError(`cannot read ${file.name} as ${formatName(file)}: no line is JSON`);
   const map = resolveColumns(o.columns, null, file.name);
   const keys = FIELDS.map((f) => map[f]).filter((k): k is string => k !== undefined);
   const bad = keys.find((k) => k.includes('"'));
@@ -160,8 +168,15 @@ async function ndjsonSource(db: Duck, file: InputFile, o: ReadOptions): Promise<
   };
 }
 
+/** The format of an input as messages name it: 'csv', 'ndjson (gzip)', ... */
+export function formatName(file: InputFile): string {
+  return `${file.format}${file.gzip ? ' (gzip)' : ''}`;
+}
+
 /** Opens an input for validation; text inputs are read into `ingest_text` first. */
-export function openSource(db: Duck, file: InputFile, o: ReadOptions): Promise<Source> {
+export async function openSource(db: Duck, file: InputFile, o: ReadOptions): Promise<Source> {
+  if (statSync(file.path).size === 0)
+    throw new UserError(`cannot read ${file.name} as ${file.format}: the file is empty`);
   if (file.format === 'parquet') return parquetSource(db, file, o);
   if (file.format === 'csv') return csvSource(db, file, o);
   return ndjsonSource(db, file, o);

@@ -8,6 +8,7 @@ import type { StayOptions } from './stays.ts';
 import { TRIP_TABLES, tripsForDay } from './trips.ts';
 import { buildResidents } from './residents.ts';
 import { buildPresence } from './presence.ts';
+import { staleDays } from '../ingest/stale.ts';
 
 export interface RunOptions {
   dwellMinutes?: number;
@@ -16,6 +17,8 @@ export interface RunOptions {
   to?: string;
   /** Drop every pipeline result and run all days again. */
   rebuild?: boolean;
+  /** Tests only: called before each step ('day' with its day, 'derived' for residents and presence); throwing simulates its failure. */
+  fault?: (step: 'day' | 'derived', day: string) => void;
 }
 
 export interface RunSummary {
@@ -34,12 +37,39 @@ const RESULT_TABLES = [
   'last_visit',
   'trips',
   'od_daily',
+  'stale_days',
 ];
 
+/**
+ * pipeline_days lists the days whose daily steps committed; `complete` turns true only once the
+ * steps over many days (residents, presence) that include the day committed too. A day is done
+ * when complete: a failure after its daily steps leaves it incomplete, and the next run redoes
+ * the derived steps over it rather than its daily ones (which carried state on to the next day).
+ */
 async function createTables(db: Duck): Promise<void> {
   await db.run(`CREATE TABLE IF NOT EXISTS pipeline_days (day DATE PRIMARY KEY, dwell_minutes INTEGER,
-    min_stay_minutes INTEGER, ran_at TIMESTAMP DEFAULT current_timestamp)`);
+    min_stay_minutes INTEGER, ran_at TIMESTAMP DEFAULT current_timestamp, complete BOOLEAN DEFAULT true)`);
+  const has = await db.one<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = 'pipeline_days' AND column_name = 'complete'`,
+  );
+  if (!has?.n) {
+    // Days of older workspaces ran residents and presence right after them. Checkpointed at once:
+    // DuckDB 1.5 cannot replay an ADD COLUMN on a table with a DEFAULT current_timestamp column
+    // from its WAL (duckdb/duckdb#18259).
+    await db.run(`ALTER TABLE pipeline_days ADD COLUMN complete BOOLEAN DEFAULT true`);
+    await db.run('CHECKPOINT');
+  }
   for (const sql of [STAY_TABLES, DWELL_TABLES, TRIP_TABLES]) await db.run(sql);
+}
+
+/** Refuses days whose inputs changed after they ran (stale.ts) unless all is being rebuilt. */
+async function requireFresh(db: Duck): Promise<void> {
+  const stale = await staleDays(db);
+  if (!stale.length) return;
+  const span = stale.length === 1 ? stale[0]!.day : `${stale[0]!.day} .. ${stale[stale.length - 1]!.day}`;
+  throw new UserError(
+    `${stale.length} day(s) already run changed since (${span}: ${stale[0]!.reason}): pass --rebuild to run them again`,
+  );
 }
 
 /** Ingested days (raw/date=YYYY-MM-DD folders), sorted. */
@@ -69,8 +99,10 @@ export async function runPipeline(
   const stay = opts.stay ?? DEFAULT_STAY_OPTIONS;
   const db = await ws.openDuck();
   const t0 = performance.now();
+  const fault = opts.fault ?? (() => {});
   try {
     if (opts.rebuild) for (const t of RESULT_TABLES) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    else await requireFresh(db);
     await createTables(db);
     const done = await db.all<{ day: string; m: number }>(
       `SELECT strftime(day, '%Y-%m-%d') AS day, dwell_minutes AS m FROM pipeline_days ORDER BY day`,
@@ -95,25 +127,39 @@ export async function runPipeline(
       step(day, i, todo.length);
       await db.run('BEGIN TRANSACTION');
       try {
+        fault('day', day);
         stays += await staysForDay(db, ws.rawDir, day, stay);
         for (const level of LEVELS) {
           await dwellsForDay(db, level, day);
           trips += await tripsForDay(db, level, day, dwellMinutes);
         }
-        await db.run(`INSERT INTO pipeline_days (day, dwell_minutes) VALUES ($1::DATE, $2)`, [
-          day,
-          dwellMinutes,
-        ]);
+        await db.run(
+          `INSERT INTO pipeline_days (day, dwell_minutes, complete) VALUES ($1::DATE, $2, false)`,
+          [day, dwellMinutes],
+        );
         await db.run('COMMIT');
       } catch (e) {
         await db.run('ROLLBACK');
         throw e;
       }
     }
-    // Residents are monthly: recomputed from the stays when any day ran (cheap next to the daily steps).
-    if (todo.length > 0) {
-      await buildResidents(db);
-      await buildPresence(db, todo[0]!, todo[todo.length - 1]!);
+    // Residents are monthly: recomputed from the stays when any day ran (cheap next to the daily
+    // steps), with presence over the days not complete yet (this run's and any a failure left).
+    const open = await db.all<{ day: string }>(
+      `SELECT strftime(day, '%Y-%m-%d') AS day FROM pipeline_days WHERE NOT complete ORDER BY day`,
+    );
+    if (open.length > 0) {
+      await db.run('BEGIN TRANSACTION');
+      try {
+        fault('derived', open[0]!.day);
+        await buildResidents(db);
+        await buildPresence(db, open[0]!.day, open[open.length - 1]!.day);
+        await db.run(`UPDATE pipeline_days SET complete = true WHERE NOT complete`);
+        await db.run('COMMIT');
+      } catch (e) {
+        await db.run('ROLLBACK');
+        throw e;
+      }
     }
     step('', todo.length, todo.length);
     return { days: todo, stays, trips, seconds: (performance.now() - t0) / 1000 };

@@ -9,6 +9,7 @@ import { progressDisplay } from '../../ingest/progress.ts';
 import { loadKey } from '../../ingest/pseudonymise.ts';
 import { formatSummary } from '../../ingest/summary.ts';
 import { checkTimeFormat, RECORD_ZONE, TIME_FORMATS } from '../../ingest/time.ts';
+import { DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_HOURS } from '../../ingest/window.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE, date, int } from '../options.ts';
 
@@ -27,6 +28,10 @@ interface IngestFlags {
   to?: string;
   maxCellDistanceM: number;
   keepPoints: boolean;
+  earliest: string;
+  maxFutureHours: number;
+  replace: boolean;
+  cellsUpdate: boolean;
   json: boolean;
 }
 
@@ -83,6 +88,28 @@ export function registerIngest(program: Command): void {
       'keep GPS rows with no cell in reach as points (points/) instead of quarantining',
       false,
     )
+    .option(
+      '--earliest <date>',
+      'first plausible day; earlier rows are quarantined (time outside plausible window)',
+      date,
+      DEFAULT_EARLIEST,
+    )
+    .option(
+      '--max-future-hours <n>',
+      'rows later than now plus this many hours are quarantined',
+      int('--max-future-hours'),
+      DEFAULT_MAX_FUTURE_HOURS,
+    )
+    .option(
+      '--replace',
+      'ingest files already ingested again (e.g. with corrected options), replacing their earlier rows and quarantine',
+      false,
+    )
+    .option(
+      '--cells-update',
+      'make a --cells file that differs from the registry in use its next version (run --rebuild afterwards)',
+      false,
+    )
     .option('--json', 'print only the summary, as JSON, on stdout', false)
     .action(async (files: string[], o: IngestFlags) => {
       const key = loadKey(o.keyFile);
@@ -108,6 +135,10 @@ export function registerIngest(program: Command): void {
             timezone: o.timezone ?? feed.timezone,
             maxCellDistanceM: o.maxCellDistanceM,
             keepPoints: o.keepPoints,
+            earliest: o.earliest,
+            maxFutureHours: o.maxFutureHours,
+            replace: o.replace,
+            cellsUpdate: o.cellsUpdate,
           },
           { log, progress: display.update, stdin: process.stdin },
         );
