@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.ts';
+import { ingest } from '../ingest/ingest.ts';
+import { csvOf, freshWorkspace, TEST_KEY, writeText } from '../ingest/testing.ts';
+import type { Rec } from '../ingest/testing.ts';
+import type { Workspace } from '../workspace.ts';
+import { runPipeline } from './run.ts';
+
+const clock = () => new Date('2020-01-20T00:00:00Z');
+
+/** 30 users moving between the two test cells every 3 hours over 2020-01-16..17. */
+function records(): Rec[] {
+  const out: Rec[] = [];
+  for (let u = 0; u < 30; u++)
+    for (let h = 0; h < 48; h += 1)
+      out.push([
+        `u${u}`,
+        `2020-01-${16 + Math.floor(h / 24)} ${String(h % 24).padStart(2, '0')}:${String(u).padStart(2, '0')}:00`,
+        String(1 + (Math.floor(h / 3) % 2)),
+      ]);
+  return out;
+}
+
+async function ingested(prefix: string, extra: Rec[] = []): Promise<{ ws: Workspace; dir: string }> {
+  const { dir, ws, cells } = freshWorkspace(prefix);
+  const file = writeText(join(dir, 'r.csv'), csvOf([...records(), ...extra]));
+  await ingest(ws, { inputs: [file], cells, key: TEST_KEY }, { clock });
+  return { ws, dir };
+}
+
+async function state(ws: Workspace) {
+  const db = await ws.openDuck({ readOnly: true });
+  try {
+    const days = await db.all<{ day: string; complete: boolean }>(
+      `SELECT strftime(day, '%Y-%m-%d') AS day, complete FROM pipeline_days ORDER BY day`,
+    );
+    const [n] = await db.all<{ stays: number }>(
+      `SELECT ((SELECT count(*) FROM stays) + (SELECT count(*) FROM open_stays))::INTEGER AS stays`,
+    );
+    const [t] = await db.all<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'presence'`,
+    );
+    const presence = t!.n
+      ? (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM presence`))!.n
+      : 0;
+    return { days, ...n!, presence };
+  } finally {
+    db.close();
+  }
+}
+
+const fail =
+  (step: string, day = '') =>
+  (s: string, d: string) => {
+    if (s === step && d >= day) throw new Error(`simulated failure in ${s} ${d}`);
+  };
+
+describe('run', () => {
+  it('completes over a workspace whose absurd dates were quarantined', async () => {
+    const { ws } = await ingested('absurd', [
+      ['u1', '0001-01-01 00:00:00', '1'],
+      ['u2', '9999-12-31 23:59:59', '2'],
+    ]);
+    const s = await runPipeline(ws);
+    expect(s.days).toEqual(['2020-01-16', '2020-01-17']);
+    const st = await state(ws);
+    expect(st.days).toEqual([
+      { day: '2020-01-16', complete: true },
+      { day: '2020-01-17', complete: true },
+    ]);
+    expect(st.presence).toBeGreaterThan(0);
+  });
+
+  it('never marks a day done when residents or presence fail, and finishes it next time', async () => {
+    const ref = await ingested('ref');
+    await runPipeline(ref.ws);
+    const expected = await state(ref.ws);
+
+    const { ws } = await ingested('derived-fails');
+    await expect(runPipeline(ws, { fault: fail('derived') })).rejects.toThrow(/simulated failure/);
+    expect((await state(ws)).days.every((d) => !d.complete)).toBe(true);
+    await runPipeline(ws);
+    expect(await state(ws)).toEqual(expected);
+  });
+
+  it('keeps no trace of a day whose daily steps fail', async () => {
+    const ref = await ingested('ref');
+    await runPipeline(ref.ws);
+    const expected = await state(ref.ws);
+
+    const { ws } = await ingested('day-fails');
+    await expect(runPipeline(ws, { fault: fail('day', '2020-01-17') })).rejects.toThrow(/simulated failure/);
+    expect((await state(ws)).days).toEqual([{ day: '2020-01-16', complete: false }]);
+    await runPipeline(ws);
+    expect(await state(ws)).toEqual(expected);
+  });
+
+  it('refuses days that received records after they ran until --rebuild', async () => {
+    const { ws, dir } = await ingested('stale');
+    await runPipeline(ws);
+    const late = writeText(join(dir, 'late.csv'), csvOf([['u99', '2020-01-17 12:00:00', '1']]));
+    await ingest(ws, { inputs: [late], key: TEST_KEY }, { clock });
+    const err = (await runPipeline(ws).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe(
+      '1 day(s) already run changed since (2020-01-17: records added by late.csv): pass --rebuild to run them again',
+    );
+    await runPipeline(ws, { rebuild: true });
+    expect((await runPipeline(ws)).days).toEqual([]);
+  });
+});
