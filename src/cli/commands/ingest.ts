@@ -88,28 +88,15 @@ export function registerIngest(program: Command): void {
       'keep GPS rows with no cell in reach as points (points/) instead of quarantining',
       false,
     )
-    .option(
-      '--earliest <date>',
-      'first plausible day; earlier rows are quarantined (time outside plausible window)',
-      date,
-      DEFAULT_EARLIEST,
-    )
+    .option('--earliest <date>', 'first plausible day; earlier rows are quarantined', date, DEFAULT_EARLIEST)
     .option(
       '--max-future-hours <n>',
-      'rows later than now plus this many hours are quarantined',
+      'quarantine rows later than now + this many hours',
       int('--max-future-hours'),
       DEFAULT_MAX_FUTURE_HOURS,
     )
-    .option(
-      '--replace',
-      'ingest files already ingested again (e.g. with corrected options), replacing their earlier rows and quarantine',
-      false,
-    )
-    .option(
-      '--cells-update',
-      'make a --cells file that differs from the registry in use its next version (run --rebuild afterwards)',
-      false,
-    )
+    .option('--replace', 'ingest already ingested files again, replacing their rows', false)
+    .option('--cells-update', 'make a changed --cells file the next registry version', false)
     .option('--json', 'print only the summary, as JSON, on stdout', false)
     .action(async (files: string[], o: IngestFlags) => {
       const key = loadKey(o.keyFile);
