@@ -7,7 +7,6 @@ import { classifiedSql, FINAL_REASON, normalisedSql } from './classify.ts';
 import type { ClassifyOptions } from './classify.ts';
 import { commit, logged, startStaging } from './commit.ts';
 import type { LogEntry } from './commit.ts';
-import { UserError } from '../errors.ts';
 import type { IngestEffects, IngestOptions } from './ingest.ts';
 import { contentHash } from './inputs.ts';
 import type { InputFile } from './inputs.ts';
@@ -18,7 +17,7 @@ import { stagedName, storedParts, writeDay } from './partitions.ts';
 import type { Kind } from './partitions.ts';
 import { FileProgress } from './progress.ts';
 import { hmacParams, pseudonymSql } from './pseudonymise.ts';
-import { formatName, openSource } from './readers.ts';
+import { openSource, readable } from './readers.ts';
 import type { Source } from './readers.ts';
 import { exec, rows } from './sql.ts';
 import type { Named } from './sql.ts';
@@ -195,33 +194,6 @@ export async function ingestFile(
 /** True when the log row of `hash` was committed by this attempt. */
 async function committedBy(db: Duck, hash: string, attempt: string): Promise<boolean> {
   return (await logged(db, hash))?.attempt === attempt;
-}
-
-/**
- * Runs a step that reads an input, turning the engine's complaint about unreadable bytes
- * (garbage, an empty or truncated Parquet file, broken gzip) into one clear line.
- */
-async function readable<T>(file: InputFile, f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const msg = (e as Error).message ?? String(e);
-    // DuckDB prefixes errors with their kind; these kinds come from the bytes read, not from us.
-    const m = /^(Invalid Input|IO|Conversion) Error: ([^\n]*)/.exec(msg);
-    if (!m) throw e;
-    // File names in the engine's text are dropped: the message names the file once, as given.
-    const reason = m[2]!
-      .replace(/ *(".*?"|'.*?') */g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 160);
-    // The CSV scanner's wording for bytes that are not lines of text says little to a reader.
-    const why = /CSV Parser state machine/.test(reason)
-      ? 'not lines of text (binary or corrupt bytes)'
-      : reason;
-    throw new UserError(`cannot read ${file.name} as ${formatName(file)}: ${why}`);
-  }
 }
 
 /** What staging one input needs. */

@@ -181,3 +181,31 @@ export async function openSource(db: Duck, file: InputFile, o: ReadOptions): Pro
   if (file.format === 'csv') return csvSource(db, file, o);
   return ndjsonSource(db, file, o);
 }
+
+/**
+ * Runs a step that reads an input, turning the engine's complaint about unreadable bytes
+ * (garbage, an empty or truncated Parquet file, broken gzip) into one clear line.
+ */
+export async function readable<T>(file: InputFile, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const msg = (e as Error).message ?? String(e);
+    // DuckDB prefixes errors with their kind; these kinds come from the bytes read, not from us.
+    const m = /^(Invalid Input|IO|Conversion) Error: ([^\n]*)/.exec(msg);
+    // A statement given wrong values is our bug, whatever its kind says.
+    if (!m || /prepared statement|parameter/i.test(msg)) throw e;
+    // File names in the engine's text are dropped: the message names the file once, as given.
+    const reason = m[2]!
+      .replace(/ *(".*?"|'.*?') */g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 160);
+    // The CSV scanner's wording for bytes that are not lines of text says little to a reader.
+    const why = /CSV Parser state machine/.test(reason)
+      ? 'not lines of text (binary or corrupt bytes)'
+      : reason;
+    throw new UserError(`cannot read ${file.name} as ${formatName(file)}: ${why}`);
+  }
+}
