@@ -14,7 +14,7 @@ const env = { ...process.env, EPITRACE_HMAC_KEY: TEST_KEY.toString('utf8') };
 function epitrace(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
   // Progress goes to stderr one line per stage when it is not a terminal; the rest must be the error.
-  const lines = r.stderr.split('\n').filter((l) => l !== '' && !/ \(\d+ rows\/s\)$/.test(l));
+  const lines = r.stderr.split('\n').filter((l) => l !== '' && !/ \([\d,]+ rows\/s\)$/.test(l));
   return { code: r.status, lines, err: r.stderr };
 }
 
