@@ -50,13 +50,22 @@ describe('epitrace demo', () => {
     expect(readdirSync(root)).toEqual(['thesis.txt']);
   });
 
-  it('may rebuild a workspace it built, a missing folder or an empty one', () => {
+  it('may rebuild a workspace it built (flagged, or from before the flag), a missing folder or an empty one', () => {
     const dir = tempDir('demo-guard');
     const mine = new Workspace(join(dir, 'demo'));
     mine.create({ synthetic: true, demo: true, description: 'SYNTHETIC' });
     const empty = join(dir, 'empty');
     mkdirSync(empty);
+    const legacy = new Workspace(join(dir, 'legacy-demo'));
+    legacy.create({ synthetic: true, description: 'SYNTHETIC' });
+    mkdirSync(join(legacy.root, 'synth'));
+    const legacyIngested = new Workspace(join(dir, 'legacy-ingested'));
+    legacyIngested.create({ synthetic: false, description: 'records' });
+    mkdirSync(join(legacyIngested.root, 'synth'));
     expect(demoMayReplace(mine)).toBe(true);
+    // Built by demo before the flag existed: synthetic, with the simulator's output inside.
+    expect(demoMayReplace(legacy)).toBe(true);
+    expect(demoMayReplace(legacyIngested)).toBe(false);
     expect(demoMayReplace(new Workspace(empty))).toBe(true);
     expect(demoMayReplace(new Workspace(join(dir, 'missing')))).toBe(true);
   });

@@ -208,9 +208,10 @@ export async function recover(db: Duck, ws: Workspace): Promise<string[]> {
       const hash = m[1]!;
       const entry = await logged(db, hash);
       // A staging folder belongs to the commit only if made by the attempt that committed: one
-      // left by a killed --replace of a committed input is as unfinished as any other.
+      // left by a killed --replace of a committed input is as unfinished as any other. (Both
+      // are '' for a commit and a folder made before attempts were recorded.)
       const attempt = stagedAttempt(join(ws.tmpDir, name));
-      if (entry && (entry.attempt === '' || entry.attempt === attempt)) {
+      if (entry && entry.attempt === attempt) {
         rollForward(ws, hash);
         done.push(`finished moving the partitions of committed input ${hash.slice(0, 16)}`);
       } else {
