@@ -151,3 +151,26 @@ describe('the pseudonymisation key', () => {
     );
   });
 });
+
+describe('GPS points sent again', () => {
+  it('adds 0 records and 0 kept points', async () => {
+    const { dir, ws, cells } = freshWorkspace('points-again');
+    const feed = [
+      'imsi;t;ci;x;y',
+      'u1;2020-01-16 08:00:00;;114.301;30.601', // near cell 1: a record
+      'u2;2020-01-16 08:10:00;;114.35;30.9', // far from both cells: kept as a point
+      'u2;2020-01-16 08:15:00;;east;30.6',
+    ].join('\n');
+    const o = {
+      key: TEST_KEY,
+      keepPoints: true,
+      columns: { id: 'imsi', time: 't', cell: 'ci', lon: 'x', lat: 'y' },
+    };
+    const a = writeText(join(dir, 'a.csv'), feed + '\n');
+    const b = writeText(join(dir, 'b.csv.gz'), feed.replace(/\n/g, '\r\n') + '\r\n');
+    const [s1, s2] = (await ingest(ws, { ...o, inputs: [a, b], cells })) as FileSummary[];
+    expect([s1!.accepted, s1!.points]).toEqual([2, 1]);
+    expect([s2!.read, s2!.accepted, s2!.points, s2!.quarantined]).toEqual([3, 0, 0, 3]);
+    expect(s2!.reasons).toEqual({ 'duplicate of stored record': 2, 'unparsable point': 1 });
+  });
+});
