@@ -9,8 +9,10 @@ import {
   perturbationRow,
   protect,
   recordKeySql,
+  requireCellKeys,
   sumPublished,
 } from './disclosure.ts';
+import { UserError } from '../errors.ts';
 
 const K = 15;
 const keys = Array.from({ length: CELL_KEY_MODULUS }, (_, i) => i);
@@ -82,6 +84,21 @@ describe('record keys', () => {
     await db.run(`UPDATE cell_key_secret SET secret = 'secret-b'`);
     const b = (await db.all<{ r: number }>(sql)).map((x) => x.r);
     expect(b.filter((r, i) => r === a[i]).length).toBeLessThan(50);
+    db.close();
+  });
+});
+
+describe('workspaces built before cell keys', () => {
+  it('are refused with the command that rebuilds them; new and not-yet-run ones pass', async () => {
+    const db = await Duck.open({ path: ':memory:' });
+    await expect(requireCellKeys(db)).resolves.toBeUndefined();
+    await db.run(
+      `CREATE TABLE od_daily (level VARCHAR, date DATE, origin VARCHAR, dest VARCHAR, users INTEGER)`,
+    );
+    await expect(requireCellKeys(db)).rejects.toThrow(/epitrace run --rebuild/);
+    await expect(requireCellKeys(db)).rejects.toBeInstanceOf(UserError);
+    await db.run(`ALTER TABLE od_daily ADD COLUMN ckey INTEGER`);
+    await expect(requireCellKeys(db)).resolves.toBeUndefined();
     db.close();
   });
 });
