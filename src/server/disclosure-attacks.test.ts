@@ -45,7 +45,9 @@ async function get<T>(path: string): Promise<T> {
 }
 
 beforeAll(async () => {
+  // Seed 1 puts OD cells at k - 1, k and k + 1 (the boundary rows of protect and of the perturbation table).
   const f = await pipelineFixture('attacks', {
+    seed: 1,
     people: 8000,
     outflowFirstDay: 0.2,
     outflowLastDay: 0.4,
@@ -289,11 +291,14 @@ describe('disclosure control against differencing, over HTTP at k = 15', () => {
       perturbed: cells.filter((c) => c.value !== null && c.value !== c.n).length,
       suppressed: cells.filter((c) => c.value === null).length,
       atKMinus1: cells.filter((c) => c.n === K - 1).length,
+      atK: cells.filter((c) => c.n === K).length,
+      atKPlus1: cells.filter((c) => c.n === K + 1).length,
     };
     console.log('OD cells at k = 15:', stats);
     expect(stats.published).toBeGreaterThanOrEqual(10);
     expect(stats.perturbed).toBeGreaterThanOrEqual(3);
     expect(stats.suppressed).toBeGreaterThanOrEqual(1000);
+    expect(Math.min(stats.atKMinus1, stats.atK, stats.atKPlus1)).toBeGreaterThanOrEqual(1);
   });
 
   // Guards the mutants "outflow total and byProvince published without disclosure control"
@@ -359,6 +364,8 @@ describe('disclosure control against differencing, over HTTP at k = 15', () => {
   it('answers a repeated query identically, so averaging many answers gains nothing', async () => {
     const q = `/api/flows/outflow?origin=${origins[0]}&from=${days[0]}&to=${days[days.length - 1]}`;
     const first = await get<unknown>(q);
+    // True counts and cell keys never leave the server.
+    expect(JSON.stringify(first)).not.toMatch(/"(n|ckey|users)":/);
     for (let i = 0; i < 20; i++) expect(await get<unknown>(q)).toEqual(first);
   });
 
