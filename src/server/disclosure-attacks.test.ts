@@ -13,6 +13,8 @@ import {
 } from '../testing/disclosure-attacks.ts';
 import type { Estimate, Fig, RangeAnswer } from '../testing/disclosure-attacks.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
+import { UserError } from '../errors.ts';
+import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
 
 /*
@@ -29,8 +31,9 @@ import { Accounts } from './accounts.ts';
 
 const K = 15;
 let base: string;
-let close: () => Promise<void>;
+let close: (() => Promise<void>) | undefined;
 let cookie = '';
+let workspace: Workspace;
 let days: string[];
 /** Trips at city level, from the workspace (the independent source of every expected figure). */
 let trips: { user: string; origin: string; dest: string; day: string; ms: number }[];
@@ -53,6 +56,7 @@ beforeAll(async () => {
     outflowLastDay: 0.4,
     travelDaily: 0.05,
   });
+  workspace = f.ws;
   days = daysBetween(f.params.start, f.ws.info().scenario!.to);
   const db = await f.ws.openDuck({ readOnly: true });
   trips = await db.all(
@@ -440,4 +444,17 @@ describe('returnees, over HTTP at k = 15', () => {
     // Days with 1..k-1 returnees are there to be hidden (a raw daily series would show them).
     expect(smallDays).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('a workspace built before cell keys', () => {
+  it('is refused at server start with the command that rebuilds it', async () => {
+    await close?.();
+    close = undefined;
+    const db = await workspace.openDuck();
+    await db.run(`ALTER TABLE od_daily DROP COLUMN ckey`);
+    db.close();
+    const start = startServer(workspace, { host: '127.0.0.1', port: 0 });
+    await expect(start).rejects.toBeInstanceOf(UserError);
+    await expect(start).rejects.toThrow(/epitrace run --rebuild/);
+  });
 });
