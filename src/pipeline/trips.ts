@@ -1,4 +1,10 @@
 import type { Duck } from '../db/duck.ts';
+import {
+  CELL_KEY_MODULUS,
+  ensureCellKeySecret,
+  recordKeySql,
+  requireCellKeys,
+} from '../privacy/disclosure.ts';
 import type { RegionLevel } from './dwells.ts';
 
 /** One trip between regions: consecutive "was there" dwells in different regions of one level. */
@@ -11,13 +17,17 @@ export interface TripRow {
   arrive_ts: Date;
 }
 
-/** Daily origin-destination count: distinct users arriving in `dest` from `origin` on `date`. */
+/**
+ * Daily origin-destination count: distinct users arriving in `dest` from `origin` on `date`, with the cell key
+ * of those users (sum of their record keys mod N, src/privacy/disclosure.ts), so the cell is always perturbed alike.
+ */
 export interface OdDailyRow {
   level: RegionLevel;
   date: string;
   origin: string;
   dest: string;
   users: number;
+  ckey: number;
 }
 
 export const TRIP_TABLES = `
@@ -25,7 +35,8 @@ CREATE TABLE IF NOT EXISTS last_visit (level VARCHAR, user_id VARCHAR, region VA
   end_ts TIMESTAMP);
 CREATE TABLE IF NOT EXISTS trips (level VARCHAR, user_id VARCHAR, origin VARCHAR, dest VARCHAR,
   depart_ts TIMESTAMP, arrive_ts TIMESTAMP, day DATE);
-CREATE TABLE IF NOT EXISTS od_daily (level VARCHAR, date DATE, origin VARCHAR, dest VARCHAR, users INTEGER);`;
+CREATE TABLE IF NOT EXISTS od_daily (level VARCHAR, date DATE, origin VARCHAR, dest VARCHAR, users INTEGER,
+  ckey INTEGER);`;
 
 /**
  * New trips of one run at one level. Qualifying dwells ("was there": at least
@@ -57,6 +68,8 @@ export async function tripsForDay(
   day: string,
   dwellMinutes: number,
 ): Promise<number> {
+  await requireCellKeys(db);
+  await ensureCellKeySecret(db);
   await db.run(VISITS_DAY_SQL, [level, dwellMinutes]);
   await db.run(TRIPS_DAY_SQL, [level]);
   await db.run(`INSERT INTO trips SELECT $1, *, $2::DATE FROM new_trips`, [level, day]);
@@ -73,8 +86,10 @@ export async function tripsForDay(
   );
   await db.run(
     `INSERT INTO od_daily
-     SELECT $1, arrive_ts::DATE AS date, origin, dest, count(DISTINCT user_id)::INTEGER FROM trips
-     WHERE level = $1 AND arrive_ts::DATE IN (SELECT DISTINCT arrive_ts::DATE FROM new_trips) GROUP BY ALL`,
+     SELECT $1, date, origin, dest, count(*)::INTEGER, (sum(${recordKeySql('user_id')}) % ${CELL_KEY_MODULUS})::INTEGER
+     FROM (SELECT DISTINCT arrive_ts::DATE AS date, origin, dest, user_id FROM trips
+           WHERE level = $1 AND arrive_ts::DATE IN (SELECT DISTINCT arrive_ts::DATE FROM new_trips))
+     GROUP BY ALL`,
     [level],
   );
   return (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM new_trips`))?.n ?? 0;

@@ -7,6 +7,7 @@ import type { Naming } from '../pipeline/flows.ts';
 import { outflow } from '../pipeline/flows.ts';
 import { returnees } from '../pipeline/returnees.ts';
 import type { AuditLog } from '../privacy/audit.ts';
+import { requireCellKeys } from '../privacy/disclosure.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
@@ -63,6 +64,8 @@ export async function registerFlows(
 ): Promise<void> {
   const div = loadDivisions();
   const naming = divisionNaming();
+  // Flows are published from cells with keys only: an older workspace is refused at start, with the fix.
+  await requireCellKeys(d.duck);
 
   app.get('/api/meta', async (req) => {
     requireAccount(d.accounts, req);

@@ -19,9 +19,24 @@ export type Division = { code: string; name: string; nameEn: string; province: s
 /** A disclosure-controlled count: `count` is null exactly when fewer than k people were counted. */
 export type Guarded = { count: number | null; suppressed: boolean };
 
-export type Destination = Guarded & { code: string; name: string; province: string; provinceName: string };
-export type ProvinceCount = Guarded & { code: string; name: string };
-export type DailyCount = Guarded & { date: string };
+/**
+ * A flows figure: the sum of the published (cell-key perturbed) region-day cells it covers; `suppressedCells`
+ * cells below k are left out of it. Suppressed (count null) when all its cells are below k.
+ */
+export type Published = Guarded & { suppressedCells: number };
+
+/** How the flows figures were protected (the server's statement, shown on screen). */
+export type DisclosureMethod = {
+  name: 'cell-key';
+  k: number;
+  noiseBound: number;
+  cellKeyModulus: number;
+  cells: string;
+};
+
+export type Destination = Published & { code: string; name: string; province: string; provinceName: string };
+export type ProvinceCount = Published & { code: string; name: string };
+export type DailyCount = Published & { date: string };
 
 export type Outflow = {
   origin: { code: string; name: string };
@@ -30,7 +45,8 @@ export type Outflow = {
   level: 'city';
   k: number;
   synthetic: boolean;
-  total: Guarded;
+  method: DisclosureMethod;
+  total: Published;
   destinations: Destination[];
   byProvince: ProvinceCount[];
   daily: DailyCount[];

@@ -4,7 +4,7 @@ import { useStrings } from './i18n.ts';
 
 type Props = { destinations: Destination[]; k: number; label: (d: Destination) => string };
 
-/** Every destination city in the API's order (largest first, suppressed last). */
+/** Every destination city in the API's order (largest first, suppressed last by code), with its cells below k. */
 export function DestinationTable({ destinations, k, label }: Props) {
   const t = useStrings();
   return (
@@ -16,6 +16,7 @@ export function DestinationTable({ destinations, k, label }: Props) {
             <th>{t.city}</th>
             <th>{t.province}</th>
             <th className="num">{t.people}</th>
+            <th className="num">{t.cellsBelowK(k)}</th>
           </tr>
         </thead>
         <tbody>
@@ -25,6 +26,7 @@ export function DestinationTable({ destinations, k, label }: Props) {
               <td>{label(d)}</td>
               <td>{d.provinceName}</td>
               <td className="num">{countText(d, k, t)}</td>
+              <td className="num">{d.suppressedCells}</td>
             </tr>
           ))}
         </tbody>

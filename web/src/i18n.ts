@@ -33,6 +33,14 @@ const en = {
   suppressed: (k: number) => `< ${k} (suppressed)`,
   suppressedNote: (k: number) =>
     `Counts below k = ${k} are suppressed for disclosure control and shown as "< ${k} (suppressed)".`,
+  cellsBelowK: (k: number) => `Cells < ${k}`,
+  excludedCells: (n: number, k: number) =>
+    `${n} region-day cells below k = ${k} are not included in any figure`,
+  perturbedNote: (k: number, bound: number) =>
+    `Disclosure control: every figure is a sum of fixed region-day cells (origin city, destination city, ` +
+    `arrival day). Each cell with at least k = ${k} people is perturbed by the cell-key method ` +
+    `(Australian Bureau of Statistics) by at most ±${bound}, the same cell always alike; cells below k are ` +
+    `left out of every figure, so totals, provinces and rankings are slightly below the true flow.`,
   noFlows: 'no recorded outflow',
   mapUnavailable: 'The province map could not be loaded',
   error: 'Error',
@@ -86,6 +94,12 @@ const zh: Strings = {
   people: '人数',
   suppressed: (k: number) => `< ${k}（已抑制）`,
   suppressedNote: (k: number) => `为防止信息泄露，少于 k = ${k} 的计数不予公布，显示为“< ${k}（已抑制）”。`,
+  cellsBelowK: (k: number) => `< ${k} 的单元`,
+  excludedCells: (n: number, k: number) => `${n} 个少于 k = ${k} 的“地区×日”单元未计入任何数字`,
+  perturbedNote: (k: number, bound: number) =>
+    `信息泄露控制：所有数字均由固定的“地区×日”单元（迁出城市、到达城市、到达日期）相加而成。` +
+    `人数不少于 k = ${k} 的单元按单元键法（澳大利亚统计局）加入至多 ±${bound} 的扰动，同一单元的扰动始终相同；` +
+    `少于 k 的单元不计入任何数字，因此总数、省份合计和排名略低于真实流量。`,
   noFlows: '无迁出记录',
   mapUnavailable: '省级地图加载失败',
   error: '错误',

@@ -126,6 +126,9 @@ export function OutflowView({ meta, onUnauthorized }: Props) {
             <span data-testid="outflow-total">
               {t.total}: <strong>{countText(outflow.total, outflow.k, t)}</strong>
             </span>
+            <span className="muted" data-testid="outflow-excluded">
+              {t.excludedCells(outflow.total.suppressedCells, outflow.k)}
+            </span>
             <span data-testid="top-destination" title={top ? nameEn.get(top.code) : undefined}>
               {t.topDestination}: <strong>{top ? `${top.name} ${top.count}` : t.none}</strong>
             </span>
@@ -133,6 +136,9 @@ export function OutflowView({ meta, onUnauthorized }: Props) {
               {outflow.origin.name} · {outflow.from} – {outflow.to}
             </span>
           </div>
+          <p className="muted small" data-testid="disclosure-note">
+            {t.perturbedNote(outflow.method.k, outflow.method.noiseBound)}
+          </p>
           <div className="panels">
             <div className="panel panel-map">
               <h3>{t.mapTitle}</h3>
