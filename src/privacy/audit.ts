@@ -26,7 +26,7 @@ export const AUDIT_DIR_ENV = 'EPITRACE_AUDIT_DIR';
 
 /** The audit files of a workspace: $EPITRACE_AUDIT_DIR, else `dir`, else <workspace>/keys. */
 export function auditFiles(workspaceRoot: string, dir?: string): AuditFiles {
-  const d = dir ?? process.env[AUDIT_DIR_ENV] ?? join(workspaceRoot, 'keys');
+  const d = dir || process.env[AUDIT_DIR_ENV] || join(workspaceRoot, 'keys');
   return { keyPath: join(d, 'audit.key'), checkpointPath: join(d, 'audit.checkpoints') };
 }
 
