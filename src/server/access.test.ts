@@ -188,8 +188,38 @@ describe('security headers and origin checks', () => {
     expect((await c.send('POST', '/api/login', body, { origin: own })).status).toBe(200);
   });
 
-  it('never sends the session cookie Secure on plain HTTP by default', async () => {
-    const r = await new Client(base).login('analyst', PW);
+  it('never sends the session cookie Secure on plain HTTP by default, nor trusts X-Forwarded-Proto', async () => {
+    const c = new Client(base);
+    const r = await c.send(
+      'POST',
+      '/api/login',
+      { username: 'analyst', password: PW },
+      { 'x-forwarded-proto': 'https' },
+    );
+    expect(r.headers.get('set-cookie')).toMatch(/HttpOnly/);
     expect(r.headers.get('set-cookie')).not.toMatch(/Secure/i);
+    expect(r.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('sends it Secure with --secure-cookies, or behind a trusted proxy saying https', async () => {
+    for (const [opts, headers] of [
+      [{ secureCookies: true }, {}],
+      [{ trustProxy: true }, { 'x-forwarded-proto': 'https' }],
+    ] as const) {
+      const s = await startServer(ws, { host: '127.0.0.1', port: 0, ...opts });
+      try {
+        const r = await new Client(s.url).send(
+          'POST',
+          '/api/login',
+          { username: 'analyst', password: PW },
+          headers,
+        );
+        expect(r.status).toBe(200);
+        expect(r.headers.get('set-cookie')).toMatch(/; Secure/);
+        expect(r.headers.get('strict-transport-security')).toMatch(/max-age=/);
+      } finally {
+        await s.close();
+      }
+    }
   });
 });
