@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../cli/serve.ts';
+import { openAudit, startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { HttpError } from '../errors.ts';
 import { Client } from '../testing/http.ts';
@@ -112,6 +112,34 @@ describe('route policy', () => {
     expect(seen.filter((s) => s.endsWith('UNEXPECTED'))).toEqual([]);
     expect(seen.length).toBe(routes.length * 5);
   }, 120_000);
+});
+
+describe('request log', () => {
+  it('logs refused requests with user, route, status and query, and verifies', async () => {
+    const r = await clients.public.send('GET', `/api/flows/outflow?origin=420100&${WEEK}`);
+    expect(r.status).toBe(403);
+    await new Client(base).send('GET', '/api/admin/accounts');
+    await clients.analyst.send('GET', '/api/meta');
+    const db = openAppDb(ws.sqlitePath);
+    try {
+      const audit = openAudit(ws, db);
+      const rows = audit.recent(3).map((e) => ({ user: e.username, ...JSON.parse(e.detail) }));
+      expect(rows.reverse()).toMatchObject([
+        {
+          user: 'public',
+          method: 'GET',
+          route: '/api/flows/outflow',
+          status: 403,
+          query: { origin: '420100' },
+        },
+        { user: null, route: '/api/admin/accounts', status: 401 },
+        { user: 'analyst', route: '/api/meta', status: 200 },
+      ]);
+      expect(audit.verify()).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe('region scope', () => {
