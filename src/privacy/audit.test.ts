@@ -100,6 +100,26 @@ describe('keyed audit chain with checkpoints', () => {
     expect(log.verify()?.id).toBe(101);
   });
 
+  it('detects a deleted tail hidden by later entries (the count is back, the checkpointed entry is not)', () => {
+    db.prepare('DELETE FROM audit WHERE id > 240').run();
+    fill(15); // the server goes on logging; SQLite reuses ids 241..255
+    expect(log.count()).toBe(255);
+    expect(log.verify()).toEqual({
+      id: 250,
+      reason: expect.stringMatching(/differs from the last checkpoint/),
+    });
+  });
+
+  it('fails for any other key', () => {
+    const cp = join(ws.root, 'keys', 'audit.checkpoints');
+    const other = Buffer.alloc(32, 7);
+    expect(new AuditLog(db, other, cp).verify()).toEqual({
+      id: null,
+      reason: 'checkpoint line 1 does not match the key',
+    });
+    expect(new AuditLog(db, other, join(ws.root, 'none')).verify()?.id).toBe(1);
+  });
+
   it('detects a replaced last entry and a forged checkpoint line', () => {
     const cp = join(ws.root, 'keys', 'audit.checkpoints');
     db.prepare('DELETE FROM audit WHERE id = 250').run();
