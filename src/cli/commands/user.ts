@@ -72,7 +72,11 @@ export function registerUser(program: Command): void {
     },
   );
 
-  ws(user.command('passwd <name>').description('set a new password (generated unless --password-stdin)'))
+  ws(
+    user
+      .command('passwd <name>')
+      .description('set a new password: generated and printed, or read from stdin'),
+  )
     .option('--password-stdin', 'read the password from stdin instead of generating one', false)
     .action(async (name: string, o: { workspace: string; passwordStdin: boolean }) => {
       const { password, generated } = await newPassword(o.passwordStdin);
