@@ -69,6 +69,9 @@ describe('epitrace user', () => {
     expect(await acc.check('li.analyst', pw2)).not.toBeNull();
     db.close();
 
+    expect(epitrace(['audit', 'verify', ...w]).out).toBe(
+      'audit OK: 5 entries, chain and checkpoints agree\n',
+    );
     const list = epitrace(['user', 'list', ...w])
       .out.trim()
       .split('\n');

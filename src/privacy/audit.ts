@@ -83,16 +83,19 @@ export class AuditLog {
   record(username: string | null, action: string, detail: Record<string, unknown> = {}): void {
     const at = this.now().toISOString();
     const d = JSON.stringify(detail);
-    this.db.transaction(() => {
-      const last = this.db.prepare('SELECT hash FROM audit ORDER BY id DESC LIMIT 1').get() as
-        { hash: string } | undefined;
-      const prev = last?.hash ?? GENESIS;
-      this.db
-        .prepare(
-          'INSERT INTO audit (at, username, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(at, username, action, d, prev, mac(this.key, [prev, at, username, action, d]));
-    })();
+    this.db
+      .transaction(() => {
+        const last = this.db.prepare('SELECT hash FROM audit ORDER BY id DESC LIMIT 1').get() as
+          { hash: string } | undefined;
+        const prev = last?.hash ?? GENESIS;
+        this.db
+          .prepare(
+            'INSERT INTO audit (at, username, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(at, username, action, d, prev, mac(this.key, [prev, at, username, action, d]));
+        // IMMEDIATE: take the write lock before reading the last hash, so two processes (server and CLI) cannot fork the chain.
+      })
+      .immediate();
     if (++this.sinceCheckpoint >= this.every) this.checkpoint();
   }
 

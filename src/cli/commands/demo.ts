@@ -10,6 +10,7 @@ import { buildDemo } from '../demo.ts';
 import { scenarioOptions, scenarioParams, serveOptions } from '../options.ts';
 import type { ScenarioFlags, ServeFlags } from '../options.ts';
 import { makeProgress } from '../progress.ts';
+import { openAudit } from '../serve.ts';
 import { serveUntilSignal } from './serve.ts';
 
 /** Demo only: the demo admin's password, kept in the demo workspace (mode 0600) so it survives restarts. */
@@ -36,6 +37,9 @@ export async function ensureDemoAdmin(
     }
     const password = randomPassword();
     await accounts.upsert('admin', password, 'admin');
+    const audit = openAudit(ws, db);
+    audit.record(null, 'account.demo-admin', { via: 'demo', username: 'admin', reset });
+    audit.checkpoint();
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
     return { password, fresh: true };

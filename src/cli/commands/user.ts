@@ -4,6 +4,7 @@ import { openAppDb } from '../../db/sqlite.ts';
 import { Accounts, DEFAULT_ACCOUNT_DAYS, ROLES, randomPassword } from '../../server/accounts.ts';
 import type { Role } from '../../server/accounts.ts';
 import { Workspace } from '../../workspace.ts';
+import { openAudit } from '../serve.ts';
 import { DEFAULT_WORKSPACE, int } from '../options.ts';
 
 async function readStdin(): Promise<string> {
@@ -18,11 +19,23 @@ async function newPassword(fromStdin: boolean): Promise<{ password: string; gene
   return { password: randomPassword(), generated: true };
 }
 
-async function withAccounts<T>(workspace: string, f: (a: Accounts) => Promise<T> | T): Promise<T> {
+/** Runs one account change and audits it (user null: the command line has no login). */
+async function withAccounts<T>(
+  workspace: string,
+  action: string,
+  f: (a: Accounts) => Promise<T> | T,
+  detail: Record<string, unknown> = {},
+): Promise<T> {
   const ws = new Workspace(workspace).require();
   const db = openAppDb(ws.sqlitePath);
   try {
-    return await f(new Accounts(db));
+    const r = await f(new Accounts(db));
+    if (action !== 'list') {
+      const audit = openAudit(ws, db);
+      audit.record(null, `account.${action}`, { via: 'cli', ...detail });
+      audit.checkpoint();
+    }
+    return r;
   } finally {
     db.close();
   }
@@ -50,8 +63,11 @@ export function registerUser(program: Command): void {
         o: { workspace: string; role: Role; regions: string; days: number; passwordStdin: boolean },
       ) => {
         const { password, generated } = await newPassword(o.passwordStdin);
-        const a = await withAccounts(o.workspace, (acc) =>
-          acc.create(name, password, o.role, { days: o.days, regions: o.regions }),
+        const a = await withAccounts(
+          o.workspace,
+          'create',
+          (acc) => acc.create(name, password, o.role, { days: o.days, regions: o.regions }),
+          { username: name, role: o.role, regions: o.regions, days: o.days },
         );
         out(`created ${a.username} (${a.role}, regions ${a.regions}, expires ${a.expiresAt})`);
         if (generated) out(`password: ${password}`);
@@ -60,14 +76,17 @@ export function registerUser(program: Command): void {
 
   days(ws(user.command('renew <name>').description('extend an account (and re-enable it)'))).action(
     async (name: string, o: { workspace: string; days: number }) => {
-      const a = await withAccounts(o.workspace, (acc) => acc.renew(name, o.days));
+      const a = await withAccounts(o.workspace, 'renew', (acc) => acc.renew(name, o.days), {
+        username: name,
+        days: o.days,
+      });
       out(`renewed ${a.username}: expires ${a.expiresAt}`);
     },
   );
 
   ws(user.command('disable <name>').description('disable an account and end its sessions')).action(
     async (name: string, o: { workspace: string }) => {
-      const a = await withAccounts(o.workspace, (acc) => acc.disable(name));
+      const a = await withAccounts(o.workspace, 'disable', (acc) => acc.disable(name), { username: name });
       out(`disabled ${a.username}`);
     },
   );
@@ -80,13 +99,15 @@ export function registerUser(program: Command): void {
     .option('--password-stdin', 'read the password from stdin instead of generating one', false)
     .action(async (name: string, o: { workspace: string; passwordStdin: boolean }) => {
       const { password, generated } = await newPassword(o.passwordStdin);
-      const a = await withAccounts(o.workspace, (acc) => acc.setPassword(name, password));
+      const a = await withAccounts(o.workspace, 'passwd', (acc) => acc.setPassword(name, password), {
+        username: name,
+      });
       out(`new password set for ${a.username}; its sessions are closed`);
       if (generated) out(`password: ${password}`);
     });
 
   ws(user.command('list').description('list accounts')).action(async (o: { workspace: string }) => {
-    const rows = await withAccounts(o.workspace, (acc) => acc.list());
+    const rows = await withAccounts(o.workspace, 'list', (acc) => acc.list());
     out(['username', 'role', 'regions', 'expires', 'state'].join('\t'));
     for (const a of rows)
       out([a.username, a.role, a.regions, a.expiresAt, a.disabled ? 'disabled' : 'active'].join('\t'));
