@@ -81,6 +81,32 @@ describe('login throttling over HTTP', () => {
     expect(after.every((r) => !r.detail.includes(PW) && !r.detail.includes('wrong'))).toBe(true);
   });
 
+  it('coalesces a flood of refused anonymous requests: 60 rows a minute per address, the rest counted', async () => {
+    const count = () => {
+      const db = openAppDb(ws.sqlitePath);
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    t += 3_600_000;
+    const before = count();
+    const c = new Client(base);
+    for (let i = 0; i < 300; i++) expect((await c.send('GET', `/api/flows/outflow?i=${i}`)).status).toBe(401);
+    expect(count() - before).toBe(60);
+    t += 60_000;
+    await c.send('GET', '/api/no-such-route');
+    const db = openAppDb(ws.sqlitePath);
+    const last = db.prepare('SELECT detail FROM audit ORDER BY id DESC LIMIT 1').get() as { detail: string };
+    db.close();
+    expect(JSON.parse(last.detail)).toMatchObject({
+      status: 404,
+      path: '/api/no-such-route',
+      refusedNotLogged: 240,
+    });
+  });
+
   it('costs an unknown username about as much as a known one', async () => {
     const time = async (username: string) => {
       const c = new Client(base);

@@ -42,7 +42,8 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },
   'POST /api/admin/accounts/:username/disable': { access: ADMIN },
   'POST /api/admin/accounts/:username/passwd': { access: ADMIN },
-  'GET /api/admin/audit': { access: ADMIN },
+  // Verifying walks the whole chain: gated like an analytics query.
+  'GET /api/admin/audit': { access: ADMIN, analytics: true },
 };
 
 /** Policy for individual-level routes (issue 11): tracers only, with a case reference. */

@@ -25,9 +25,58 @@ export function loggable(input: unknown): Record<string, string> {
   return out;
 }
 
+/** Refused anonymous requests logged per address per minute; more are counted into the next logged one. */
+export const ANONYMOUS_REFUSED_PER_MINUTE = 60;
+
+/**
+ * Coalesces floods of refused requests without a session (scanners, guessed
+ * URLs): the first N per address per minute are logged one row each, the rest
+ * only counted and reported with the next logged request from that address.
+ */
+export class RefusedFlood {
+  private readonly windows = new Map<string, { minute: number; logged: number; dropped: number }>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly perMinute = ANONYMOUS_REFUSED_PER_MINUTE,
+  ) {}
+
+  /** Whether to log this refused request; when not, it is counted. */
+  admit(ip: string): boolean {
+    const minute = Math.floor(this.now() / 60_000);
+    let w = this.windows.get(ip);
+    if (!w || w.minute !== minute) {
+      if (this.windows.size > 10_000) this.windows.clear();
+      w = { minute, logged: 0, dropped: w?.dropped ?? 0 };
+      this.windows.set(ip, w);
+    }
+    if (w.logged >= this.perMinute) {
+      w.dropped++;
+      return false;
+    }
+    w.logged++;
+    return true;
+  }
+
+  /** Refused requests from this address not logged since the last call. */
+  takeDropped(ip: string): number {
+    const w = this.windows.get(ip);
+    const n = w?.dropped ?? 0;
+    if (w) w.dropped = 0;
+    return n;
+  }
+}
+
 /** Logs one finished request (refused ones included): user, method, route, status, query and params; never bodies. */
-export function logRequest(audit: AuditLog, req: FastifyRequest, reply: FastifyReply): void {
+export function logRequest(
+  audit: AuditLog,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  flood?: RefusedFlood,
+): void {
   if (req.auditSkip) return;
+  if (flood && !req.account && reply.statusCode >= 400 && !flood.admit(req.ip)) return;
+  const dropped = flood?.takeDropped(req.ip) ?? 0;
   const route = req.routeOptions.url;
   audit.record(req.account?.username ?? null, 'http', {
     method: req.method,
@@ -38,6 +87,7 @@ export function logRequest(audit: AuditLog, req: FastifyRequest, reply: FastifyR
     params: loggable(req.params),
     ip: req.ip,
     ms: Math.round(reply.elapsedTime),
+    ...(dropped ? { refusedNotLogged: dropped } : {}),
     ...req.auditDetail,
   });
 }
