@@ -13,7 +13,7 @@ import { Accounts } from './accounts.ts';
 import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange } from './limits.ts';
 import type { Limits } from './limits.ts';
 import { POLICY, authorize, policyKey } from './policy.ts';
-import { logRequest } from './request-log.ts';
+import { RefusedFlood, logRequest } from './request-log.ts';
 import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
@@ -93,7 +93,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const release = await gate.acquire();
     reply.raw.once('close', release);
   });
-  app.addHook('onResponse', async (req, reply) => logRequest(audit, req, reply));
+  const flood = new RefusedFlood(() => now().getTime());
+  app.addHook('onResponse', async (req, reply) => logRequest(audit, req, reply, flood));
 
   const secure = (proto: string): boolean => deps.secureCookies === true || proto === 'https';
   await registerAuth(app, { accounts, throttle, secure });
