@@ -108,21 +108,22 @@ describe('login throttling over HTTP', () => {
   });
 
   it('costs an unknown username about as much as a known one', async () => {
-    const time = async (username: string) => {
-      const c = new Client(base);
-      const ms: number[] = [];
-      for (let i = 0; i < 7; i++) {
+    const c = new Client(base);
+    const ms = { known: [] as number[], 'no-such-user': [] as number[] };
+    // Interleaved, so load from other processes on the machine hits both alike.
+    for (let i = 0; i < 11; i++) {
+      for (const u of ['known', 'no-such-user'] as const) {
         t += 3_600_000; // every attempt in a fresh window, so throttling never answers early
         const s = performance.now();
-        expect((await c.login(username, `wrong-${i}`)).status).toBe(401);
-        ms.push(performance.now() - s);
+        expect((await c.login(u, `wrong-${i}`)).status).toBe(401);
+        ms[u].push(performance.now() - s);
       }
-      return ms.sort((a, b) => a - b)[3]!;
-    };
-    const known = await time('known');
-    const unknown = await time('no-such-user');
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[5]!;
+    const [known, unknown] = [median(ms.known), median(ms['no-such-user'])];
     console.log(`median login time: known ${known.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`);
-    expect(unknown / known).toBeGreaterThan(0.5);
-    expect(unknown / known).toBeLessThan(2);
+    // Loose on purpose (a shared 2-core machine); the oracle this guards was 0.5 vs 27 ms.
+    expect(unknown / known).toBeGreaterThan(1 / 3);
+    expect(unknown / known).toBeLessThan(3);
   });
 });
