@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
-import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange } from './limits.ts';
+import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange, limited } from './limits.ts';
 import type { Limits } from './limits.ts';
 import { POLICY, authorize, policyKey } from './policy.ts';
 import { RefusedFlood, logRequest } from './request-log.ts';
@@ -40,6 +40,8 @@ export interface ServerDeps {
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+const LIMITED = Symbol('limited');
+
 /** Route keys ("METHOD /url") registered on a server, for the policy test. */
 export const ROUTES = new WeakMap<FastifyInstance, string[]>();
 
@@ -62,6 +64,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorateRequest('account', null);
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
+    const key = policyKey([r.method].flat()[0]!, r.url);
+    const inner = r.handler as RouteHandlerMethod & { [LIMITED]?: true };
+    // Analytics handlers run through the gate and the time budget (once: HEAD routes reuse GET's handler).
+    if (POLICY[key]?.analytics && !inner[LIMITED]) {
+      const wrapped = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+        checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, deps.info.scenario);
+        return limited(gate, limits.budgetMs, async () => inner.call(this, req, reply));
+      };
+      r.handler = Object.assign(wrapped, { [LIMITED]: true as const });
+    }
   });
 
   app.setErrorHandler((err: unknown, _req, reply) => {
@@ -85,13 +97,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     checkOrigin(req);
     const url = req.routeOptions.url;
     if (url !== undefined) authorize(accounts, req, POLICY[policyKey(req.method, url)]);
-  });
-  app.addHook('preHandler', async (req, reply) => {
-    const url = req.routeOptions.url;
-    if (url === undefined || !POLICY[policyKey(req.method, url)]?.analytics) return;
-    checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, deps.info.scenario);
-    const release = await gate.acquire();
-    reply.raw.once('close', release);
   });
   const flood = new RefusedFlood(() => now().getTime());
   app.addHook('onResponse', async (req, reply) => logRequest(audit, req, reply, flood));

@@ -5,7 +5,7 @@ import { Client } from '../testing/http.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
-import { DEFAULT_LIMITS, Gate, RetryLater } from './limits.ts';
+import { DEFAULT_LIMITS, Gate, RetryLater, limited } from './limits.ts';
 
 const PW = 'limits-test-password';
 let ws: Workspace;
@@ -66,6 +66,33 @@ describe('request limits', () => {
     );
     expect(done.map((d) => d.status)).toEqual([200, 200, 200]);
     expect(Math.max(...me)).toBeLessThan(1000);
+  });
+});
+
+describe('time budget', () => {
+  it('answers 503 with Retry-After when a query runs past the budget', async () => {
+    const s = await startServer(ws, { host: '127.0.0.1', port: 0, limits: { budgetMs: 1 } });
+    try {
+      const c = new Client(s.url);
+      await c.login('analyst', PW);
+      const r = await c.send('GET', `/api/flows/outflow?origin=420100&from=${span.from}&to=${span.from}`);
+      expect(r.status).toBe(503);
+      expect(r.body['error']).toMatch(/took longer than 0.001 s/);
+      expect(r.headers.get('retry-after')).toBe('30');
+      expect((await c.send('GET', '/api/me')).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('keeps the slot taken until the late query really ends', async () => {
+    const gate = new Gate({ ...DEFAULT_LIMITS, maxConcurrent: 1, maxQueue: 1, queueWaitMs: 60_000 });
+    let ended = 0;
+    const slow = () =>
+      new Promise<number>((resolve) => setTimeout(() => resolve((ended = performance.now())), 150));
+    await expect(limited(gate, 20, slow)).rejects.toMatchObject({ status: 503 });
+    await gate.acquire();
+    expect(ended).toBeGreaterThan(0);
   });
 });
 

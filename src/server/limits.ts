@@ -10,10 +10,18 @@ export interface Limits {
   maxQueue: number;
   /** Longest a query may wait for its turn before the answer is 503, in ms. */
   queueWaitMs: number;
+  /** Longest a query may compute before the answer is 503, in ms (its slot stays taken until it ends). */
+  budgetMs: number;
 }
 
 /** Policy defaults, not external figures: 92 days is one quarter; 2 queries at once suit the 2-core reference machine. */
-export const DEFAULT_LIMITS: Limits = { maxSpanDays: 92, maxConcurrent: 2, maxQueue: 4, queueWaitMs: 20_000 };
+export const DEFAULT_LIMITS: Limits = {
+  maxSpanDays: 92,
+  maxConcurrent: 2,
+  maxQueue: 4,
+  queueWaitMs: 20_000,
+  budgetMs: 30_000,
+};
 
 /** A 503 (or 429) that tells the client when to retry. */
 export class RetryLater extends HttpError {
@@ -93,5 +101,35 @@ export class Gate {
         next.start();
       }
     };
+  }
+}
+
+/**
+ * Runs `work` in a gate slot within the time budget: 503 when it takes longer.
+ * The slot is released only when the work really ends (DuckDB cannot stop one
+ * query on the shared connection), so the concurrency limit stays true.
+ */
+export async function limited<T>(gate: Gate, budgetMs: number, work: () => Promise<T>): Promise<T> {
+  const release = await gate.acquire();
+  const running = work().finally(release);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RetryLater(
+            503,
+            `the query took longer than ${budgetMs / 1000} s: narrow it or retry later`,
+            30,
+          ),
+        ),
+      budgetMs,
+    );
+  });
+  running.catch(() => undefined); // a failure after the 503 was sent has no one to go to
+  try {
+    return await Promise.race([running, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
