@@ -24,7 +24,7 @@ describe('epitrace CLI', () => {
   it('describes every command and every option in --help', () => {
     const top = epitrace(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['demo', 'serve', 'synth', 'ingest', 'run']) {
+    for (const cmd of ['demo', 'serve', 'synth', 'ingest', 'run', 'user', 'audit']) {
       expect(top.out).toMatch(new RegExp(`\\n {2}${cmd}( \\[options\\])?( <files\\.\\.\\.>)? {2,}[a-z]`));
       const h = epitrace([cmd, '--help']);
       expect(h.code).toBe(0);

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
-import { UserError } from '../errors.ts';
+import { HttpError, UserError } from '../errors.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSynth } from './commands/synth.ts';
+import { registerUser } from './commands/user.ts';
 
 const program = new Command();
 program
@@ -12,7 +14,15 @@ program
   .description('EpiTrace: mobility-informed epidemic response from location records, privacy built in.')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
-for (const register of [registerDemo, registerServe, registerSynth, registerIngest, registerRun])
+for (const register of [
+  registerDemo,
+  registerServe,
+  registerSynth,
+  registerIngest,
+  registerRun,
+  registerUser,
+  registerAudit,
+])
   register(program);
 
 try {
@@ -21,6 +31,11 @@ try {
   if (e instanceof UserError) {
     process.stderr.write(`epitrace: ${e.message}\n`);
     process.exit(e.exitCode);
+  }
+  // Account checks shared with the API throw HttpError; on the command line they are user errors.
+  if (e instanceof HttpError) {
+    process.stderr.write(`epitrace: ${e.message}\n`);
+    process.exit(2);
   }
   throw e;
 }

@@ -1,6 +1,9 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { AUDIT_DIR_ENV } from '../privacy/audit.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
+import { DEFAULT_LIMITS } from '../server/limits.ts';
+import type { ServeOptions } from './serve.ts';
 import { defaultParams, peopleAtScale } from '../synth/params.ts';
 import type { ScenarioParams } from '../synth/params.ts';
 
@@ -123,6 +126,11 @@ export interface ServeFlags {
   host: string;
   port: number;
   k: number;
+  maxSpanDays: number;
+  maxConcurrent: number;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  auditDir?: string;
 }
 
 /** The server options shared by `serve` and `demo`. */
@@ -131,5 +139,40 @@ export function serveOptions(cmd: Command): Command {
     .option('-w, --workspace <dir>', 'workspace folder', DEFAULT_WORKSPACE)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0 = any free port)', int('--port'), 8080)
-    .option('--k <n>', 'disclosure control: minimum published count', int('--k', 1), DEFAULT_K);
+    .option('--k <n>', 'disclosure control: minimum published count', int('--k', 1), DEFAULT_K)
+    .option(
+      '--max-span-days <n>',
+      'longest date range of one query',
+      int('--max-span-days', 1),
+      DEFAULT_LIMITS.maxSpanDays,
+    )
+    .option(
+      '--max-concurrent <n>',
+      'analytics queries computed at once (more wait, then 503)',
+      int('--max-concurrent', 1),
+      DEFAULT_LIMITS.maxConcurrent,
+    )
+    .option('--secure-cookies', 'mark the session cookie Secure (serving behind HTTPS)', false)
+    .option(
+      '--trust-proxy',
+      'trust X-Forwarded-* from a reverse proxy (Secure cookie when it says https)',
+      false,
+    )
+    .option(
+      '--audit-dir <dir>',
+      `folder of audit.key and audit.checkpoints (default $${AUDIT_DIR_ENV}, else <workspace>/keys)`,
+    );
+}
+
+/** The server options from the flags. */
+export function serveSettings(o: ServeFlags): ServeOptions {
+  return {
+    host: o.host,
+    port: o.port,
+    k: o.k,
+    limits: { maxSpanDays: o.maxSpanDays, maxConcurrent: o.maxConcurrent },
+    secureCookies: o.secureCookies,
+    trustProxy: o.trustProxy,
+    auditDir: o.auditDir,
+  };
 }

@@ -1,14 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import { openAppDb } from '../db/sqlite.ts';
 import { UserError } from '../errors.ts';
+import { AuditLog, auditFiles, loadAuditKey } from '../privacy/audit.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
 import { buildServer } from '../server/app.ts';
+import type { Limits } from '../server/limits.ts';
 import type { Workspace } from '../workspace.ts';
 
 export interface ServeOptions {
   host: string;
   port: number;
   k?: number;
+  limits?: Partial<Limits>;
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+  /** Folder of audit.key and audit.checkpoints (default $EPITRACE_AUDIT_DIR, else <workspace>/keys). */
+  auditDir?: string;
+}
+
+/** Opens a workspace's audit log with its key and checkpoint file. */
+export function openAudit(ws: Workspace, db: ReturnType<typeof openAppDb>, auditDir?: string): AuditLog {
+  const files = auditFiles(ws.root, auditDir);
+  return new AuditLog(db, loadAuditKey(files.keyPath), files.checkpointPath);
 }
 
 /** Opens a workspace read-only and serves it; resolves once listening. */
@@ -19,7 +32,17 @@ export async function startServer(
   ws.require();
   const duck = await ws.openDuck({ readOnly: true });
   const appDb = openAppDb(ws.sqlitePath);
-  const app = await buildServer({ duck, appDb, info: ws.info(), k: opts.k ?? DEFAULT_K });
+  const audit = openAudit(ws, appDb, opts.auditDir);
+  const app = await buildServer({
+    duck,
+    appDb,
+    audit,
+    info: ws.info(),
+    k: opts.k ?? DEFAULT_K,
+    limits: opts.limits,
+    secureCookies: opts.secureCookies,
+    trustProxy: opts.trustProxy,
+  });
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (e) {
@@ -30,6 +53,8 @@ export async function startServer(
       throw new UserError(`port ${opts.port} is in use: pass --port with another one`);
     throw e;
   }
+  // A checkpoint at start and at close bounds what a crash can leave unchecked.
+  audit.checkpoint();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
@@ -38,6 +63,7 @@ export async function startServer(
     app,
     close: async () => {
       await app.close();
+      audit.checkpoint();
       duck.close();
       appDb.close();
     },

@@ -3,44 +3,87 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Database } from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
-import { AuditLog } from '../privacy/audit.ts';
+import type { AuditLog } from '../privacy/audit.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
+import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange, limited } from './limits.ts';
+import type { Limits } from './limits.ts';
+import { POLICY, authorize, policyKey } from './policy.ts';
+import { RefusedFlood, logRequest } from './request-log.ts';
+import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
+import { checkOrigin, securityHeaders } from './security.ts';
+import { LoginThrottle } from './throttle.ts';
 
 /** Everything the server needs, passed in (house style 10). */
 export interface ServerDeps {
   duck: Duck;
   appDb: Database;
+  audit: AuditLog;
   info: WorkspaceInfo;
   k: number;
   now?: () => Date;
   logger?: boolean;
   /** Built dashboard; served at / when present. */
   webDist?: string;
+  limits?: Partial<Limits>;
+  /** Mark the session cookie Secure (serving behind HTTPS). */
+  secureCookies?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy; the cookie is then Secure when X-Forwarded-Proto is https. */
+  trustProxy?: boolean;
 }
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+const LIMITED = Symbol('limited');
+
+/** Route keys ("METHOD /url") registered on a server, for the policy test. */
+export const ROUTES = new WeakMap<FastifyInstance, string[]>();
+
 /** Builds the HTTP server: the API under /api, the dashboard at /. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 64 * 1024 });
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.trustProxy ?? false,
+  });
   const accounts = new Accounts(deps.appDb, now);
-  const audit = new AuditLog(deps.appDb, now);
+  const audit = deps.audit;
+  const throttle = new LoginThrottle(() => now().getTime());
+  const gate = new Gate(limits);
+  const routes: string[] = [];
+  ROUTES.set(app, routes);
+
+  app.decorateRequest('account', null);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
+    const key = policyKey([r.method].flat()[0]!, r.url);
+    const inner = r.handler as RouteHandlerMethod & { [LIMITED]?: true };
+    // Analytics handlers run through the gate and the time budget (once: HEAD routes reuse GET's handler).
+    if (POLICY[key]?.analytics && !inner[LIMITED]) {
+      const wrapped = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+        checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, deps.info.scenario);
+        return limited(gate, limits.budgetMs, async () => inner.call(this, req, reply));
+      };
+      r.handler = Object.assign(wrapped, { [LIMITED]: true as const });
+    }
+  });
 
   app.setErrorHandler((err: unknown, _req, reply) => {
+    if (err instanceof RetryLater) reply.header('retry-after', String(err.retryAfterS));
     if (err instanceof HttpError) {
       return reply
         .status(err.status)
         .send({ error: err.message, ...(err.field ? { field: err.field } : {}) });
     }
-    const e = err as { statusCode?: number; message?: string; validation?: unknown };
+    const e = err as { statusCode?: number; message?: string };
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send({ error: e.message ?? 'bad request' });
     }
@@ -49,7 +92,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
-  await registerAuth(app, { accounts, audit });
+  app.addHook('onRequest', async (req, reply) => {
+    securityHeaders(req, reply, deps.secureCookies === true || req.protocol === 'https');
+    checkOrigin(req);
+    const url = req.routeOptions.url;
+    if (url !== undefined) authorize(accounts, req, POLICY[policyKey(req.method, url)]);
+  });
+  const flood = new RefusedFlood(() => now().getTime());
+  app.addHook('onResponse', async (req, reply) => logRequest(audit, req, reply, flood));
+
+  const secure = (proto: string): boolean => deps.secureCookies === true || proto === 'https';
+  await registerAuth(app, { accounts, throttle, secure });
+  await registerAdmin(app, { accounts, audit });
   await registerFlows(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
 
   const web = deps.webDist ?? DEFAULT_WEB_DIST;

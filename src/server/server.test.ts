@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../cli/serve.ts';
+import { openAudit, startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
-import { AuditLog } from '../privacy/audit.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
@@ -26,11 +25,11 @@ async function api(
 beforeAll(async () => {
   ws = (await pipelineFixture('server')).ws;
   const db = openAppDb(ws.sqlitePath);
-  await new Accounts(db).upsert('epi', 'correct horse battery staple', 'epidemiologist');
+  await new Accounts(db).upsert('epi', 'correct horse battery staple', 'analyst');
   await new Accounts(db, () => new Date('2000-01-01T00:00:00Z')).upsert(
     'old',
     'expired account pw',
-    'epidemiologist',
+    'analyst',
   );
   db.close();
   const s = await startServer(ws, { host: '127.0.0.1', port: 0 });
@@ -80,7 +79,7 @@ describe('HTTP API', () => {
     expect(setCookie).toMatch(/HttpOnly/i);
     cookie = setCookie.split(';')[0]!;
     const me = await api('/api/me');
-    expect(me.body).toMatchObject({ username: 'epi', role: 'epidemiologist' });
+    expect(me.body).toMatchObject({ username: 'epi', role: 'analyst' });
     const r = await api('/api/flows/outflow?origin=420100&from=2020-01-16&to=2020-01-22');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ origin: { code: '420100', name: '武汉市' }, synthetic: true, k: 15 });
@@ -88,7 +87,7 @@ describe('HTTP API', () => {
     expect(dest.length).toBeGreaterThan(5);
     expect(dest.every((d) => (d.suppressed ? d.count === null : d.count! >= 15))).toBe(true);
     const db = openAppDb(ws.sqlitePath);
-    const audit = new AuditLog(db);
+    const audit = openAudit(ws, db);
     expect(audit.recent(5).map((e) => e.action)).toContain('flows.outflow');
     expect(audit.verify()).toBeNull();
     db.close();

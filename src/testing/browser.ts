@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { Accounts } from '../server/accounts.ts';
+import type { Role } from '../server/accounts.ts';
 import type { Workspace } from '../workspace.ts';
 
 /** Debian's chromium (installed by .ci/run); playwright-core never downloads a browser. */
@@ -22,14 +23,15 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Serves a workspace on a free port with one epidemiologist account, as a browser test needs it. */
+/** Serves a workspace on a free port with one account (an analyst unless `role`), as a browser test needs it. */
 export async function serveWithAccount(
   ws: Workspace,
   username: string,
   password: string,
+  role: Role = 'analyst',
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const db = openAppDb(ws.sqlitePath);
-  await new Accounts(db).upsert(username, password, 'epidemiologist');
+  await new Accounts(db).upsert(username, password, role);
   db.close();
   const s = await startServer(ws, { host: '127.0.0.1', port: 0 });
   return { url: s.url, close: s.close };

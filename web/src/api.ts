@@ -1,6 +1,6 @@
 // Typed client for the EpiTrace HTTP API (same origin, session cookie).
 
-export type Session = { username: string; role: string; expiresAt: string };
+export type Session = { username: string; role: string; regions?: string; expiresAt: string };
 
 export type Meta = {
   scenario: {
@@ -119,4 +119,52 @@ export function getOutflow(
   signal?: AbortSignal,
 ): Promise<Outflow> {
   return request<Outflow>(`/flows/outflow?${new URLSearchParams(q)}`, { signal });
+}
+
+export type AccountRow = {
+  username: string;
+  role: string;
+  regions: string;
+  expiresAt: string;
+  createdAt: string;
+  disabled: boolean;
+};
+
+/** Accounts, for administrators. */
+export function getAccounts(signal?: AbortSignal): Promise<AccountRow[]> {
+  return request<AccountRow[]>('/admin/accounts', { signal });
+}
+
+/** Creates an account; the answer carries the generated password once. */
+export function createAccount(a: {
+  username: string;
+  role: string;
+  regions: string;
+  days: number;
+}): Promise<{ account: AccountRow; password?: string }> {
+  return request('/admin/accounts', { method: 'POST', body: JSON.stringify(a) });
+}
+
+/** Renews, disables or re-passwords an account (a new password is generated and returned once). */
+export function accountAction(
+  username: string,
+  action: 'renew' | 'disable' | 'passwd',
+): Promise<{ account: AccountRow; password?: string }> {
+  return request(`/admin/accounts/${encodeURIComponent(username)}/${action}`, {
+    method: 'POST',
+    body: '{}',
+  });
+}
+
+export type AuditEntry = { id: number; at: string; username: string | null; action: string; detail: string };
+export type AuditPage = {
+  count: number;
+  verified: boolean;
+  problem: { id: number | null; reason: string } | null;
+  entries: AuditEntry[];
+};
+
+/** Recent audit entries and the result of verifying the whole chain. */
+export function getAudit(signal?: AbortSignal): Promise<AuditPage> {
+  return request<AuditPage>('/admin/audit?limit=50', { signal });
 }

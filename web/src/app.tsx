@@ -8,8 +8,17 @@ import { Login } from './login.tsx';
 // Charts (echarts) load after login, so the login page stays light.
 const OutflowView = lazy(async () => ({ default: (await import('./outflow-view.tsx')).OutflowView }));
 const LayersView = lazy(async () => ({ default: (await import('./layers-view.tsx')).LayersView }));
+const AccountsView = lazy(async () => ({ default: (await import('./accounts-view.tsx')).AccountsView }));
+const AuditView = lazy(async () => ({ default: (await import('./audit-view.tsx')).AuditView }));
 
-type View = 'outflow' | 'layers';
+type View = 'outflow' | 'layers' | 'accounts' | 'audit';
+
+/** The views a role may open; the server enforces the same (src/server/policy.ts). */
+function viewsOf(role: string): View[] {
+  if (role === 'admin') return ['outflow', 'layers', 'accounts', 'audit'];
+  if (role === 'analyst' || role === 'tracer') return ['outflow', 'layers'];
+  return [];
+}
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -87,14 +96,21 @@ export function App() {
         {session === undefined && !error && <p className="muted">{t.loading}</p>}
         {session === null && <Login onLogin={setSession} />}
         {session && !meta && !error && <p className="muted">{t.loading}</p>}
-        {session && meta && (
+        {session && meta && viewsOf(session.role).length === 0 && (
+          <p className="muted" data-testid="public-only">
+            {t.publicOnly}
+          </p>
+        )}
+        {session && meta && viewsOf(session.role).length > 0 && (
           <>
-            <ViewNav view={view} onChange={setView} t={t} />
+            <ViewNav views={viewsOf(session.role)} view={view} onChange={setView} t={t} />
             <Suspense fallback={<p className="muted">{t.loading}</p>}>
               {view === 'outflow' && (
                 <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
               )}
               {view === 'layers' && <LayersView />}
+              {view === 'accounts' && session.role === 'admin' && <AccountsView />}
+              {view === 'audit' && session.role === 'admin' && <AuditView />}
             </Suspense>
           </>
         )}
@@ -103,11 +119,24 @@ export function App() {
   );
 }
 
-function ViewNav({ view, onChange, t }: { view: View; onChange: (v: View) => void; t: Strings }) {
-  const tabs: [View, string][] = [
-    ['outflow', t.navOutflow],
-    ['layers', t.navLayers],
-  ];
+function ViewNav({
+  views,
+  view,
+  onChange,
+  t,
+}: {
+  views: View[];
+  view: View;
+  onChange: (v: View) => void;
+  t: Strings;
+}) {
+  const labels: Record<View, string> = {
+    outflow: t.navOutflow,
+    layers: t.navLayers,
+    accounts: t.navAccounts,
+    audit: t.navAudit,
+  };
+  const tabs = views.map((v) => [v, labels[v]] as const);
   return (
     <nav className="view-nav" aria-label={t.views}>
       {tabs.map(([v, label]) => (

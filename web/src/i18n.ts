@@ -60,6 +60,29 @@ const en = {
   communitiesSynthetic:
     'SYNTHETIC boundaries: these Wuhan "communities" are generated Voronoi cells for testing, ' +
     'not real community boundaries.',
+  navAccounts: 'Accounts',
+  navAudit: 'Audit',
+  accountsTitle: 'Accounts',
+  roleNames: { admin: 'admin', analyst: 'analyst', tracer: 'tracer', public: 'public' },
+  regionsLabel: 'Regions',
+  days: 'Days',
+  expires: 'Expires',
+  state: 'State',
+  active: 'active',
+  disabled: 'disabled',
+  createAccount: 'Create account',
+  renew: 'Renew',
+  disable: 'Disable',
+  newPassword: 'New password',
+  passwordOnce: (u: string) => `Password for ${u} (shown once, pass it on safely):`,
+  auditTitle: 'Audit log',
+  auditOk: (n: number) => `Verified: ${n} entries, chain and checkpoints agree.`,
+  auditBad: (id: number | null, why: string) =>
+    `VERIFICATION FAILED at ${id === null ? 'the checkpoints' : `entry ${id}`}: ${why}`,
+  time: 'Time',
+  action: 'Action',
+  detail: 'Detail',
+  publicOnly: 'This account may only see the public page; there is no data view for it yet.',
 };
 
 export type Strings = typeof en;
@@ -117,6 +140,29 @@ const zh: Strings = {
   regions: (n: number) => `${n} 个区域`,
   layerUnavailable: '地图图层加载失败',
   communitiesSynthetic: '合成边界（SYNTHETIC）：这些武汉“社区”是为测试生成的泰森多边形，并非真实社区边界。',
+  navAccounts: '账户',
+  navAudit: '审计',
+  accountsTitle: '账户管理',
+  roleNames: { admin: '管理员', analyst: '分析员', tracer: '流调员', public: '公众' },
+  regionsLabel: '辖区',
+  days: '天数',
+  expires: '到期时间',
+  state: '状态',
+  active: '启用',
+  disabled: '已停用',
+  createAccount: '创建账户',
+  renew: '续期',
+  disable: '停用',
+  newPassword: '重置密码',
+  passwordOnce: (u: string) => `${u} 的密码（仅显示一次，请安全转交）：`,
+  auditTitle: '审计日志',
+  auditOk: (n: number) => `校验通过：共 ${n} 条，哈希链与检查点一致。`,
+  auditBad: (id: number | null, why: string) =>
+    `校验失败，位置：${id === null ? '检查点' : `第 ${id} 条`}：${why}`,
+  time: '时间',
+  action: '操作',
+  detail: '详情',
+  publicOnly: '此账户仅可查看公开页面，暂无可用的数据视图。',
 };
 
 /** The string tables, one per language. */

@@ -1,31 +1,88 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openAppDb } from '../../db/sqlite.ts';
+import { UserError } from '../../errors.ts';
 import { Accounts, randomPassword } from '../../server/accounts.ts';
 import { Workspace } from '../../workspace.ts';
 import { buildDemo } from '../demo.ts';
 import { scenarioOptions, scenarioParams, serveOptions } from '../options.ts';
 import type { ScenarioFlags, ServeFlags } from '../options.ts';
 import { makeProgress } from '../progress.ts';
-import { serveAndWait } from './serve.ts';
+import { openAudit } from '../serve.ts';
+import { serveUntilSignal } from './serve.ts';
+
+/** Demo only: the demo admin's password, kept in the demo workspace (mode 0600) so it survives restarts. */
+export function demoPasswordPath(ws: Workspace): string {
+  return join(ws.root, 'demo-admin-password');
+}
+
+/**
+ * Keeps the demo admin working: the saved password unless `reset` (or none is
+ * saved, or it no longer matches), the account renewed. Returns the password and whether it is new.
+ */
+export async function ensureDemoAdmin(
+  ws: Workspace,
+  reset: boolean,
+): Promise<{ password: string; fresh: boolean }> {
+  const file = demoPasswordPath(ws);
+  const db = openAppDb(ws.sqlitePath);
+  try {
+    const accounts = new Accounts(db);
+    const saved = !reset && existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    if (saved && accounts.list().some((a) => a.username === 'admin')) {
+      accounts.renew('admin');
+      if (await accounts.check('admin', saved)) return { password: saved, fresh: false };
+    }
+    const password = randomPassword();
+    await accounts.upsert('admin', password, 'admin');
+    const audit = openAudit(ws, db);
+    audit.record(null, 'account.demo-admin', { via: 'demo', username: 'admin', reset });
+    audit.checkpoint();
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return { password, fresh: true };
+  } finally {
+    db.close();
+  }
+}
+
+/** Fails with one line when the port is taken, before a (re)build could touch a workspace another server is serving. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use: pass --port with another one`) : e,
+      ),
+    );
+    probe.listen({ host, port }, () => probe.close(() => resolve()));
+  });
+}
 
 /** `epitrace demo`. */
 export function registerDemo(program: Command): void {
   const cmd = program
     .command('demo')
     .description(
-      'build the synthetic demo workspace if it is missing (simulate, ingest, run), reset the admin password and serve the dashboard',
+      'build the synthetic demo workspace if it is missing (simulate, ingest, run) and serve the dashboard; the admin password is kept across restarts',
     );
   scenarioOptions(serveOptions(cmd))
     .option('--rebuild', 'rebuild the demo workspace even if it exists', false)
-    .action(async (o: ScenarioFlags & ServeFlags & { rebuild: boolean }) => {
+    .option('--reset-password', 'give the demo admin a new password', false)
+    .action(async (o: ScenarioFlags & ServeFlags & { rebuild: boolean; resetPassword: boolean }) => {
       const ws = new Workspace(o.workspace);
+      await assertPortFree(o.host, o.port);
       if (o.rebuild || !ws.exists() || !ws.info().scenario)
         await buildDemo(ws, scenarioParams(o), makeProgress());
-      const password = randomPassword();
-      const db = openAppDb(ws.sqlitePath);
-      const admin = await new Accounts(db).upsert('admin', password, 'admin');
-      db.close();
-      process.stdout.write(`one-time admin login: admin / ${password} (expires ${admin.expiresAt})\n`);
-      await serveAndWait(ws, o);
+      // Listen first: on a busy port this fails with one line before any account changes.
+      const url = await serveUntilSignal(ws, o);
+      const { password, fresh } = await ensureDemoAdmin(ws, o.resetPassword);
+      process.stdout.write(
+        `demo admin login: admin / ${password} (${fresh ? 'new' : 'kept'}; saved in ${demoPasswordPath(ws)}; --reset-password for a new one)\n`,
+      );
+      process.stdout.write(`EpiTrace is serving ${url}\n`);
     });
 }
