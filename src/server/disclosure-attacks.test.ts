@@ -66,7 +66,7 @@ beforeAll(async () => {
   secret = (await db.one<{ s: string }>(`SELECT secret AS s FROM cell_key_secret`))!.s;
   db.close();
   const app = openAppDb(f.ws.sqlitePath);
-  await new Accounts(app).upsert('attacker', 'synthetic attacker password', 'epidemiologist');
+  await new Accounts(app).upsert('attacker', 'synthetic attacker password', 'analyst');
   app.close();
   const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
   base = s.url;
