@@ -33,21 +33,31 @@ export async function startServer(
   const duck = await ws.openDuck({ readOnly: true });
   const appDb = openAppDb(ws.sqlitePath);
   const audit = openAudit(ws, appDb, opts.auditDir);
-  const app = await buildServer({
-    duck,
-    appDb,
-    audit,
-    info: ws.info(),
-    k: opts.k ?? DEFAULT_K,
-    limits: opts.limits,
-    secureCookies: opts.secureCookies,
-    trustProxy: opts.trustProxy,
-  });
+  const closeDbs = (): void => {
+    duck.close();
+    appDb.close();
+  };
+  let app: FastifyInstance;
+  try {
+    app = await buildServer({
+      duck,
+      appDb,
+      audit,
+      info: ws.info(),
+      k: opts.k ?? DEFAULT_K,
+      limits: opts.limits,
+      secureCookies: opts.secureCookies,
+      trustProxy: opts.trustProxy,
+    });
+  } catch (e) {
+    // E.g. a workspace refused at start: release the databases so another process may open them.
+    closeDbs();
+    throw e;
+  }
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (e) {
-    duck.close();
-    appDb.close();
+    closeDbs();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new UserError(`port ${opts.port} is in use: pass --port with another one`);
@@ -58,14 +68,16 @@ export async function startServer(
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
+  let closed = false;
   return {
     url: `http://${host}:${port}/`,
     app,
     close: async () => {
+      if (closed) return;
+      closed = true;
       await app.close();
       audit.checkpoint();
-      duck.close();
-      appDb.close();
+      closeDbs();
     },
   };
 }

@@ -68,7 +68,8 @@ beforeAll(async () => {
   const app = openAppDb(f.ws.sqlitePath);
   await new Accounts(app).upsert('attacker', 'synthetic attacker password', 'analyst');
   app.close();
-  const s = await startServer(f.ws, { host: '127.0.0.1', port: 0 });
+  // The attacker's request rate is not what this suite tests: a queue deep enough for its parallel queries.
+  const s = await startServer(f.ws, { host: '127.0.0.1', port: 0, limits: { maxQueue: 1_000 } });
   base = s.url;
   close = s.close;
   const res = await fetch(new URL('/api/login', base), {
