@@ -5,7 +5,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'web/dist', 'epitrace-data', 'test-output', 'coverage'] },
+  {
+    ignores: [
+      'node_modules',
+      'web/dist',
+      'epitrace-data',
+      'test-output',
+      'coverage',
+      'reports',
+      '.stryker-tmp',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -47,9 +47,17 @@ SELECT *, (epoch(end_ts) - epoch(start_ts)) / 60.0 AS minutes,
        row_number() OVER (PARTITION BY user_id ORDER BY start_ts DESC) = 1 AS is_open
 FROM m`;
 
-/** Runs the dwell step of one day for one level; `day_stays` must hold the day's stays (open ones included). */
-export async function dwellsForDay(db: Duck, level: RegionLevel, day: string): Promise<void> {
-  await db.run(DWELLS_DAY_SQL(`${level}_code`), [level]);
+/**
+ * Runs the dwell step of one day for one level; `day_stays` must hold the day's stays (open ones included).
+ * `daySql` is a seam for the SQL-mutant tests (src/testing/sql-mutants.ts); the pipeline never passes it.
+ */
+export async function dwellsForDay(
+  db: Duck,
+  level: RegionLevel,
+  day: string,
+  daySql: (regionColumn: string) => string = DWELLS_DAY_SQL,
+): Promise<void> {
+  await db.run(daySql(`${level}_code`), [level]);
   await db.run(
     `INSERT INTO dwells SELECT $1, user_id, region, start_ts, end_ts, minutes, $2::DATE FROM day_dwells
      WHERE NOT is_open AND region <> ''`,

@@ -46,26 +46,28 @@ describe('pipeline against the generator ground truth', () => {
     expect(n!.closed + n!.open).toBe(truth.length);
   });
 
+  // Row by row, per arrival date: summing od_daily over the week (as this test once did) let a count
+  // moved to another day pass (tried: od_daily dated by arrive_ts - 12 h fails all three levels).
   it.each(['county', 'city', 'province'] as const)(
-    'counts daily OD at %s level as the truth does, for every origin',
+    'writes od_daily at %s level with exactly the true rows (date, origin, destination, people)',
     async (level) => {
       const trips = trueTrips(truth, 120, level);
       expect(trips.length).toBeGreaterThan(100);
+      const people = new Map<string, Set<number>>();
+      for (const t of trips) {
+        const key = `${new Date(t.arrive).toISOString().slice(0, 10)} ${t.origin} ${t.dest}`;
+        people.set(key, (people.get(key) ?? new Set()).add(t.person));
+      }
+      const expected = [...people].map(([k, v]) => `${k} ${v.size}`).sort();
       const db = await ws.openDuck({ readOnly: true });
-      const rows = await db.all<{ origin: string; dest: string; n: number }>(
-        `SELECT origin, dest, sum(users)::INTEGER AS n FROM od_daily WHERE level = $1 GROUP BY ALL`,
+      const rows = await db.all<{ row: string }>(
+        `SELECT concat_ws(' ', strftime(date, '%Y-%m-%d'), origin, dest, users) AS row FROM od_daily
+         WHERE level = $1 ORDER BY row`,
         [level],
       );
       db.close();
-      const origins = new Set(trips.map((t) => t.origin));
-      let compared = 0;
-      for (const origin of origins) {
-        const expected = trueOutflow(trips, origin, from, to);
-        const got = new Map(rows.filter((r) => r.origin === origin).map((r) => [r.dest, r.n]));
-        expect(got).toEqual(expected);
-        compared += got.size;
-      }
-      expect(compared).toBe(rows.length);
+      expect(new Set(expected.map((r) => r.slice(0, 10))).size).toBeGreaterThanOrEqual(6);
+      expect(rows.map((r) => r.row)).toEqual(expected);
     },
   );
 
@@ -165,71 +167,116 @@ describe('presence', () => {
   });
 });
 
+/**
+ * Thresholds of the community dwell test. Measured at seed 20200123 (8,000 people, 3% flips): smoothed
+ * precision 0.9795, recall 0.9902, overnight recall 0.9880 (16,755 found, 16,575 true, 7,840 overnight);
+ * without smoothing 0.6869, 0.8145 and 0.7735.
+ */
+const PRECISION = 0.97;
+const RECALL = 0.98;
+
+interface DwellScore {
+  found: number;
+  truth: number;
+  overnight: number;
+  precision: number;
+  recall: number;
+  overnightRecall: number;
+}
+
+/**
+ * Community "was there" dwells (>= 120 minutes) of the pipeline against the truth: consecutive true
+ * presences in one community merged (a presence outside any community breaks a dwell, as in the
+ * pipeline), matched one to one on person, community, start and end.
+ */
+async function scoreDwells(f: { ws: Workspace; key: Buffer }, stays: TruthStay[]): Promise<DwellScore> {
+  const db = await f.ws.openDuck({ readOnly: true });
+  const cells = await db.all<{ cell_id: number; community: string }>(
+    `SELECT cell_id, coalesce(community_code, '') AS community FROM cells`,
+  );
+  const found = await db.all<{ user_id: string; region: string; s: number; e: number }>(
+    `SELECT user_id, region, epoch_ms(start_ts) AS s, epoch_ms(end_ts) AS e FROM dwells
+     WHERE level = 'community' AND minutes >= 120
+     UNION ALL SELECT user_id, region, epoch_ms(start_ts), epoch_ms(end_ts) FROM open_dwells
+     WHERE level = 'community' AND region <> '' AND end_ts - start_ts >= INTERVAL 120 MINUTE`,
+  );
+  db.close();
+  const community = new Map(cells.map((c) => [c.cell_id, c.community]));
+  const byPerson = new Map<number, TruthStay[]>();
+  for (const s of stays) byPerson.set(s.person, [...(byPerson.get(s.person) ?? []), s]);
+  const truth = new Map<string, number>(); // "person|community|start|end" -> how many
+  let overnight = 0;
+  const overnightKeys = new Set<string>();
+  for (const [person, list] of byPerson) {
+    list.sort((a, b) => a.start - b.start);
+    let cur: { region: string; start: number; end: number } | null = null;
+    const flush = (): void => {
+      if (!cur || cur.region === '' || cur.end - cur.start < 120 * 60_000) return;
+      const k = `${person}|${cur.region}|${cur.start}|${cur.end}`;
+      truth.set(k, (truth.get(k) ?? 0) + 1);
+      if (Math.floor(cur.start / 86_400_000) !== Math.floor(cur.end / 86_400_000)) {
+        overnight++;
+        overnightKeys.add(k);
+      }
+    };
+    for (const s of list) {
+      const region = community.get(s.cell) ?? '';
+      if (cur && cur.region === region) cur.end = Math.max(cur.end, s.end);
+      else {
+        flush();
+        cur = { region, start: s.start, end: s.end };
+      }
+    }
+    flush();
+  }
+  const personOf = new Map<string, number>();
+  for (const person of byPerson.keys())
+    personOf.set(pseudonym(f.key, String(1010000000000 + person)), person);
+  const left = new Map(truth);
+  let matched = 0;
+  let overnightMatched = 0;
+  for (const d of found) {
+    const k = `${personOf.get(d.user_id)}|${d.region}|${d.s}|${d.e}`;
+    const n = left.get(k) ?? 0;
+    if (n === 0) continue;
+    left.set(k, n - 1);
+    matched++;
+    if (overnightKeys.has(k)) overnightMatched++;
+  }
+  const truthCount = [...truth.values()].reduce((a, b) => a + b, 0);
+  const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+  return {
+    found: found.length,
+    truth: truthCount,
+    overnight,
+    precision: r4(matched / found.length),
+    recall: r4(matched / truthCount),
+    overnightRecall: r4(overnightMatched / overnight),
+  };
+}
+
 describe('with 3% of records flipping to a neighbouring cell', () => {
   let f: Awaited<ReturnType<typeof pipelineFixture>>;
   let truthP: TruthStay[];
+  let smoothed: DwellScore;
   beforeAll(async () => {
     f = await pipelineFixture('pingpong', { pingPongRate: 0.03 });
     truthP = await readTruthStays(f.synthDir, true);
   });
 
-  it('detects "was there" county dwells (>= 120 min) with precision and recall >= 0.95', async () => {
-    // True dwells: consecutive true presences in one county merged, kept when they last >= 120 min.
-    const truthDwells = new Map<string, { start: number; end: number }[]>(); // "person|county"
-    const byPerson = new Map<number, TruthStay[]>();
-    for (const s of truthP) byPerson.set(s.person, [...(byPerson.get(s.person) ?? []), s]);
-    for (const [person, list] of byPerson) {
-      list.sort((a, b) => a.start - b.start);
-      let cur: { county: string; start: number; end: number } | null = null;
-      const flush = (): void => {
-        if (!cur || cur.end - cur.start < 120 * 60_000) return;
-        const k = `${person}|${cur.county}`;
-        truthDwells.set(k, [...(truthDwells.get(k) ?? []), { start: cur.start, end: cur.end }]);
-      };
-      for (const s of list) {
-        if (cur && cur.county === s.county) cur.end = s.end;
-        else {
-          flush();
-          cur = { county: s.county, start: s.start, end: s.end };
-        }
-      }
-      flush();
-    }
-    const personOf = new Map<string, number>();
-    for (const person of byPerson.keys())
-      personOf.set(pseudonym(f.key, String(1010000000000 + person)), person);
-    const db = await f.ws.openDuck({ readOnly: true });
-    const found = await db.all<{ user_id: string; region: string; start_ts: Date; end_ts: Date }>(
-      `SELECT user_id, region, start_ts, end_ts FROM dwells WHERE level = 'county' AND minutes >= 120
-       UNION ALL SELECT user_id, region, start_ts, end_ts FROM open_dwells
-       WHERE level = 'county' AND region <> '' AND end_ts - start_ts >= INTERVAL 120 MINUTE`,
-    );
-    db.close();
-    // A detected dwell matches a true one of the same person and county that it overlaps by half of either.
-    const matchedTruth = new Set<string>();
-    let matchedFound = 0;
-    for (const d of found) {
-      const person = personOf.get(d.user_id);
-      const cands = truthDwells.get(`${person}|${d.region}`) ?? [];
-      const [a, b] = [d.start_ts.getTime(), d.end_ts.getTime()];
-      const hit = cands.findIndex((t) => {
-        const overlap = Math.min(b, t.end) - Math.max(a, t.start);
-        return overlap > 0 && overlap >= 0.5 * Math.min(b - a, t.end - t.start);
-      });
-      if (hit >= 0) {
-        matchedFound++;
-        matchedTruth.add(`${person}|${d.region}|${hit}`);
-      }
-    }
-    const truthCount = [...truthDwells.values()].reduce((n, l) => n + l.length, 0);
-    const precision = matchedFound / found.length;
-    const recall = matchedTruth.size / truthCount;
-    console.info(
-      `county dwells: ${found.length} found, ${truthCount} true; precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}`,
-    );
-    expect(truthCount).toBeGreaterThan(10_000);
-    expect(precision).toBeGreaterThanOrEqual(0.95);
-    expect(recall).toBeGreaterThanOrEqual(0.95);
+  // At community level, where a flip to the neighbouring cell often changes the region (at county level
+  // it never does: the neighbour is in the same county, so the test once scored 1.0000 without smoothing).
+  // Matched one to one on person, community, start and end to the second; dwells that span midnight
+  // scored on their own, as they need the open dwell carried from one day's run to the next. Guards
+  // test/mutants/dwell-carry-off.patch: measured precision 0.9288, recall 0.9378, overnight 0.8768 with it.
+  it('detects community dwells (>= 120 min) one to one with their true start and end, across midnight too', async () => {
+    smoothed = await scoreDwells(f, truthP);
+    console.info(`community dwells, smoothed: ${JSON.stringify(smoothed)}`);
+    expect(smoothed.truth).toBeGreaterThan(5_000);
+    expect(smoothed.overnight).toBeGreaterThan(1_000);
+    expect(smoothed.precision).toBeGreaterThanOrEqual(PRECISION);
+    expect(smoothed.recall).toBeGreaterThanOrEqual(RECALL);
+    expect(smoothed.overnightRecall).toBeGreaterThanOrEqual(RECALL);
   });
 
   it('brings stays back to within 5% of the true presences (and runs last: it rebuilds unsmoothed)', async () => {
@@ -242,11 +289,16 @@ describe('with 3% of records flipping to a neighbouring cell', () => {
       db.close();
       return r!.n;
     };
-    const smoothed = await count();
+    const stays = await count();
     await runPipeline(f.ws, { rebuild: true, stay: { ...DEFAULT_STAY_OPTIONS, pingPongMaxRecords: 0 } });
     const raw = await count();
-    console.info(`true presences ${presences}, smoothed stays ${smoothed}, unsmoothed ${raw}`);
-    expect(Math.abs(smoothed / presences - 1)).toBeLessThan(0.05);
+    console.info(`true presences ${presences}, smoothed stays ${stays}, unsmoothed ${raw}`);
+    expect(Math.abs(stays / presences - 1)).toBeLessThan(0.05);
     expect(raw / presences - 1).toBeGreaterThan(0.2);
+    // Without smoothing the community dwells must score clearly worse, or the dwell test above has no power.
+    const raw2 = await scoreDwells(f, truthP);
+    console.info(`community dwells, unsmoothed: ${JSON.stringify(raw2)}`);
+    expect(raw2.recall).toBeLessThan(RECALL - 0.1);
+    expect(raw2.precision).toBeLessThan(PRECISION - 0.2);
   });
 });

@@ -19,7 +19,11 @@ async function query<T>(sql: string): Promise<T[]> {
 }
 
 describe('simulator realism', { timeout: 180_000 }, () => {
-  it('places residents like the 2020 census at 1:10,000 (Pearson r >= 0.98 over counties)', async () => {
+  // Guards test/mutants/sim-pop-0.8.patch (residents shared out by population^0.8: Pearson r was still 0.986).
+  // People are apportioned to counties by largest remainder, so every county must be within one person of
+  // its exact census quota. Measured: largest deviation 0.51, the 20 largest counties 7,087 people vs a quota of
+  // 7,086.6; with population^0.8: deviation 453, 4,920 vs 7,086.6 (and r 0.9861, which passed the old r >= 0.98).
+  it('places residents like the 2020 census at 1:10,000: every county within one person of its quota', async () => {
     const dir = tempDir('realism-pop');
     const params: ScenarioParams = {
       ...defaultParams,
@@ -35,12 +39,24 @@ describe('simulator realism', { timeout: 180_000 }, () => {
     const counties = loadDivisions()
       .list('county')
       .filter((c) => c.population > 0);
+    const total = counties.reduce((a, c) => a + c.population, 0);
+    const deviation = counties.map((c) => (sim.get(c.code) ?? 0) - (params.people * c.population) / total);
+    const worst = Math.max(...deviation.map(Math.abs));
+    // The 20 largest counties alone: population^0.8 takes about a third of their people away.
+    const big = [...counties].sort((a, b) => b.population - a.population).slice(0, 20);
+    const bigSim = big.reduce((a, c) => a + (sim.get(c.code) ?? 0), 0);
+    const bigQuota = big.reduce((a, c) => a + (params.people * c.population) / total, 0);
     const r = pearson(
       counties.map((c) => sim.get(c.code) ?? 0),
       counties.map((c) => c.population),
     );
+    console.info(
+      `residents by county: largest deviation from quota ${worst.toFixed(2)}, 20 largest ${bigSim} vs ${bigQuota.toFixed(1)}, r ${r.toFixed(4)}`,
+    );
     expect(params.people).toBe(140_988);
     expect([...sim.values()].reduce((a, b) => a + b, 0)).toBe(params.people);
+    expect(worst).toBeLessThan(1);
+    expect(Math.abs(bigSim - bigQuota)).toBeLessThan(20);
     expect(r).toBeGreaterThanOrEqual(0.98);
   });
 
@@ -73,17 +89,59 @@ describe('simulator realism', { timeout: 180_000 }, () => {
       const residents = Math.round(params.people * params.epicentreShare);
       let atHome = residents;
       const rates: number[] = [];
+      let left = 0;
+      let expected = 0;
+      let variance = 0;
       for (let d = 0; d < params.days; d++) {
-        const left = rows.find((r) => r.day === d)?.left ?? 0;
+        const n = rows.find((r) => r.day === d)?.left ?? 0;
         const p =
           params.outflowFirstDay + ((params.outflowLastDay - params.outflowFirstDay) * d) / (params.days - 1);
-        const rate = left / atHome;
-        // Within 4 binomial standard errors of the configured daily probability.
+        const rate = n / atHome;
+        // Each day within 4 binomial standard errors of the configured daily probability.
         expect(Math.abs(rate - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / atHome));
         rates.push(rate);
-        atHome -= left;
+        left += n;
+        expected += p * atHome;
+        variance += p * (1 - p) * atHome;
+        atHome -= n;
       }
+      // Pooled over the week: departures against the expected sum of p(day) x still at home, in standard
+      // errors. Guards test/mutants/outflow-plus-15.patch (15% more every day, which each day alone hid):
+      // measured z = -1.19 (1,348 left, 1,391.5 expected) at seed 20200123; +15% gives z = +4.94.
+      const z = (left - expected) / Math.sqrt(variance);
+      console.info(`outflow: ${left} left, ${expected.toFixed(1)} expected, z = ${z.toFixed(2)}`);
+      expect(Math.abs(z)).toBeLessThan(3);
       expect(rates[params.days - 1]! / rates[0]!).toBeGreaterThan(2.5);
+    });
+
+    // Guards test/mutants/gap-mean-plus-5.patch and gap-mean-plus-10.patch (the KS distance below let both
+    // through). A gap that starts more than one update period before the end of its run at one cell is
+    // never cut short by the run's end (no gap exceeds the period), so those gaps are i.i.d.
+    // min(Exp(mean), period): the censored-exponential estimate of the mean is sum(gaps) / #(gaps < period),
+    // with standard error about mean / sqrt(#(gaps < period)). Measured over 4.46 million gaps: 29.979 min,
+    // SE 0.015 min, z = -1.38; +5% gives z = +90, +10% z = +169.
+    it('spaces records with the configured mean gap (censored-exponential estimate within 4 SE)', async () => {
+      const mean = params.gapMeanMinutes * 60;
+      const period = params.periodicUpdateMinutes * 60;
+      const [r] = await query<{ total: number; uncensored: number; n: number }>(
+        `WITH r AS (SELECT raw_id, cell_id, epoch(ts) AS t,
+                           sum((cell_id IS DISTINCT FROM prev)::INTEGER) OVER w AS run
+                    FROM (SELECT *, lag(cell_id) OVER (PARTITION BY raw_id ORDER BY ts) AS prev
+                          FROM read_parquet(${quotedString(join(dir, 'records/*.parquet'))}))
+                    WINDOW w AS (PARTITION BY raw_id ORDER BY ts)),
+              g AS (SELECT t, lead(t) OVER (PARTITION BY raw_id, run ORDER BY t) - t AS g,
+                           max(t) OVER (PARTITION BY raw_id, run) AS run_end FROM r)
+         SELECT sum(g)::DOUBLE AS total, count(*) FILTER (WHERE g < ${period})::DOUBLE AS uncensored,
+                count(*)::DOUBLE AS n
+         FROM g WHERE g IS NOT NULL AND t + ${period} < run_end`,
+      );
+      const estimate = r!.total / r!.uncensored;
+      const se = estimate / Math.sqrt(r!.uncensored);
+      console.info(
+        `gaps: ${r!.n} kept, mean estimate ${(estimate / 60).toFixed(3)} min (configured ${params.gapMeanMinutes}), SE ${(se / 60).toFixed(3)} min, z ${((estimate - mean) / se).toFixed(2)}`,
+      );
+      expect(r!.n).toBeGreaterThan(100_000);
+      expect(Math.abs(estimate - mean)).toBeLessThan(4 * se);
     });
 
     it('spaces records as configured: gaps are min(Exp(mean), periodic update)', async () => {

@@ -28,19 +28,23 @@ const expected = {
   community: readGeo('communities-420100.topo.json', 'communities').count,
 };
 
-type Stats = { width: number; height: number; painted: number; colours: number };
+type Stats = { width: number; height: number; painted: number; colours: number; patches: number };
 
 /**
  * Runs in the page. The share of the canvas that is painted (opaque and not white: ECharts leaves
- * the background transparent and draws white borders) and the number of colours that each cover at
- * least 0.1% of it, so anti-aliased edges do not count as colours.
+ * the background transparent and draws white borders), the number of colours that each cover at
+ * least 0.1% of it, so anti-aliased edges do not count as colours, and the number of patches: areas of
+ * one colour, connected (4-neighbourhood) and of at least 12 pixels, each one region as drawn. Colours
+ * alone cannot tell the layers apart (all use the same 12-colour palette); patches can: about one per
+ * province, hundreds for counties. Self-contained, as it runs in the browser.
  */
 function canvasStats(canvas: HTMLCanvasElement): Stats {
   const { width, height } = canvas;
   const ctx = canvas.getContext('2d');
-  if (!ctx || width === 0 || height === 0) return { width, height, painted: 0, colours: 0 };
+  if (!ctx || width === 0 || height === 0) return { width, height, painted: 0, colours: 0, patches: 0 };
   const data = ctx.getImageData(0, 0, width, height).data;
   const counts = new Map<number, number>();
+  const key = new Int32Array(width * height).fill(-1);
   let painted = 0;
   for (let i = 0; i < data.length; i += 4) {
     const r = data[i] ?? 0;
@@ -48,12 +52,36 @@ function canvasStats(canvas: HTMLCanvasElement): Stats {
     const b = data[i + 2] ?? 0;
     if ((data[i + 3] ?? 0) < 128 || (r >= 245 && g >= 245 && b >= 245)) continue;
     painted++;
-    const key = (r << 16) | (g << 8) | b;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const k = (r << 16) | (g << 8) | b;
+    key[i / 4] = k;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const total = width * height;
-  const colours = [...counts.values()].filter((n) => n >= total * 0.001).length;
-  return { width, height, painted: painted / total, colours };
+  const major = new Set([...counts].filter(([, n]) => n >= total * 0.001).map(([k]) => k));
+  const colours = major.size;
+  // Flood fill over pixels of the major colours.
+  const seen = new Uint8Array(width * height);
+  const stack: number[] = [];
+  let patches = 0;
+  for (let start = 0; start < key.length; start++) {
+    if (seen[start] || !major.has(key[start]!)) continue;
+    const k = key[start]!;
+    let size = 0;
+    seen[start] = 1;
+    stack.push(start);
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      size++;
+      const x = p % width;
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+        if (q < 0 || q >= key.length || seen[q] || key[q] !== k) continue;
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+    if (size >= 12) patches++;
+  }
+  return { width, height, painted: painted / total, colours, patches };
 }
 
 // A map drawn is mostly land in many colours; an empty or one-colour canvas fails both.
@@ -123,16 +151,27 @@ describe('map layers in a real browser', () => {
     await page.click('[data-testid="nav-layers"]', { timeout: 30_000 });
     await page.locator('[data-testid="layers-view"]').waitFor();
 
+    const patches: Record<string, number> = {};
     for (const layer of ['province', 'city', 'county'] as const) {
       const stats = await showLayer(layer);
       expect(stats.painted).toBeGreaterThanOrEqual(MIN_PAINTED);
       expect(stats.colours).toBeGreaterThanOrEqual(MIN_COLOURS);
       expect(await page.locator('[data-testid="layers-synthetic"]').count()).toBe(0);
+      patches[layer] = stats.patches;
     }
+    // Each layer draws about one patch per region big enough to see at 760 x 680 pixels. Measured:
+    // provinces 33 (34 regions), cities 335 (372), counties 785 (2,990, most too small to see), communities
+    // 233 (249). Colours alone are the same 11-12 palette colours on every layer, so they cannot tell the
+    // layers apart; patches do (province 33 vs county 785).
+    expect(patches['province']).toBeGreaterThanOrEqual(25);
+    expect(patches['province']).toBeLessThanOrEqual(80);
+    expect(patches['city']).toBeGreaterThanOrEqual(0.7 * expected.city);
+    expect(patches['county']).toBeGreaterThanOrEqual(1.5 * patches['city']!);
 
     const stats = await showLayer('community');
     expect(stats.painted).toBeGreaterThanOrEqual(MIN_PAINTED);
     expect(stats.colours).toBeGreaterThanOrEqual(MIN_COLOURS);
+    expect(stats.patches).toBeGreaterThanOrEqual(0.8 * expected.community);
     const note = page.locator('[data-testid="layers-synthetic"]');
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toMatch(/synthetic/i);
