@@ -37,7 +37,9 @@ export function readMutants(dir = MUTANTS): Mutant[] {
       const text = readFileSync(join(dir, f), 'utf8');
       const head = text.slice(0, Math.max(0, text.indexOf('diff --git')));
       const field = (k: string): string => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(head)?.[1]?.trim() ?? '';
-      const guardedBy = field('Guarded-by').split(/\s+/).filter(Boolean);
+      const guardedBy = field('Guarded-by')
+        .split(/[\s,]+/)
+        .filter(Boolean);
       if (guardedBy.length === 0) throw new Error(`${f}: no Guarded-by line`);
       return {
         name: field('Mutant') || f.replace(/\.patch$/, ''),
