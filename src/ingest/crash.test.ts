@@ -91,9 +91,10 @@ async function rowDifferences(a: Workspace, b: Workspace): Promise<Record<string
     return {
       partitions: await diff(partitions(a), partitions(b)),
       quarantine: await diff('SELECT * FROM a.quarantine', 'SELECT * FROM b.quarantine'),
+      // ingested_at and attempt (a random id per try, commit.ts) differ between any two runs by design.
       log: await diff(
-        'SELECT * EXCLUDE (ingested_at) FROM a.ingest_log',
-        'SELECT * EXCLUDE (ingested_at) FROM b.ingest_log',
+        'SELECT * EXCLUDE (ingested_at, attempt) FROM a.ingest_log',
+        'SELECT * EXCLUDE (ingested_at, attempt) FROM b.ingest_log',
       ),
     };
   } finally {
