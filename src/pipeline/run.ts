@@ -9,6 +9,7 @@ import { TRIP_TABLES, tripsForDay } from './trips.ts';
 import { buildResidents } from './residents.ts';
 import { buildPresence } from './presence.ts';
 import { staleDays } from '../ingest/stale.ts';
+import { ensureCellKeySecret, requireCellKeys } from '../privacy/disclosure.ts';
 
 export interface RunOptions {
   dwellMinutes?: number;
@@ -121,6 +122,11 @@ export async function runPipeline(
       );
     }
     const todo = all.filter((d) => !doneSet.has(d) && (!opts.to || d <= opts.to));
+    if (todo.length > 0) {
+      // Once per run, not per day and level: od_daily needs cell keys, and its keys the workspace secret.
+      await requireCellKeys(db);
+      await ensureCellKeySecret(db);
+    }
     let stays = 0;
     let trips = 0;
     for (const [i, day] of todo.entries()) {

@@ -1,10 +1,5 @@
 import type { Duck } from '../db/duck.ts';
-import {
-  CELL_KEY_MODULUS,
-  ensureCellKeySecret,
-  recordKeySql,
-  requireCellKeys,
-} from '../privacy/disclosure.ts';
+import { CELL_KEY_MODULUS, recordKeySql } from '../privacy/disclosure.ts';
 import type { RegionLevel } from './dwells.ts';
 
 /** One trip between regions: consecutive "was there" dwells in different regions of one level. */
@@ -61,15 +56,16 @@ FROM (SELECT *, lag(region) OVER w AS prev_region, lag(end_ts) OVER w AS prev_en
 LEFT JOIN last_visit l ON l.level = $1 AND l.user_id = v.user_id
 WHERE v.prev_region IS NOT NULL AND v.prev_region <> v.region AND v.start_ts > coalesce(l.start_ts, '-infinity')`;
 
-/** Runs the trip and OD step of one day for one level; `day_dwells` must hold the day's dwells. */
+/**
+ * Runs the trip and OD step of one day for one level; `day_dwells` must hold the day's dwells and the
+ * workspace its cell-key secret (run.ts checks both once per run).
+ */
 export async function tripsForDay(
   db: Duck,
   level: RegionLevel,
   day: string,
   dwellMinutes: number,
 ): Promise<number> {
-  await requireCellKeys(db);
-  await ensureCellKeySecret(db);
   await db.run(VISITS_DAY_SQL, [level, dwellMinutes]);
   await db.run(TRIPS_DAY_SQL, [level]);
   await db.run(`INSERT INTO trips SELECT $1, *, $2::DATE FROM new_trips`, [level, day]);
