@@ -1,3 +1,4 @@
+import { calendarOf } from './calendar.ts';
 import type { Random } from './random.ts';
 import type { ScenarioParams } from './params.ts';
 import type { Country } from './world.ts';
@@ -45,6 +46,9 @@ function passingCell(country: Country, city: number, not: number[], rng: Random)
  * A person's true presences over the scenario: home at night, work by day, and
  * on a travel day a journey to another city where they lodge. Epicentre
  * residents who leave stay away (the holiday); others return after 1-3 days.
+ * The calendar (src/synth/calendar.ts) sets the epicentre's daily outflow,
+ * closures (no entry, departures at the leak rate only, less activity inside)
+ * and holidays (no work trips).
  * Moving between stays passes 0..maxHandovers other cells (transit). Two
  * consecutive presences are never at the same cell, so records reproduce them.
  */
@@ -61,7 +65,7 @@ export function itinerary(
   let city = p.homeCity;
   let cell = p.homeCell;
   let since = 0;
-  let returnDay = -1;
+  let returnDay = Infinity;
   let away = false;
 
   // Leaves the current cell at `leave`, passes a few cells of `passCity` (and `arriveCity` near the end),
@@ -94,35 +98,46 @@ export function itinerary(
     since = at + 60;
   };
 
+  const cal = calendarOf(params, country);
   for (let day = 0; day < params.days; day++) {
     const t0 = day * DAY;
-    const leaveProb = p.isEpicentre
-      ? params.outflowFirstDay +
-        ((params.outflowLastDay - params.outflowFirstDay) * day) / Math.max(1, params.days - 1)
-      : params.travelDaily;
-    const dep = t0 + Math.round(rng.range(10 * HOUR, 16 * HOUR));
-    if (away && day === returnDay) {
+    const dep = t0 + Math.round(rng.range(params.departFromHour * HOUR, params.departToHour * HOUR));
+    // A closed city lets people out only at the leak rate, and nobody in.
+    const closedHere = cal.isClosed(city, dep);
+    if (away && day >= returnDay) {
       const arrive = dep + country.travelSeconds(city, p.homeCity);
-      if (arrive >= end) continue;
-      journeys.push({ from: city, to: p.homeCity, depart: dep, arrive });
-      go(p.homeCell, dep, arrive, city, p.homeCity);
-      city = p.homeCity;
-      away = false;
-      continue;
+      const blocked = cal.isClosed(p.homeCity, arrive) || (closedHere && !rng.chance(cal.leak));
+      if (arrive < end && !blocked && dep > since) {
+        journeys.push({ from: city, to: p.homeCity, depart: dep, arrive });
+        go(p.homeCell, dep, arrive, city, p.homeCity);
+        city = p.homeCity;
+        away = false;
+        continue;
+      }
     }
+    const leaveProb = closedHere
+      ? p.isEpicentre
+        ? cal.leakEpicentre
+        : cal.leakOthers
+      : p.isEpicentre
+        ? cal.leaveProb[day]!
+        : params.travelDaily;
     if (!away && rng.chance(leaveProb)) {
       const dest = country.destination(city, rng);
       const lodging = country.cellInCity(dest, rng);
       const arrive = dep + country.travelSeconds(city, dest);
-      if (arrive >= end || dep <= since) continue;
+      if (arrive >= end || dep <= since || cal.isClosed(dest, arrive)) continue;
       journeys.push({ from: city, to: dest, depart: dep, arrive });
       go(lodging, dep, arrive, city, dest);
       city = dest;
       away = true;
-      returnDay = p.isEpicentre ? -1 : day + 1 + rng.int(3);
+      returnDay = p.isEpicentre ? Infinity : day + 1 + rng.int(3);
       continue;
     }
-    if (!away && p.workCell !== null) {
+    // Inside a closed city, a share of the day's activity does not happen.
+    const active = !cal.isClosed(city, t0 + 12 * HOUR) || rng.chance(cal.keptActivity);
+    if (!active) continue;
+    if (!away && p.workCell !== null && cal.holiday[day] === 0) {
       const leave = t0 + Math.round(rng.range(7.5 * HOUR, 8.5 * HOUR));
       const arrive = leave + Math.round(rng.range(20 * 60, 50 * 60));
       const off = t0 + Math.round(rng.range(17 * HOUR, 18.5 * HOUR));

@@ -15,9 +15,22 @@ export interface ScenarioParams {
   epicentre: string;
   /** Share of simulated people living in the epicentre (a denser focal city); 0 = by census like the rest. */
   epicentreShare: number;
-  /** Daily probability that an epicentre resident leaves, on the first and on the last day (linear rise). */
+  /**
+   * How an epicentre resident's daily probability of leaving is set: 'baidu-2020' follows Baidu's 2020
+   * migration-scale index out of Wuhan day by day (src/synth/data/baidu-wuhan-scale-2020.json) times
+   * `outflowPerScaleUnit`; 'linear' rises from `outflowFirstDay` on the first day to `outflowLastDay` on the last.
+   */
+  outflowProfile: 'baidu-2020' | 'linear';
+  outflowPerScaleUnit: number;
   outflowFirstDay: number;
   outflowLastDay: number;
+  /** Inter-city trips depart uniformly between these hours of the day (wall clock). */
+  departFromHour: number;
+  departToHour: number;
+  /** The closure of cities (null = none): see Lockdown. */
+  lockdown: Lockdown | null;
+  /** Public holidays (YYYY-MM-DD): nobody goes to work on them. */
+  holidays: string[];
   /** Daily probability that a resident elsewhere makes a trip to another city (returns after 1-3 days). */
   travelDaily: number;
   /** Operator market share ranges over provinces between these two (deterministic per province). */
@@ -41,6 +54,20 @@ export interface ScenarioParams {
   workerShare: number;
   crossCountyWorkShare: number;
   epidemic: EpidemicParams;
+}
+
+/**
+ * A closure of cities from a moment on: nobody enters them, a resident (or a visitor) leaves only with
+ * `leak` times the epicentre's departure probability of the day before the closure (the travel-day rate for
+ * others), and the day's activity inside them (work trips, outings) falls by `localCut`.
+ */
+export interface Lockdown {
+  /** 6-digit city codes. */
+  cities: string[];
+  /** YYYY-MM-DDTHH:MM, China Standard Time wall clock, like every simulated time. */
+  at: string;
+  leak: number;
+  localCut: number;
 }
 
 /** The agent-level SEIRD epidemic; transmission only through shared presence at a cell. */
@@ -83,10 +110,43 @@ export const defaultParams: ScenarioParams = {
   days: 7,
   epicentre: '420100',
   epicentreShare: 0.35,
-  // Baidu's migration-scale index out of Wuhan roughly tripled from Jan 10 to Jan 22, 2020
-  // (../shared/data/epi/wuhan-baidu-2020, Kraemer et al., Science 2020); we use a 4x linear rise.
+  // Wuhan's daily outflow follows Baidu's migration-scale index (Kraemer et al., Science 2020; 5.46 on Jan 14,
+  // 11.84 on Jan 22, the holiday peak). Scale: about 5 million people left Wuhan before the closure (Wuhan
+  // municipal government, press conference of 2020-01-26); we take them as leaving Jan 1-23, when the index sums
+  // to 158.53, out of Wuhan's 12,447,718 census residents: 5e6 / 158.53 / 12,447,718 = 0.002534 a day per index
+  // unit, i.e. 1.4% of residents leaving on Jan 14 and 3.0% on Jan 22.
+  outflowProfile: 'baidu-2020',
+  outflowPerScaleUnit: 0.002534,
+  // Used by outflowProfile 'linear' only.
   outflowFirstDay: 0.012,
   outflowLastDay: 0.05,
+  // Trains and coaches run from early morning into the evening; a chosen window, not measured.
+  departFromHour: 7,
+  departToHour: 19,
+  lockdown: {
+    // Wuhan's city-wide closure of public transport and outbound routes from 2020-01-23 10:00 (Wuhan
+    // Municipal Headquarters for the Prevention and Control of the Novel Coronavirus, Notice No. 1).
+    cities: ['420100'],
+    at: '2020-01-23T10:00',
+    // Baidu's index out of Wuhan was 0.21-0.46 from Jan 27 to Feb 5 against 11-12 on Jan 21-23: about 2-4%.
+    leak: 0.02,
+    // Movement inside the closed city halves: a chosen value (no intra-city index is in ../shared/data).
+    localCut: 0.5,
+  },
+  // The 2020 Spring Festival holiday, Jan 24-30 (State Council General Office, Nov 2019), extended to Feb 2
+  // (State Council General Office notice of 2020-01-27).
+  holidays: [
+    '2020-01-24',
+    '2020-01-25',
+    '2020-01-26',
+    '2020-01-27',
+    '2020-01-28',
+    '2020-01-29',
+    '2020-01-30',
+    '2020-01-31',
+    '2020-02-01',
+    '2020-02-02',
+  ],
   travelDaily: 0.004,
   // China Mobile held about 60% of China's mobile subscribers in 2020 (MIIT / operators' annual reports),
   // with regional differences; synthetic shares spread around that.
