@@ -77,4 +77,28 @@ describe('epitrace CLI', () => {
     expect(r.code).not.toBe(0);
     expect(r.err.split('\n')[0]).toMatch(/--people must be a whole number/);
   });
+
+  // A date that does not exist used to crash the CLI with a RangeError stack (Date#toISOString).
+  it('rejects impossible dates and closures with one line naming the option', () => {
+    const out = tempDir('cli');
+    for (const [flag, value] of [
+      ['--start', '2020-01-32'],
+      ['--start', '2020-02-30'],
+      ['--lockdown', '420100@2020-01-32T10:00'],
+      ['--lockdown', '420100@2020-01-23T25:00'],
+      ['--lockdown', 'Wuhan@2020-01-23T10:00'],
+      ['--lockdown-leak', '1.5'],
+      ['--outflow-profile', 'flat'],
+    ] as const) {
+      const r = epitrace(['synth', '--out', out, flag, value]);
+      expect(r.code, `${flag} ${value}`).toBe(1);
+      expect(r.err.split('\n')[0]).toContain(flag);
+      expect(r.err).not.toMatch(/at \w+ \(/);
+    }
+    const r = epitrace(['synth', '--out', out, '--lockdown', '999999@2020-01-23T10:00', '--people', '100']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n').pop()).toBe(
+      'epitrace: lockdown: 999999 is not a city code of the simulated country',
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { AUDIT_DIR_ENV } from '../privacy/audit.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
@@ -23,7 +23,9 @@ export function int(name: string, min = 0) {
 
 /** Option parser for a calendar date YYYY-MM-DD. */
 export function date(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
+  // Date.parse gives NaN for 2020-01-32 and rolls 2020-02-30 over to March: both are refused.
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : NaN;
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) {
     throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got '${v}'`);
   }
   return v;
@@ -45,6 +47,18 @@ export function rate(name: string) {
   };
 }
 
+/** Option parser for a closure: CODE[,CODE...]@YYYY-MM-DDTHH:MM (China Standard Time). */
+export function lockdownSpec(v: string): { cities: string[]; at: string } {
+  const m = /^(\d{6}(?:,\d{6})*)@(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(v);
+  const ok = m && date(m[2]!) && Number(m[3]) < 24 && Number(m[4]) < 60;
+  if (!m || !ok) {
+    throw new InvalidArgumentError(
+      `expected CODE[,CODE...]@YYYY-MM-DDTHH:MM (e.g. 420100@2020-01-23T10:00), got '${v}'`,
+    );
+  }
+  return { cities: m[1]!.split(','), at: `${m[2]}T${m[3]}:${m[4]}` };
+}
+
 export interface ScenarioFlags {
   scale?: number;
   epicentreShare: number;
@@ -57,6 +71,11 @@ export interface ScenarioFlags {
   start: string;
   seed: number;
   epicentre: string;
+  /** false with --no-lockdown, a spec with --lockdown, undefined for the default. */
+  lockdown?: false | { cities: string[]; at: string };
+  lockdownLeak: number;
+  lockdownCut: number;
+  outflowProfile: ScenarioParams['outflowProfile'];
 }
 
 /** The scenario options shared by `synth` and `demo`. */
@@ -77,6 +96,32 @@ export function scenarioOptions(cmd: Command): Command {
       'share of people living in the epicentre (0 = by census like the rest)',
       rate('--epicentre-share'),
       defaultParams.epicentreShare,
+    )
+    .option(
+      '--lockdown <spec>',
+      `CODE[,CODE...]@YYYY-MM-DDTHH:MM closes cities from then: nobody in, departures at the leak rate, less activity inside (default ${defaultLockdown()})`,
+      lockdownSpec,
+    )
+    .option('--no-lockdown', 'no closure at all')
+    .option(
+      '--lockdown-leak <p>',
+      "departures after the closure, as a share of the day before's",
+      rate('--lockdown-leak'),
+      defaultParams.lockdown?.leak ?? 0,
+    )
+    .option(
+      '--lockdown-cut <p>',
+      'share of the activity inside a closed city that stops',
+      rate('--lockdown-cut'),
+      defaultParams.lockdown?.localCut ?? 0,
+    )
+    .addOption(
+      new Option(
+        '--outflow-profile <profile>',
+        "the epicentre's daily outflow: Baidu's 2020 index, or a linear rise",
+      )
+        .choices(['baidu-2020', 'linear'])
+        .default(defaultParams.outflowProfile),
     )
     .option(
       '--gap-mean-minutes <n>',
@@ -118,7 +163,22 @@ export function scenarioParams(f: ScenarioFlags): ScenarioParams {
     pingPongRate: f.pingPongRate,
     duplicateRate: f.duplicateRate,
     malformedRate: f.malformedRate,
+    outflowProfile: f.outflowProfile,
+    lockdown:
+      f.lockdown === false
+        ? null
+        : {
+            ...(f.lockdown ?? defaultParams.lockdown ?? { cities: [], at: '' }),
+            leak: f.lockdownLeak,
+            localCut: f.lockdownCut,
+          },
   };
+}
+
+/** The default closure as --lockdown spells it. */
+function defaultLockdown(): string {
+  const l = defaultParams.lockdown;
+  return l ? `${l.cities.join(',')}@${l.at}` : 'none';
 }
 
 export interface ServeFlags {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.ts';
 import type { ScenarioParams } from './params.ts';
 import type { Country } from './world.ts';
 
@@ -50,7 +51,7 @@ export interface Calendar {
   isClosed(city: number, t: number): boolean;
 }
 
-/** Builds the calendar of a scenario; throws a plain Error for params that the CLI should have refused. */
+/** Builds the calendar of a scenario; a closure of unknown cities is a UserError. */
 export function buildCalendar(params: ScenarioParams, country: Pick<Country, 'cities'>): Calendar {
   const leaveProb = new Float64Array(params.days);
   for (let day = 0; day < params.days; day++) {
@@ -66,6 +67,10 @@ export function buildCalendar(params: ScenarioParams, country: Pick<Country, 'ci
   let leakEpicentre = 0;
   if (lock && lock.cities.length > 0) {
     const codes = new Set(lock.cities);
+    const known = new Set(country.cities.map((c) => c.code));
+    const unknown = lock.cities.filter((c) => !known.has(c));
+    if (unknown.length > 0)
+      throw new UserError(`lockdown: ${unknown.join(', ')} is not a city code of the simulated country`);
     country.cities.forEach((c, i) => (closed[i] = codes.has(c.code) ? 1 : 0));
     closedAt = secondsFromStart(params.start, lock.at);
     if (!Number.isFinite(closedAt)) throw new Error(`lockdown time '${lock.at}' is not YYYY-MM-DDTHH:MM`);
