@@ -18,6 +18,7 @@ describe('residents and expansion against the ground truth', { timeout: 240_000 
       people: 36_000,
       epicentreShare: 0.6,
       days: 4,
+      outflowProfile: 'linear',
       outflowFirstDay: 0.005,
       outflowLastDay: 0.005,
     });

@@ -52,6 +52,7 @@ beforeAll(async () => {
   const f = await pipelineFixture('attacks', {
     seed: 1,
     people: 8000,
+    outflowProfile: 'linear',
     outflowFirstDay: 0.2,
     outflowLastDay: 0.4,
     travelDaily: 0.05,

@@ -105,11 +105,12 @@ export const defaultEpidemic: EpidemicParams = {
 export const defaultParams: ScenarioParams = {
   seed: 20200123,
   people: 30000,
-  // The week before Wuhan's travel restrictions of 2020-01-23 (State Council notice of that day).
-  start: '2020-01-16',
-  days: 7,
+  // Two weeks around Wuhan's closure of 2020-01-23: the holiday travel peak before it, the Spring Festival
+  // holiday after it. A 45-day scenario (2020-01-10 .. 2020-02-23) is --start 2020-01-10 --days 45.
+  start: '2020-01-14',
+  days: 14,
   epicentre: '420100',
-  epicentreShare: 0.35,
+  epicentreShare: 0.4,
   // Wuhan's daily outflow follows Baidu's migration-scale index (Kraemer et al., Science 2020; 5.46 on Jan 14,
   // 11.84 on Jan 22, the holiday peak). Scale: about 5 million people left Wuhan before the closure (Wuhan
   // municipal government, press conference of 2020-01-26); we take them as leaving Jan 1-23, when the index sums

@@ -16,7 +16,11 @@ let query: string;
 beforeAll(async () => {
   browser = await launchChromium();
   // More people leave the epicentre than in the demo, so that some region-day cells reach k and are published.
-  const f = await pipelineFixture('browser', { outflowFirstDay: 0.2, outflowLastDay: 0.4 });
+  const f = await pipelineFixture('browser', {
+    outflowProfile: 'linear',
+    outflowFirstDay: 0.2,
+    outflowLastDay: 0.4,
+  });
   const q = { origin: f.params.epicentre, from: f.params.start, to: f.ws.info().scenario!.to };
   query = `/api/flows/outflow?${new URLSearchParams(q)}`;
   ({ url, close } = await serveWithAccount(f.ws, 'analyst', 'browser-test-password'));
