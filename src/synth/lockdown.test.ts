@@ -121,3 +121,33 @@ describe('the lockdown and the holiday', { timeout: 120_000 }, () => {
     expect(open.isClosed(wuhan, 13 * 86_400)).toBe(false);
   });
 });
+
+describe('the 45-day scenario (2020-01-10 .. 2020-02-23)', { timeout: 120_000 }, () => {
+  it('covers the whole window; work resumes after the holiday except for the cut inside the closed city', async () => {
+    const long: ScenarioParams = { ...params, people: 4000, start: '2020-01-10', days: 45 };
+    const dir = tempDir('lockdown-45');
+    await generate(builtinGeo(), long, dir);
+    const f = (p: string): string => `read_parquet(${quotedString(join(dir, p))})`;
+    const [span] = await query<{ first: string; last: string }>(
+      `SELECT min(start_ts)::VARCHAR AS first, max(end_ts)::VARCHAR AS last FROM ${f('truth/stays.parquet')}`,
+    );
+    expect(span).toEqual({ first: '2020-01-10 00:00:00', last: '2020-02-23 23:59:59' });
+    const rows = await query<{ day: string; wuhan: number; rest: number }>(
+      `SELECT s.start_ts::DATE::VARCHAR AS day,
+              count(DISTINCT s.person) FILTER (WHERE p.home_city = ${WUHAN})::INTEGER AS wuhan,
+              count(DISTINCT s.person) FILTER (WHERE p.home_city <> ${WUHAN})::INTEGER AS rest
+       FROM ${f('truth/stays.parquet')} s JOIN ${f('truth/persons.parquet')} p USING (person)
+       WHERE s.cell_id = p.work_cell AND NOT s.transit AND s.start_ts::TIME < '09:30:00' GROUP BY day`,
+    );
+    const at = new Map(rows.map((r) => [r.day, r]));
+    const holiday = rows.filter((r) => r.day >= '2020-01-24' && r.day <= '2020-02-02');
+    expect(holiday).toEqual([]);
+    const before = at.get('2020-01-22')!;
+    const after = at.get('2020-02-03')!;
+    console.info(
+      `45 days, at work: Wuhan ${before.wuhan} on Jan 22, ${after.wuhan} on Feb 3; elsewhere ${before.rest}, ${after.rest}`,
+    );
+    expect(Math.abs(after.rest / before.rest - 1)).toBeLessThan(0.1);
+    expect(Math.abs(after.wuhan / before.wuhan - 0.5)).toBeLessThan(0.1);
+  });
+});
