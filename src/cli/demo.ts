@@ -81,7 +81,11 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   ws.create({
     synthetic: true,
     demo: true,
-    description: `SYNTHETIC demo: ${params.people} simulated people, ${params.start} to ${to}; no real person is in it.`,
+    description: `SYNTHETIC demo: ${params.people} simulated people, ${params.start} to ${to}${
+      params.lockdown
+        ? `, ${params.lockdown.cities.join(', ')} closed from ${params.lockdown.at.replace('T', ' ')}`
+        : ''
+    }; no real person is in it.`,
   });
   const synthDir = join(ws.root, 'synth');
   const bars = phased(progress, SYNTH_PHASES);

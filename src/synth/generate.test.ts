@@ -7,7 +7,7 @@ import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultParams } from './params.ts';
 
-const small = { ...defaultParams, people: 1500, days: 3 };
+const small = { ...defaultParams, people: 1500, start: '2020-01-16', days: 3 };
 
 async function run(seed: number): Promise<{ dir: string; bytes: Buffer }> {
   const dir = tempDir('synth');
