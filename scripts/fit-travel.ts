@@ -26,7 +26,7 @@ function report(name: string, input: FitInput, p: TravelParams): void {
   );
   console.log(`  Spearman of province shares out of Wuhan vs Baidu: ${s.provinceSpearman.toFixed(3)}`);
   console.log(
-    `  Li pairs listed on >= ${PAIR_MIN_DAYS} of 13 days (${s.pairs}): pop_i x P(j|i) vs mean index, Spearman ${s.pairSpearman.toFixed(3)}, Pearson of logs ${s.pairLogPearson.toFixed(3)}; within-origin Spearman, mean over origins ${s.withinOriginSpearman.toFixed(3)}`,
+    `  Li pairs listed on >= ${PAIR_MIN_DAYS} of 13 days (${s.pairs}): pop_i x P(j|i) vs mean index, Spearman ${s.pairSpearman.toFixed(3)}, Pearson of logs ${s.pairLogPearson.toFixed(3)}; with Li's origin totals for pop_i, Spearman ${s.pairSpearmanLiTotals.toFixed(3)}; within-origin Spearman, mean over origins ${s.withinOriginSpearman.toFixed(3)}`,
   );
   console.log(`  Wuhan outflow beyond 500 km: ${pct(s.wuhanBeyond500)}`);
 }

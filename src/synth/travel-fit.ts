@@ -85,6 +85,20 @@ function logWeights(
   return top;
 }
 
+/** The fit's log weights for trips from `origin` to `dests` (must equal travel.ts's logTravelWeight). */
+export function fitLogWeights(
+  cities: readonly TravelCity[],
+  origin: number,
+  dests: readonly number[],
+  p: TravelParams,
+): Float64Array {
+  const d = design({ cities, originDays: [], wuhan: origin, baidu: new Map() }, origin, dests, []);
+  const out = new Float64Array(dests.length);
+  const theta = [p.popExponent, p.distanceExponent, p.sameProvince, p.farDistanceExponent];
+  logWeights(d, theta, Math.log(p.minKm), Math.log(p.farKm), out);
+  return out;
+}
+
 /** The joint log-likelihood as a function of theta for one (minKm, farKm). */
 export function objective(
   input: FitInput,
@@ -238,6 +252,8 @@ export interface TravelScores {
   pairs: number;
   pairSpearman: number;
   pairLogPearson: number;
+  /** The same with Li's own mean listed total of each origin in place of its population (partly Li's data). */
+  pairSpearmanLiTotals: number;
   /** Mean over origins (with >= 5 such pairs) of the within-origin Spearman of P(j | i) vs the mean index. */
   withinOriginSpearman: number;
   /** Share of Wuhan's outflow going more than 500 km. */
@@ -261,6 +277,13 @@ export function scoreTravel(input: FitInput, p: TravelParams, minDays: number): 
     });
   }
   const kept = [...pairMap.values()].filter((e) => e.days >= minDays);
+  const originTotal = new Map<number, { sum: number; days: number }>();
+  for (const od of input.originDays) {
+    const t = originTotal.get(od.origin) ?? { sum: 0, days: 0 };
+    t.sum += od.index.reduce((a, b) => a + b, 0);
+    t.days += 1;
+    originTotal.set(od.origin, t);
+  }
   const sharesOf = new Map<number, Float64Array>();
   const share = (o: number, d: number) => {
     let s = sharesOf.get(o);
@@ -288,6 +311,10 @@ export function scoreTravel(input: FitInput, p: TravelParams, minDays: number): 
     pairs: kept.length,
     pairSpearman: spearman(model, observed),
     pairLogPearson: pearson(model.map(Math.log), observed.map(Math.log)),
+    pairSpearmanLiTotals: spearman(
+      kept.map((e) => (originTotal.get(e.o)!.sum / originTotal.get(e.o)!.days) * share(e.o, e.d)),
+      observed,
+    ),
     withinOriginSpearman: within.reduce((a, b) => a + b, 0) / within.length,
     wuhanBeyond500: shareBeyond(cities, wuhan, wShares, 500),
   };

@@ -9,10 +9,10 @@ import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultEpidemic, defaultParams } from './params.ts';
 import type { ScenarioParams } from './params.ts';
-import { destinationShares, provinceShares } from './travel.ts';
+import { destinationShares, haversineKm, logTravelWeight, provinceShares } from './travel.ts';
 import { loadFitInput, meanShares } from './travel-data.ts';
 import type { BaiduShares } from './travel-data.ts';
-import { OLD_RULE, fitTravel, scoreTravel } from './travel-fit.ts';
+import { OLD_RULE, fitLogWeights, fitTravel, scoreTravel } from './travel-fit.ts';
 import type { FitInput } from './travel-fit.ts';
 
 const sharedDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
@@ -28,6 +28,20 @@ describe('travel model', () => {
     expect(s.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(s[0]).toBe(0);
     expect(s[5]).toBe(0);
+  });
+
+  // The fit evaluates the formula over arrays for speed; it must be the formula the simulator draws from.
+  it('fits the same formula the simulator uses', () => {
+    const { cities } = builtinGeo();
+    const wuhan = cities.findIndex((c) => c.code === '420100');
+    const dests = cities.map((_, j) => j).filter((j) => j !== wuhan);
+    const p = { ...defaultParams.travel, farKm: 400 };
+    const fit = fitLogWeights(cities, wuhan, dests, p);
+    const o = cities[wuhan]!;
+    dests.forEach((j, k) => {
+      const c = cities[j]!;
+      expect(fit[k]).toBeCloseTo(logTravelWeight(o, c, haversineKm(o.lon, o.lat, c.lon, c.lat), p), 9);
+    });
   });
 });
 
