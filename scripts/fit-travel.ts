@@ -8,7 +8,8 @@ import { defaultParams } from '../src/synth/params.ts';
 import { destinationShares, haversineKm, provinceOf, provinceShares } from '../src/synth/travel.ts';
 import type { TravelParams } from '../src/synth/travel.ts';
 import { FIT_DATES, loadFitInput } from '../src/synth/travel-data.ts';
-import { OLD_RULE, fitTravel, scoreTravel } from '../src/synth/travel-fit.ts';
+import { OLD_RULE, fitTravel } from '../src/synth/travel-fit.ts';
+import { scoreTravel } from '../src/synth/travel-score.ts';
 import type { FitInput } from '../src/synth/travel-fit.ts';
 
 /** Pairs listed on at least this many of the 13 fit days count as "enough flow" in the pair scores. */

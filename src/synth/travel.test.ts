@@ -12,7 +12,8 @@ import type { ScenarioParams } from './params.ts';
 import { destinationShares, haversineKm, logTravelWeight, provinceShares } from './travel.ts';
 import { loadFitInput, meanShares } from './travel-data.ts';
 import type { BaiduShares } from './travel-data.ts';
-import { OLD_RULE, fitLogWeights, fitTravel, scoreTravel } from './travel-fit.ts';
+import { OLD_RULE, fitLogWeights, fitTravel } from './travel-fit.ts';
+import { scoreTravel } from './travel-score.ts';
 import type { FitInput } from './travel-fit.ts';
 
 const sharedDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
