@@ -3,6 +3,8 @@
  * comes from. The scenario is SYNTHETIC: numbers are chosen to be plausible for
  * a January-2020-like week, not estimated from any person's data.
  */
+import type { TravelParams } from './travel.ts';
+
 export interface ScenarioParams {
   /** Random seed: same seed, same bytes. */
   seed: number;
@@ -54,6 +56,8 @@ export interface ScenarioParams {
   workerShare: number;
   crossCountyWorkShare: number;
   epidemic: EpidemicParams;
+  /** Where trips between cities go (src/synth/travel.ts). */
+  travel: TravelParams;
 }
 
 /**
@@ -101,6 +105,27 @@ export const defaultEpidemic: EpidemicParams = {
   ascertainment: 0.14,
   ifr: 0.0066,
 };
+
+// ---- travel between cities (fitted by scripts/fit-travel.ts; keep this block together) ----
+/**
+ * Destination choice for trips between cities (src/synth/travel.ts), fitted by `npx tsx scripts/fit-travel.ts`
+ * by maximum likelihood to the mobility index between 375 cities, 2020-01-10..22 (Li R. et al., Science 2020,
+ * github SenPei-CU/COVID-19, Apache-2.0; conditional on each origin-day's listed destinations) jointly with
+ * Baidu's province shares of Wuhan's outflow (Kraemer et al., Science 2020, github
+ * Emergent-Epidemics/covid19_npi_china, MIT). Scores as printed: Wuhan -> Hubei 67.6% (Baidu Jan 10-22 mean
+ * 67.7%; old 1/d^2 rule 42.5%); Spearman of province shares vs Baidu 0.960 (old 0.933); Li pairs listed on
+ * >= 10 of 13 days (6,358): Spearman of pop_i x P(j|i) vs mean index 0.617 (old 0.608); Wuhan outflow beyond
+ * 500 km 19.0% (old 24.6%). minKm and farKm are the likeliest on the fit's grids.
+ */
+export const defaultTravel: TravelParams = {
+  popExponent: 1.391,
+  distanceExponent: 1.896,
+  minKm: 50,
+  farKm: 600,
+  farDistanceExponent: 0.139,
+  sameProvince: 1.696,
+};
+// ---- end of travel block ----
 
 export const defaultParams: ScenarioParams = {
   seed: 20200123,
@@ -165,6 +190,7 @@ export const defaultParams: ScenarioParams = {
   workerShare: 0.7,
   crossCountyWorkShare: 0.2,
   epidemic: defaultEpidemic,
+  travel: defaultTravel,
 };
 
 /** The census total of ../shared/data/geo/county-population-census2020.csv (7th national census, 2020). */

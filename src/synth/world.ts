@@ -1,5 +1,8 @@
 import { Random, cumulative } from './random.ts';
 import type { ScenarioParams } from './params.ts';
+import { destinationShares, haversineKm } from './travel.ts';
+
+export { haversineKm };
 
 /** A city as the simulator needs it (from the built-in geography). */
 export interface SynthCity {
@@ -26,15 +29,6 @@ export interface SynthCell {
   county: number;
   lon: number;
   lat: number;
-}
-
-/** Great-circle distance in km. */
-export function haversineKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const r = Math.PI / 180;
-  const a =
-    Math.sin(((lat2 - lat1) * r) / 2) ** 2 +
-    Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(a));
 }
 
 /** Splits `total` over `weights` exactly (largest remainder, ties by index). */
@@ -74,7 +68,7 @@ export interface Country {
   neighbour: Int32Array;
   cellsOfCounty: number[][];
   epicentre: number;
-  /** Draws a destination city for a trip from `origin` (gravity). */
+  /** Draws a destination city for a trip from `origin` (the travel model). */
   destination(origin: number, rng: Random): number;
   /** Draws a cell to stay at in a city (county by population). */
   cellInCity(city: number, rng: Random): number;
@@ -84,8 +78,8 @@ export interface Country {
 
 /**
  * Places people on counties by census population (the epicentre city gets
- * `epicentreShare` of them), cells around each county centre, and a gravity
- * model for trip destinations: weight(i -> j) = population(j) / max(d, 50 km)^2.
+ * `epicentreShare` of them), cells around each county centre, and trip destinations drawn from the fitted
+ * travel model (params.travel, src/synth/travel.ts).
  */
 export function buildCountry(
   cities: SynthCity[],
@@ -156,14 +150,7 @@ export function buildCountry(
   const weightsFrom = (i: number): Float64Array => {
     let w = gravity.get(i);
     if (!w) {
-      const o = cities[i]!;
-      w = cumulative(
-        cities.map((c, j) =>
-          j === i || countiesOfCity[j]!.length === 0
-            ? 0
-            : c.population / Math.max(50, haversineKm(o.lon, o.lat, c.lon, c.lat)) ** 2,
-        ),
-      );
+      w = cumulative([...destinationShares(cities, i, params.travel, (j) => countiesOfCity[j]!.length > 0)]);
       gravity.set(i, w);
     }
     return w;
