@@ -43,37 +43,89 @@ export interface ScenarioParams {
   epidemic: EpidemicParams;
 }
 
-/** The agent-level SEIRD epidemic; transmission only through shared presence at a cell. */
+// ---- Epidemic parameters (households, workplaces, transmission, ascertainment, case list) ----
+
+/**
+ * The agent-level SEIRD epidemic; transmission only through shared presence at a
+ * cell, with a hazard that depends on the setting. The demo's outbreak is
+ * SYNTHETIC and about 20-30x denser than Wuhan's real one (README, "The
+ * epidemic"): a 30,000-person sample must have cases to trace.
+ */
 export interface EpidemicParams {
-  /** Share of epicentre residents infectious at the start. */
+  /** Share of epicentre residents already infected (and infectious within 4 days) at the start. */
   seedShare: number;
-  /** Infection hazard per hour of co-presence with one infectious person at the same cell. */
-  betaPerHour: number;
+  /** Infection hazard per hour of co-presence at the home cell with an infectious member of one's household. */
+  householdPerHour: number;
+  /** The same at the shared work cell with an infectious co-worker of the same workplace. */
+  workplacePerHour: number;
+  /** The same with anyone else at the same cell at the same time (a cell stands for a neighbourhood). */
+  placePerHour: number;
   /** Mean latent period (E), days: 3.69 in Li R. et al., Science 2020 (Z). */
   latentDays: number;
   /** Mean infectious period (I), days: 3.48 in Li R. et al., Science 2020 (D). */
   infectiousDays: number;
-  /** Delay from becoming infectious to confirmation, days, uniform: onset-to-confirmation in Wuhan early 2020 was
-   * about 5 days on average (Li Q. et al., NEJM 2020). */
+  /** Incubation (infection to symptom onset), log-normal: mean 5.2 days, 95th percentile 12.5 (Li Q. et al., NEJM 2020). */
+  incubationMeanDays: number;
+  incubation95Days: number;
+  /** Delay from onset to confirmation, days, uniform: onset to first medical visit was 4.6-5.8 days on average in
+   * Wuhan's first 425 cases (Li Q. et al., NEJM 2020), and confirmation came after the visit. */
   reportDelayMin: number;
   reportDelayMax: number;
-  /** Share of infections that are ever confirmed: 14% were documented before Jan 23 (Li R. et al., Science 2020). */
-  ascertainment: number;
+  /** Share of infections ever confirmed, by when they would be confirmed: 14% before and 65% after the travel
+   * restrictions of 2020-01-23 (Li R. et al., Science 2020, reporting rates for Jan 10-23 and Jan 24-Feb 8). */
+  ascertainmentBefore: number;
+  ascertainmentAfter: number;
+  /** First day (YYYY-MM-DD, local) of the higher ascertainment. */
+  ascertainmentSwitch: string;
   /** Infection fatality ratio 0.66% (Verity et al., Lancet Infect Dis 2020). */
   ifr: number;
+  /** Suspected cases per confirmed case in the list: the National Health Commission's bulletin of 2020-01-28
+   * reported 4,515 confirmed and 6,973 suspected cases in China (about 1.5 per confirmed case). Infected people
+   * with onset who will be confirmed later come first; uninfected people with a flu-like illness make up the rest. */
+  suspectedPerConfirmed: number;
+  /** Flu-like illnesses of the uninfected suspects start within this many days before the end. */
+  suspectOnsetDays: number;
+  /** Household sizes 1..6 (6 = six or more, drawn as 6-8), shares. The 7th census (2020) counted 2.62 people per
+   * family household (National Bureau of Statistics, 7th census bulletin No. 2) and about a quarter of one-person
+   * households; these shares give a mean of 2.62. */
+  householdSizeShares: number[];
+  /** Mean size of a workplace (the group that shares an office, workshop or shift), exponential, capped at
+   * `workplaceMax`: SYNTHETIC; what matters for transmission is who shares a room, not the size of the firm. */
+  workplaceMean: number;
+  workplaceMax: number;
 }
 
+// Hazards: Bi et al. (Lancet Infect Dis 2020, Shenzhen, 1,286 close contacts) measured a household secondary
+// attack rate of 11.2%. Household members are both at home ~13-16 h a day (evening and night), ~50 h over
+// an infectious period of 3.48 days, so 1 - exp(-50 h x beta) = 0.112 gives beta = 0.0024/h. The demo uses
+// ~3x that (SAR ~30% over the infectious period), and a workplace hazard a third of the household's
+// (less close contact; co-workers share ~9 h a workday). A cell holds ~40 sampled residents standing for a
+// whole neighbourhood, so the hazard with strangers there is far lower per hour. Seeds: 2.5% of Wuhan's sample,
+// against ~0.1% real prevalence in mid-January (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Greater
+// Wuhan by 2020-01-25, 0.7% of its 11 million people). Measured at demo size in README, "The epidemic".
 export const defaultEpidemic: EpidemicParams = {
-  seedShare: 0.004,
-  // Chosen so that R0 is about 2.4 (Li R. et al.'s 2.38) for ~900 co-present person-hours a day at a cell.
-  betaPerHour: 0.0008,
+  seedShare: 0.025,
+  householdPerHour: 0.01,
+  workplacePerHour: 0.004,
+  placePerHour: 0.0005,
   latentDays: 3.69,
   infectiousDays: 3.48,
-  reportDelayMin: 3,
+  incubationMeanDays: 5.2,
+  incubation95Days: 12.5,
+  reportDelayMin: 2,
   reportDelayMax: 7,
-  ascertainment: 0.14,
+  ascertainmentBefore: 0.14,
+  ascertainmentAfter: 0.65,
+  ascertainmentSwitch: '2020-01-24',
   ifr: 0.0066,
+  suspectedPerConfirmed: 1.5,
+  suspectOnsetDays: 3,
+  householdSizeShares: [0.255, 0.298, 0.21, 0.132, 0.061, 0.044],
+  workplaceMean: 10,
+  workplaceMax: 60,
 };
+
+// ---- end of the epidemic parameters ----
 
 export const defaultParams: ScenarioParams = {
   seed: 20200123,
