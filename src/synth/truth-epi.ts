@@ -14,6 +14,10 @@ import { otherIdSql, phoneSql, rawIdSql } from './time.ts';
  * phone number) and numbers.csv (the operator's number registry, imsi ->
  * msisdn, for its subscribers only). Needs the tables persons, counties and
  * cellmap; `ts(col)` and `tsOrNull(col)` turn seconds since the start into timestamps.
+ * In truth/infections.parquet, report_ts is when the person would be confirmed
+ * if found and confirmed_ts is the same for those found (possibly after the
+ * end: they are the list's infected suspects); exported = infected in the
+ * epicentre (seeds included) and listed while outside it.
  */
 export async function writeEpidemicTruth(
   db: Duck,
@@ -26,12 +30,14 @@ export async function writeEpidemicTruth(
   contacts: readonly Contact[],
 ): Promise<void> {
   await db.run(`CREATE TABLE infections (person INTEGER, setting VARCHAR, infector INTEGER, cell_id INTEGER,
-                  infected DOUBLE, infectious DOUBLE, onset DOUBLE, removed DOUBLE, confirmed DOUBLE, died BOOLEAN)`);
+                  infected DOUBLE, infectious DOUBLE, onset DOUBLE, removed DOUBLE, report DOUBLE, confirmed DOUBLE,
+                  died BOOLEAN)`);
   const inf = new ChunkWriter(await db.conn.createAppender('infections'), [
     INTEGER,
     VARCHAR,
     INTEGER,
     INTEGER,
+    DOUBLE,
     DOUBLE,
     DOUBLE,
     DOUBLE,
@@ -49,6 +55,7 @@ export async function writeEpidemicTruth(
       i.infectiousAt,
       i.onsetAt,
       i.removedAt,
+      i.reportAt,
       i.confirmedAt,
       i.died,
     );
@@ -96,6 +103,7 @@ export async function writeEpidemicTruth(
                   coalesce(ic.city_code, hc.city_code) AS infected_city,
                   ${tsOrNull('i.infected')} AS infected_ts, ${tsOrNull('i.infectious')} AS infectious_ts,
                   ${tsOrNull('i.onset')} AS onset_ts, ${tsOrNull('i.removed')} AS removed_ts,
+                  ${tsOrNull('i.report')} AS report_ts,
                   ${tsOrNull('i.confirmed')} AS confirmed_ts, i.died,
                   l.case_ref, l.status AS listed, l.city_code AS reported_city,
                   coalesce(coalesce(ic.city_code, hc.city_code) = ${quotedString(epicentre)}
