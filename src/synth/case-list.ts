@@ -23,8 +23,8 @@ const DAY = 86_400;
  * The health authority's list at the end of the scenario: the cases confirmed
  * in it, then suspected cases: infected people with onset before the end who
  * will be confirmed later, and uninfected people with a flu-like illness in the
- * last days, living in a city with a confirmed case, up to
- * `suspectedPerConfirmed` suspects per confirmed case. Refs C0001... in order.
+ * last days living in a city with a confirmed case (`uninfectedSuspectsPerConfirmed`
+ * per confirmed case). Refs C0001... in order.
  */
 export function caseList(
   pr: Presences,
@@ -57,7 +57,7 @@ export function caseList(
       confirmedAt: NaN,
       cell: whereAt(pr, i.person, end),
     }));
-  const want = Math.max(0, Math.round(e.suspectedPerConfirmed * confirmed.length) - suspects.length);
+  const want = Math.round(e.uninfectedSuspectsPerConfirmed * confirmed.length);
   const infected = new Set(infections.map((i) => i.person));
   const cities = new Set(confirmed.map((c) => cityOfCell(c.cell)));
   const candidates: number[] = [];

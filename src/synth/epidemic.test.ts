@@ -130,6 +130,27 @@ describe('synthetic epidemic', { timeout: 120_000 }, () => {
               count(confirmed_ts) FILTER (WHERE report_ts >= TIMESTAMP '2020-01-24')::INTEGER AS c1
        FROM inf`,
     );
+    // Incubation: log-normal with mean 5.2 days (Li Q. et al., NEJM 2020); its SD is ~3.9 days, so 3 SE of the mean.
+    const inc = await one<{ n: number; mean: number }>(
+      `SELECT count(*)::INTEGER AS n, avg(epoch(onset_ts) - epoch(infected_ts)) / 86400 AS mean FROM inf`,
+    );
+    console.info(`incubation: mean ${inc.mean.toFixed(2)} days over ${inc.n} infections`);
+    expect(Math.abs(inc.mean - 5.2)).toBeLessThan((3 * 3.9) / Math.sqrt(inc.n));
+    // The day before and the day of the switch: a switch a day off moves one of them by ~0.5.
+    const edge = await one<{ n0: number; c0: number; n1: number; c1: number }>(
+      `SELECT count(*) FILTER (WHERE report_ts::DATE = DATE '2020-01-23')::INTEGER AS n0,
+              count(confirmed_ts) FILTER (WHERE report_ts::DATE = DATE '2020-01-23')::INTEGER AS c0,
+              count(*) FILTER (WHERE report_ts::DATE = DATE '2020-01-24')::INTEGER AS n1,
+              count(confirmed_ts) FILTER (WHERE report_ts::DATE = DATE '2020-01-24')::INTEGER AS c1
+       FROM inf`,
+    );
+    const e0 = edge.c0 / edge.n0;
+    const e1 = edge.c1 / edge.n1;
+    console.info(
+      `ascertainment on 01-23: ${edge.c0}/${edge.n0} = ${e0.toFixed(3)}, on 01-24: ${edge.c1}/${edge.n1} = ${e1.toFixed(3)}`,
+    );
+    expect(Math.abs(e0 - 0.14)).toBeLessThan(3 * Math.sqrt((0.14 * 0.86) / edge.n0));
+    expect(Math.abs(e1 - 0.65)).toBeLessThan(3 * Math.sqrt((0.65 * 0.35) / edge.n1));
     const p0 = r.c0 / r.n0;
     const p1 = r.c1 / r.n1;
     console.info(
@@ -180,6 +201,12 @@ describe('synthetic epidemic', { timeout: 120_000 }, () => {
                  (l.infected <> (i.person IS NOT NULL) OR (l.infected AND NOT (i.onset_ts < TIMESTAMP '${END}'
                   AND i.confirmed_ts >= TIMESTAMP '${END}'))))::INTEGER AS wrong`,
     );
+    // Where a case is reported: the county of the stay at confirmation (or the next stay, when travelling).
+    const where = await one<{ wrong: number }>(
+      `SELECT count(*)::INTEGER AS wrong FROM list l WHERE l.status = 'confirmed' AND l.county_code <> (
+         SELECT arg_min(s.county_code, s.start_ts) FROM stays s WHERE s.person = l.person AND s.end_ts > l.confirmed_ts)`,
+    );
+    expect(where.wrong).toBe(0);
     const numbers = await one<{
       n: number;
       subs: number;

@@ -79,10 +79,11 @@ export interface EpidemicParams {
   ascertainmentSwitch: string;
   /** Infection fatality ratio 0.66% (Verity et al., Lancet Infect Dis 2020). */
   ifr: number;
-  /** Suspected cases per confirmed case in the list: the National Health Commission's bulletin of 2020-01-28
-   * reported 4,515 confirmed and 6,973 suspected cases in China (about 1.5 per confirmed case). Infected people
-   * with onset who will be confirmed later come first; uninfected people with a flu-like illness make up the rest. */
-  suspectedPerConfirmed: number;
+  /** Uninfected suspects (another flu-like illness: January is influenza season) per confirmed case in the list,
+   * beside the infected ones with onset who will be confirmed later. SYNTHETIC choice: with the infected suspects
+   * it gives about 1.5-2 suspects per confirmed case, as the National Health Commission's bulletin of 2020-01-28
+   * did for China (4,515 confirmed, 6,973 suspected). */
+  uninfectedSuspectsPerConfirmed: number;
   /** Flu-like illnesses of the uninfected suspects start within this many days before the end. */
   suspectOnsetDays: number;
   /** Household sizes 1..6 (6 = six or more, drawn as 6-8), shares. The 7th census (2020) counted 2.62 people per
@@ -118,7 +119,7 @@ export const defaultEpidemic: EpidemicParams = {
   ascertainmentAfter: 0.65,
   ascertainmentSwitch: '2020-01-24',
   ifr: 0.0066,
-  suspectedPerConfirmed: 1.5,
+  uninfectedSuspectsPerConfirmed: 0.5,
   suspectOnsetDays: 3,
   householdSizeShares: [0.255, 0.298, 0.21, 0.132, 0.061, 0.044],
   workplaceMean: 10,
