@@ -48,7 +48,7 @@ export interface ScenarioParams {
 /**
  * The agent-level SEIRD epidemic; transmission only through shared presence at a
  * cell, with a hazard that depends on the setting. The demo's outbreak is
- * SYNTHETIC and about 20-30x denser than Wuhan's real one (README, "The
+ * SYNTHETIC and about 25x denser than Wuhan's real one (README, "The
  * epidemic"): a 30,000-person sample must have cases to trace.
  */
 export interface EpidemicParams {
@@ -67,8 +67,8 @@ export interface EpidemicParams {
   /** Incubation (infection to symptom onset), log-normal: mean 5.2 days, 95th percentile 12.5 (Li Q. et al., NEJM 2020). */
   incubationMeanDays: number;
   incubation95Days: number;
-  /** Delay from onset to confirmation, days, uniform: onset to first medical visit was 4.6-5.8 days on average in
-   * Wuhan's first 425 cases (Li Q. et al., NEJM 2020), and confirmation came after the visit. */
+  /** Delay from onset to confirmation, days, uniform 3-8 (mean 5.5): onset to first medical visit was 4.6-5.8 days
+   * on average in Wuhan's first 425 cases (Li Q. et al., NEJM 2020), and confirmation came at or after the visit. */
   reportDelayMin: number;
   reportDelayMax: number;
   /** Share of infections ever confirmed, by when they would be confirmed: 14% before and 65% after the travel
@@ -99,11 +99,13 @@ export interface EpidemicParams {
 // Hazards: Bi et al. (Lancet Infect Dis 2020, Shenzhen, 1,286 close contacts) measured a household secondary
 // attack rate of 11.2%. Household members are both at home ~13-16 h a day (evening and night), ~50 h over
 // an infectious period of 3.48 days, so 1 - exp(-50 h x beta) = 0.112 gives beta = 0.0024/h. The demo uses
-// ~3x that (SAR ~30% over the infectious period), and a workplace hazard a third of the household's
-// (less close contact; co-workers share ~9 h a workday). A cell holds ~40 sampled residents standing for a
-// whole neighbourhood, so the hazard with strangers there is far lower per hour. Seeds: 2.5% of Wuhan's sample,
-// against ~0.1% real prevalence in mid-January (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Greater
-// Wuhan by 2020-01-25, 0.7% of its 11 million people). Measured at demo size in README, "The epidemic".
+// ~4x that (0.01/h: a household attack rate of ~40%) and 0.004/h among co-workers at their work cell (less
+// close contact; ~9 h a workday). A cell holds ~40 sampled residents standing for a whole neighbourhood, so the
+// hazard with anyone else there is far lower per hour. Seeds: 2.5% of Wuhan's sample, against ~0.2% real
+// prevalence on 2020-01-14 (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Greater Wuhan by 2020-01-25,
+// 0.7% of its 11 million people, doubling every 6.4 days). The result is ~25x denser than the real outbreak
+// (18% of sampled Wuhan residents infected by 2020-01-25 against 0.7%), so a 30,000-person demo has hundreds
+// of cases; measured in README, "The epidemic".
 export const defaultEpidemic: EpidemicParams = {
   seedShare: 0.025,
   householdPerHour: 0.01,
@@ -113,8 +115,8 @@ export const defaultEpidemic: EpidemicParams = {
   infectiousDays: 3.48,
   incubationMeanDays: 5.2,
   incubation95Days: 12.5,
-  reportDelayMin: 2,
-  reportDelayMax: 7,
+  reportDelayMin: 3,
+  reportDelayMax: 8,
   ascertainmentBefore: 0.14,
   ascertainmentAfter: 0.65,
   ascertainmentSwitch: '2020-01-24',
