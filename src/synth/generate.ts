@@ -31,7 +31,9 @@ export interface SynthSummary {
   malformed: Record<string, number>;
   trueStays: number;
   infections: number;
+  /** Confirmed cases in the health authority's list, and its suspected ones. */
   cases: number;
+  suspected: number;
   recordFiles: string[];
 }
 
@@ -48,8 +50,9 @@ const PART_ROWS = 8_000_000;
 /**
  * Generates a SYNTHETIC scenario into `outDir`: records/part-*.parquet|csv for
  * one operator's subscribers, cells.csv (the registry), cases.csv (the health
- * authority's case list) and truth/ (persons, stays, journeys, OD, residents,
- * infections, contacts) so every analysis can be scored. Deterministic for a seed.
+ * authority's case list, by phone), numbers.csv (the operator's imsi -> msisdn
+ * registry) and truth/ (persons, stays, journeys, OD, residents, infections,
+ * case list, contacts) so every analysis can be scored. Deterministic for a seed.
  */
 export async function generate(
   geo: { cities: SynthCity[]; counties: SynthCounty[] },
@@ -278,6 +281,7 @@ export async function generate(
       trueStays,
       infections: infections.length,
       cases: cases.length,
+      suspected: list.length - cases.length,
       recordFiles,
     };
     const scenario = {
