@@ -1,142 +1,133 @@
 import type { EpidemicParams } from './params.ts';
+import { overlapping } from './presence.ts';
+import type { Presences, cellIndex } from './presence.ts';
 import { Random } from './random.ts';
 
-/** Everyone's non-transit presences, grouped by person (CSR layout: person p owns [first[p], first[p+1])). */
-export interface Presences {
-  first: Int32Array;
-  cell: Int32Array;
-  start: Int32Array;
-  end: Int32Array;
+/** Where an infection came from: a seed (infected before the start), a setting of shared presence, or an import. */
+export type Setting = 'seed' | 'household' | 'workplace' | 'place' | 'import';
+
+/** Who lives and works with whom: what decides the setting of a co-presence. -1 = none. */
+export interface Population {
+  household: Int32Array;
+  homeCell: Int32Array;
+  workplace: Int32Array;
+  workCell: Int32Array;
+  isEpicentre: (person: number) => boolean;
 }
 
 /** One person's course of infection, seconds since the scenario start (NaN = never). */
 export interface Infection {
   person: number;
-  infectedAt: number;
-  infectiousAt: number;
-  removedAt: number;
-  confirmedAt: number;
-  died: boolean;
-  /** Who infected them (-1 for the seeds) and at which cell (-1 for the seeds). */
+  setting: Setting;
+  /** Who infected them and at which cell (-1 for the seeds). */
   infector: number;
   cell: number;
+  infectedAt: number;
+  infectiousAt: number;
+  /** Symptom onset. */
+  onsetAt: number;
+  /** End of infectiousness: recovery, death, or isolation at confirmation. */
+  removedAt: number;
+  /** When the person would be confirmed if found (onset + delay); decides the ascertainment rate. */
+  reportAt: number;
+  /** = reportAt if the infection is ascertained (possibly after the scenario's end), NaN otherwise. */
+  confirmedAt: number;
+  died: boolean;
 }
 
 const DAY = 86_400;
 
-/** Everyone's presences without the transit instants (an instant exposes no one), in the CSR layout. */
-export function toPresences(
-  first: readonly number[],
-  all: {
-    cell: readonly number[];
-    start: readonly number[];
-    end: readonly number[];
-    transit: readonly boolean[];
-  },
-): Presences {
-  const kept: number[] = [];
-  const out = new Int32Array(first.length);
-  for (let q = 0; q + 1 < first.length; q++) {
-    out[q] = kept.length;
-    for (let k = first[q]!; k < first[q + 1]!; k++) if (!all.transit[k]) kept.push(k);
-  }
-  out[first.length - 1] = kept.length;
-  const pick = (col: readonly number[]): Int32Array => Int32Array.from(kept, (k) => col[k]!);
-  return { first: out, cell: pick(all.cell), start: pick(all.start), end: pick(all.end) };
+/** Seconds from the scenario start (local midnight of `start`) to local midnight of `day` (both YYYY-MM-DD). */
+export function secondsBetween(start: string, day: string): number {
+  return (Date.parse(`${day}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 1000;
 }
 
-/** Presences sorted by cell then start: the index used to find who shared a cell with whom. */
-export function cellIndex(pr: Presences): {
-  order: Int32Array;
-  cellFirst: Map<number, [number, number]>;
-  owner: Int32Array;
-} {
-  const n = pr.cell.length;
-  const owner = new Int32Array(n);
-  for (let p = 0; p + 1 < pr.first.length; p++) owner.fill(p, pr.first[p]!, pr.first[p + 1]!);
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => pr.cell[a]! - pr.cell[b]! || pr.start[a]! - pr.start[b]! || a - b,
-  );
-  const cellFirst = new Map<number, [number, number]>();
-  for (let i = 0; i < n;) {
-    const c = pr.cell[order[i]!]!;
-    let j = i;
-    while (j < n && pr.cell[order[j]!]! === c) j++;
-    cellFirst.set(c, [i, j]);
-    i = j;
-  }
-  return { order, cellFirst, owner };
+/** Log-normal parameters (mu, sigma) from a mean and a 95th percentile. */
+export function lognormalFrom(mean: number, p95: number): [number, number] {
+  // mu + 1.645 s = ln p95 and mu + s^2/2 = ln mean: s^2/2 - 1.645 s + (ln p95 - ln mean) = 0, smaller root.
+  const z = 1.6448536;
+  const c = Math.log(p95) - Math.log(mean);
+  const s = z - Math.sqrt(z * z - 2 * c);
+  return [Math.log(mean) - (s * s) / 2, s];
 }
 
-/** Calls `f(otherPresence, overlapStart, overlapEnd)` for presences at `cell` overlapping [from, to). */
-export function overlapping(
-  pr: Presences,
-  idx: ReturnType<typeof cellIndex>,
-  cell: number,
-  from: number,
-  to: number,
-  f: (q: number, a: number, b: number) => void,
-): void {
-  const range = idx.cellFirst.get(cell);
-  if (!range) return;
-  for (let k = range[0]; k < range[1]; k++) {
-    const q = idx.order[k]!;
-    const s = pr.start[q]!;
-    if (s >= to) break; // sorted by start: nothing later can overlap
-    const a = Math.max(s, from);
-    const b = Math.min(pr.end[q]!, to);
-    if (b > a) f(q, a, b);
-  }
+/**
+ * The setting of a co-presence of infectious `a` and `b` at `cell`: household
+ * members at their home cell, co-workers of one workplace at its work cell, and
+ * anyone else (or the same people elsewhere) a shared place.
+ */
+export function settingOf(pop: Population, a: number, b: number, cell: number): Setting {
+  if (pop.household[a] === pop.household[b] && cell === pop.homeCell[a]) return 'household';
+  if (pop.workplace[a]! >= 0 && pop.workplace[a] === pop.workplace[b] && cell === pop.workCell[a])
+    return 'workplace';
+  return 'place';
 }
 
 /**
  * An agent-level SEIRD epidemic over the simulated presences: an infectious
- * person exposes everyone at the same cell at the same time, with hazard
- * `betaPerHour` per hour of co-presence. Seeds are epicentre residents already
- * infectious at the start. Mobility does not react to infection (a stated
- * simplification). Returns every infection in order of infection time.
+ * person exposes everyone at the same cell at the same time, with a hazard per
+ * hour of co-presence that depends on the setting (household, workplace,
+ * place). Seeds are epicentre residents infected before the start. Confirmed
+ * cases are isolated (stop infecting) from confirmation; otherwise mobility
+ * does not react to infection (a stated simplification). Returns every
+ * infection in order of infection time.
  */
 export function simulateEpidemic(
   pr: Presences,
   idx: ReturnType<typeof cellIndex>,
-  isEpicentre: (person: number) => boolean,
-  days: number,
-  e: EpidemicParams,
-  seed: number,
+  pop: Population,
+  params: { seed: number; start: string; days: number; epidemic: EpidemicParams },
 ): Infection[] {
+  const e = params.epidemic;
   const people = pr.first.length - 1;
-  const rng = new Random(seed, 0x0e1d);
+  const rng = new Random(params.seed, 0x0e1d);
+  const switchAt = secondsBetween(params.start, e.ascertainmentSwitch);
+  const [mu, sigma] = lognormalFrom(e.incubationMeanDays, e.incubation95Days);
+  const hazard: Record<Setting, number> = {
+    seed: 0,
+    import: 0,
+    household: e.householdPerHour / 3600,
+    workplace: e.workplacePerHour / 3600,
+    place: e.placePerHour / 3600,
+  };
   const byPerson = new Map<number, Infection>();
   const course = (
     person: number,
-    infectedAt: number,
-    infectiousAt: number,
+    setting: Setting,
     infector: number,
     cell: number,
-  ): Infection => {
-    const removedAt = infectiousAt + e.infectiousDays * DAY * rng.range(0.5, 1.5);
-    const confirmed = rng.chance(e.ascertainment);
-    const confirmedAt = confirmed ? infectiousAt + rng.range(e.reportDelayMin, e.reportDelayMax) * DAY : NaN;
-    const inf = {
+    infectedAt: number,
+    infectiousAt: number,
+  ): void => {
+    // Box-Muller from two uniforms of the one stream keeps the draw order fixed.
+    const u = 1 - rng.next();
+    const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+    const onsetAt = infectedAt + Math.exp(mu + sigma * normal) * DAY;
+    const reportAt = onsetAt + rng.range(e.reportDelayMin, e.reportDelayMax) * DAY;
+    const ascertained = rng.chance(reportAt < switchAt ? e.ascertainmentBefore : e.ascertainmentAfter);
+    const confirmedAt = ascertained ? reportAt : NaN;
+    const recovered = infectiousAt + e.infectiousDays * DAY * rng.range(0.5, 1.5);
+    byPerson.set(person, {
       person,
-      infectedAt,
-      infectiousAt,
-      removedAt,
-      confirmedAt,
-      died: rng.chance(e.ifr),
+      setting,
       infector,
       cell,
-    };
-    byPerson.set(person, inf);
-    return inf;
+      infectedAt,
+      infectiousAt,
+      onsetAt,
+      removedAt: ascertained ? Math.max(infectiousAt, Math.min(recovered, confirmedAt)) : recovered,
+      reportAt,
+      confirmedAt,
+      died: rng.chance(e.ifr),
+    });
   };
   for (let p = 0; p < people; p++) {
-    if (!isEpicentre(p) || !rng.chance(e.seedShare)) continue;
+    if (!pop.isEpicentre(p) || !rng.chance(e.seedShare)) continue;
     // Seeds became infectious up to 4 days before the start, so some are confirmed during the scenario.
     const infectiousAt = -rng.range(0, 4) * DAY;
-    course(p, infectiousAt - e.latentDays * DAY, infectiousAt, -1, -1);
+    course(p, 'seed', -1, -1, infectiousAt - e.latentDays * DAY, infectiousAt);
   }
-  for (let day = 0; day < days; day++) {
+  for (let day = 0; day < params.days; day++) {
     const d0 = day * DAY;
     const d1 = d0 + DAY;
     const active = [...byPerson.values()].filter((i) => i.infectiousAt < d1 && i.removedAt > d0);
@@ -148,35 +139,19 @@ export function simulateEpidemic(
         const a0 = Math.max(from, pr.start[k]!);
         const b0 = Math.min(to, pr.end[k]!);
         if (b0 <= a0) continue;
-        overlapping(pr, idx, pr.cell[k]!, a0, b0, (q, a, b) => {
+        const cell = pr.cell[k]!;
+        overlapping(pr, idx, cell, a0, b0, (q, a, b) => {
           const other = idx.owner[q]!;
           if (other === inf.person || byPerson.has(other)) return;
-          if (!rng.chance(1 - Math.exp((-e.betaPerHour * (b - a)) / 3600))) return;
-          // Latent periods of at least half the mean keep a new infection from spreading the same day.
-          course(other, a, a + e.latentDays * DAY * rng.range(0.5, 1.5), inf.person, pr.cell[k]!);
+          const setting = settingOf(pop, inf.person, other, cell);
+          if (!rng.chance(1 - Math.exp(-hazard[setting] * (b - a)))) return;
+          // Infected at a uniform instant of the co-presence. Latent periods of at least half the mean keep a
+          // new infection from spreading the same day.
+          const at = a + Math.floor(rng.next() * (b - a));
+          course(other, setting, inf.person, cell, at, at + e.latentDays * DAY * rng.range(0.5, 1.5));
         });
       }
     }
   }
   return [...byPerson.values()].sort((a, b) => a.infectedAt - b.infectedAt || a.person - b.person);
-}
-
-/** Shared minutes at the same cell between each confirmed case and everyone else, over the whole scenario. */
-export function contactsOf(
-  pr: Presences,
-  idx: ReturnType<typeof cellIndex>,
-  cases: readonly number[],
-): { a: number; b: number; minutes: number }[] {
-  const out: { a: number; b: number; minutes: number }[] = [];
-  for (const c of cases) {
-    const shared = new Map<number, number>();
-    for (let k = pr.first[c]!; k < pr.first[c + 1]!; k++) {
-      overlapping(pr, idx, pr.cell[k]!, pr.start[k]!, pr.end[k]!, (q, a, b) => {
-        const other = idx.owner[q]!;
-        if (other !== c) shared.set(other, (shared.get(other) ?? 0) + (b - a) / 60);
-      });
-    }
-    for (const [b, minutes] of [...shared].sort((x, y) => x[0] - y[0])) out.push({ a: c, b, minutes });
-  }
-  return out;
 }

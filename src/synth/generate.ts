@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { BOOLEAN, INTEGER, UTINYINT } from '@duckdb/node-api';
 import { Duck, quotedString } from '../db/duck.ts';
 import { ChunkWriter } from './chunks.ts';
-import { cellIndex, contactsOf, simulateEpidemic, toPresences } from './epidemic.ts';
+import { caseList } from './case-list.ts';
+import { contactsOf } from './contacts.ts';
+import { simulateEpidemic } from './epidemic.ts';
+import type { Population } from './epidemic.ts';
+import { householdSizes, Workplaces } from './households.ts';
+import { cellIndex, toPresences } from './presence.ts';
 import { insidePlacer } from './cities.ts';
 import { itinerary } from './itinerary.ts';
 import type { ScenarioParams } from './params.ts';
@@ -26,7 +31,9 @@ export interface SynthSummary {
   malformed: Record<string, number>;
   trueStays: number;
   infections: number;
+  /** Confirmed cases in the health authority's list, and its suspected ones. */
   cases: number;
+  suspected: number;
   recordFiles: string[];
 }
 
@@ -43,8 +50,9 @@ const PART_ROWS = 8_000_000;
 /**
  * Generates a SYNTHETIC scenario into `outDir`: records/part-*.parquet|csv for
  * one operator's subscribers, cells.csv (the registry), cases.csv (the health
- * authority's case list) and truth/ (persons, stays, journeys, OD, residents,
- * infections, contacts) so every analysis can be scored. Deterministic for a seed.
+ * authority's case list, by phone), numbers.csv (the operator's imsi -> msisdn
+ * registry) and truth/ (persons, stays, journeys, OD, residents, infections,
+ * case list, contacts) so every analysis can be scored. Deterministic for a seed.
  */
 export async function generate(
   geo: { cities: SynthCity[]; counties: SynthCounty[] },
@@ -61,7 +69,7 @@ export async function generate(
   const db = await Duck.open({ path: ':memory:', memoryLimit: '2GB' });
   try {
     await db.run(`CREATE TABLE persons (person INTEGER, subscriber BOOLEAN, county INTEGER, home_cell INTEGER,
-                    work_cell INTEGER)`);
+                    work_cell INTEGER, household INTEGER, workplace INTEGER)`);
     await db.run(
       `CREATE TABLE stays (person INTEGER, cell_id INTEGER, start_s INTEGER, end_s INTEGER, transit BOOLEAN)`,
     );
@@ -71,6 +79,8 @@ export async function generate(
     const persons = new ChunkWriter(await db.conn.createAppender('persons'), [
       INTEGER,
       BOOLEAN,
+      INTEGER,
+      INTEGER,
       INTEGER,
       INTEGER,
       INTEGER,
@@ -100,14 +110,37 @@ export async function generate(
     const first: number[] = [0];
     const subscriber: boolean[] = [];
     const epi: boolean[] = [];
+    const pop = {
+      household: new Int32Array(params.people),
+      homeCell: new Int32Array(params.people),
+      workplace: new Int32Array(params.people).fill(-1),
+      workCell: new Int32Array(params.people).fill(-1),
+      city: new Int32Array(params.people),
+    };
+    const workplaces = new Workplaces(params.epidemic, params.seed);
     let p = 0;
+    let households = 0;
     for (let county = 0; county < country.counties.length; county++) {
       const cells = country.cellsOfCounty[county]!;
       const city = country.countyCity[county]!;
       const share = operatorShare(country.counties[county]!.province, params);
+      const hrng = new Random(params.seed ^ 0x40e6, county + 1);
+      const sizes = householdSizes(country.residents[county]!, params.epidemic, params.seed, county);
+      let left = 0;
+      let h = -1;
+      let homeCell = -1;
       for (let k = 0; k < country.residents[county]!; k++, p++) {
+        // A household shares its home cell: the next one starts when the last is full.
+        if (left === 0) {
+          left = sizes[++h]!;
+          homeCell = cells[hrng.int(cells.length)]!;
+          households++;
+        }
+        left--;
+        pop.household[p] = households - 1;
         const rng = new Random(params.seed, p + 1);
-        const homeCell = cells[rng.int(cells.length)]!;
+        // This draw once placed the home; kept so that each person's stream (work, operator, itinerary) is unchanged.
+        rng.int(cells.length);
         let workCell: number | null = null;
         if (rng.chance(params.workerShare)) {
           workCell = rng.chance(params.crossCountyWorkShare)
@@ -115,10 +148,24 @@ export async function generate(
             : cells[rng.int(cells.length)]!;
           if (workCell === homeCell) workCell = null;
         }
+        pop.homeCell[p] = homeCell;
+        pop.city[p] = city;
+        if (workCell !== null) {
+          pop.workCell[p] = workCell;
+          pop.workplace[p] = workplaces.join(workCell);
+        }
         const isEpicentre = city === country.epicentre;
         const sub = rng.chance(share);
         const it = itinerary({ homeCity: city, homeCell, workCell, isEpicentre }, params, country, rng);
-        persons.row(p, sub, county, homeCell, workCell);
+        persons.row(
+          p,
+          sub,
+          county,
+          homeCell,
+          workCell,
+          pop.household[p]!,
+          workCell === null ? null : pop.workplace[p]!,
+        );
         for (const s of it.stays) {
           stays.row(p, s.cell, s.start, s.end, s.transit);
           all.cell.push(s.cell);
@@ -137,14 +184,27 @@ export async function generate(
     for (const w of [persons, stays, journeys]) w.close();
 
     // Pass 2: the epidemic, over non-transit presences only (an instant exposes no one).
+    progress('epidemic', 0, 1);
     const pr = toPresences(first, all);
     const idx = cellIndex(pr);
-    const infections = simulateEpidemic(pr, idx, (q) => epi[q]!, params.days, params.epidemic, params.seed);
+    const population: Population = { ...pop, isEpicentre: (q) => epi[q]! };
+    const infections = simulateEpidemic(pr, idx, population, params);
     const horizon = params.days * 86_400;
-    const cases = infections.filter((i) => i.confirmedAt >= 0 && i.confirmedAt < horizon);
+    const cityOfCell = (cell: number): number => country.countyCity[country.cellCounty[cell]!]!;
+    const list = caseList(
+      pr,
+      infections,
+      (q) => pop.city[q]!,
+      cityOfCell,
+      horizon,
+      params.epidemic,
+      params.seed,
+    );
+    const cases = list.filter((c) => c.status === 'confirmed');
     const contacts = contactsOf(
       pr,
       idx,
+      population,
       cases.map((c) => c.person),
     );
     progress('epidemic', 1, 1);
@@ -209,7 +269,7 @@ export async function generate(
       .join('\n');
     // The registry an operator hands over: positions only; the platform finds each cell's regions itself.
     writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech\n${cellRows}\n`);
-    const trueStays = await writeTruth(db, outDir, params, country, infections, cases, contacts);
+    const trueStays = await writeTruth(db, outDir, params, country, infections, list, contacts);
     const summary: SynthSummary = {
       outDir,
       people: params.people,
@@ -221,6 +281,7 @@ export async function generate(
       trueStays,
       infections: infections.length,
       cases: cases.length,
+      suspected: list.length - cases.length,
       recordFiles,
     };
     const scenario = {

@@ -74,37 +74,91 @@ export interface Lockdown {
   localCut: number;
 }
 
-/** The agent-level SEIRD epidemic; transmission only through shared presence at a cell. */
+// ---- Epidemic parameters (households, workplaces, transmission, ascertainment, case list) ----
+
+/**
+ * The agent-level SEIRD epidemic; transmission only through shared presence at a
+ * cell, with a hazard that depends on the setting. The demo's outbreak is
+ * SYNTHETIC and about 25x denser than Wuhan's real one (README, "The
+ * epidemic"): a 30,000-person sample must have cases to trace.
+ */
 export interface EpidemicParams {
-  /** Share of epicentre residents infectious at the start. */
+  /** Share of epicentre residents already infected (and infectious within 4 days) at the start. */
   seedShare: number;
-  /** Infection hazard per hour of co-presence with one infectious person at the same cell. */
-  betaPerHour: number;
+  /** Infection hazard per hour of co-presence at the home cell with an infectious member of one's household. */
+  householdPerHour: number;
+  /** The same at the shared work cell with an infectious co-worker of the same workplace. */
+  workplacePerHour: number;
+  /** The same with anyone else at the same cell at the same time (a cell stands for a neighbourhood). */
+  placePerHour: number;
   /** Mean latent period (E), days: 3.69 in Li R. et al., Science 2020 (Z). */
   latentDays: number;
   /** Mean infectious period (I), days: 3.48 in Li R. et al., Science 2020 (D). */
   infectiousDays: number;
-  /** Delay from becoming infectious to confirmation, days, uniform: onset-to-confirmation in Wuhan early 2020 was
-   * about 5 days on average (Li Q. et al., NEJM 2020). */
+  /** Incubation (infection to symptom onset), log-normal: mean 5.2 days, 95th percentile 12.5 (Li Q. et al., NEJM 2020). */
+  incubationMeanDays: number;
+  incubation95Days: number;
+  /** Delay from onset to confirmation, days, uniform 3-8 (mean 5.5): onset to first medical visit was 4.6-5.8 days
+   * on average in Wuhan's first 425 cases (Li Q. et al., NEJM 2020), and confirmation came at or after the visit. */
   reportDelayMin: number;
   reportDelayMax: number;
-  /** Share of infections that are ever confirmed: 14% were documented before Jan 23 (Li R. et al., Science 2020). */
-  ascertainment: number;
+  /** Share of infections ever confirmed, by when they would be confirmed: 14% before and 65% after the travel
+   * restrictions of 2020-01-23 (Li R. et al., Science 2020, reporting rates for Jan 10-23 and Jan 24-Feb 8). */
+  ascertainmentBefore: number;
+  ascertainmentAfter: number;
+  /** First day (YYYY-MM-DD, local) of the higher ascertainment. */
+  ascertainmentSwitch: string;
   /** Infection fatality ratio 0.66% (Verity et al., Lancet Infect Dis 2020). */
   ifr: number;
+  /** Uninfected suspects (another flu-like illness: January is influenza season) per confirmed case in the list,
+   * beside the infected ones with onset who will be confirmed later. SYNTHETIC choice: with the infected suspects
+   * it gives about 1.5-2 suspects per confirmed case, as the National Health Commission's bulletin of 2020-01-28
+   * did for China (4,515 confirmed, 6,973 suspected). */
+  uninfectedSuspectsPerConfirmed: number;
+  /** Flu-like illnesses of the uninfected suspects start within this many days before the end. */
+  suspectOnsetDays: number;
+  /** Household sizes 1..6 (6 = six or more, drawn as 6-8), shares. The 7th census (2020) counted 2.62 people per
+   * family household (National Bureau of Statistics, 7th census bulletin No. 2) and about a quarter of one-person
+   * households; these shares give a mean of 2.62. */
+  householdSizeShares: number[];
+  /** Mean size of a workplace (the group that shares an office, workshop or shift), exponential, capped at
+   * `workplaceMax`: SYNTHETIC; what matters for transmission is who shares a room, not the size of the firm. */
+  workplaceMean: number;
+  workplaceMax: number;
 }
 
+// Hazards: Bi et al. (Lancet Infect Dis 2020, Shenzhen, 1,286 close contacts) measured a household secondary
+// attack rate of 11.2%. Household members are both at home ~13-16 h a day (evening and night), ~50 h over
+// an infectious period of 3.48 days, so 1 - exp(-50 h x beta) = 0.112 gives beta = 0.0024/h. The demo uses
+// ~4x that (0.01/h: a household attack rate of ~40%) and 0.004/h among co-workers at their work cell (less
+// close contact; ~9 h a workday). A cell holds ~40 sampled residents standing for a whole neighbourhood, so the
+// hazard with anyone else there is far lower per hour. Seeds: 2.5% of Wuhan's sample, against ~0.2% real
+// prevalence on 2020-01-14 (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Greater Wuhan by 2020-01-25,
+// 0.7% of its 11 million people, doubling every 6.4 days). The result is ~25x denser than the real outbreak
+// (18% of sampled Wuhan residents infected by 2020-01-25 against 0.7%), so a 30,000-person demo has hundreds
+// of cases; measured in README, "The epidemic".
 export const defaultEpidemic: EpidemicParams = {
-  seedShare: 0.004,
-  // Chosen so that R0 is about 2.4 (Li R. et al.'s 2.38) for ~900 co-present person-hours a day at a cell.
-  betaPerHour: 0.0008,
+  seedShare: 0.025,
+  householdPerHour: 0.01,
+  workplacePerHour: 0.004,
+  placePerHour: 0.0005,
   latentDays: 3.69,
   infectiousDays: 3.48,
+  incubationMeanDays: 5.2,
+  incubation95Days: 12.5,
   reportDelayMin: 3,
-  reportDelayMax: 7,
-  ascertainment: 0.14,
+  reportDelayMax: 8,
+  ascertainmentBefore: 0.14,
+  ascertainmentAfter: 0.65,
+  ascertainmentSwitch: '2020-01-24',
   ifr: 0.0066,
+  uninfectedSuspectsPerConfirmed: 0.5,
+  suspectOnsetDays: 3,
+  householdSizeShares: [0.255, 0.298, 0.21, 0.132, 0.061, 0.044],
+  workplaceMean: 10,
+  workplaceMax: 60,
 };
+// ---- end of the epidemic parameters ----
 
 // ---- travel between cities (fitted by scripts/fit-travel.ts; keep this block together) ----
 /**

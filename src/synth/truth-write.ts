@@ -1,10 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
 import { ChunkWriter } from './chunks.ts';
+import type { ListedCase } from './case-list.ts';
+import type { Contact } from './contacts.ts';
 import type { Infection } from './epidemic.ts';
+import { writeEpidemicTruth } from './truth-epi.ts';
 import type { ScenarioParams } from './params.ts';
 import type { Country } from './world.ts';
 import { otherIdSql, rawIdSql, startEpoch } from './time.ts';
@@ -12,9 +15,8 @@ import { otherIdSql, rawIdSql, startEpoch } from './time.ts';
 /**
  * Writes the ground truth beside the records: persons, stays (transit
  * included), journeys, true OD for everyone (all operators), residents per
- * county, infections, contacts of the confirmed cases, and cases.csv, the
- * case list a health authority would hand over (raw ids, as the operator's
- * feed has them: the platform pseudonymises both with the same key).
+ * county, and the epidemic's truth with the health authority's files
+ * (writeEpidemicTruth: infections, case list, contacts, cases.csv, numbers.csv).
  */
 export async function writeTruth(
   db: Duck,
@@ -22,8 +24,8 @@ export async function writeTruth(
   params: ScenarioParams,
   country: Country,
   infections: Infection[],
-  cases: Infection[],
-  contacts: { a: number; b: number; minutes: number }[],
+  list: ListedCase[],
+  contacts: Contact[],
 ): Promise<number> {
   const t0 = startEpoch(params);
   const ts = (col: string): string => `make_timestamp((${t0}::BIGINT + ${col}) * 1000000)`;
@@ -45,34 +47,13 @@ export async function writeTruth(
   const cm = new ChunkWriter(await db.conn.createAppender('cellmap'), [INTEGER, INTEGER]);
   for (const c of country.cells) cm.row(c.id, c.county);
   cm.close();
-  await db.run(`CREATE TABLE infections (person INTEGER, infected DOUBLE, infectious DOUBLE, removed DOUBLE,
-                  confirmed DOUBLE, died BOOLEAN, infector INTEGER, cell_id INTEGER)`);
-  const inf = new ChunkWriter(await db.conn.createAppender('infections'), [
-    INTEGER,
-    DOUBLE,
-    DOUBLE,
-    DOUBLE,
-    DOUBLE,
-    BOOLEAN,
-    INTEGER,
-    INTEGER,
-  ]);
-  for (const i of infections) {
-    inf.row(i.person, i.infectedAt, i.infectiousAt, i.removedAt, i.confirmedAt, i.died, i.infector, i.cell);
-  }
-  inf.close();
-  await db.run(`CREATE TABLE contacts (case_person INTEGER, person INTEGER, minutes DOUBLE)`);
-  const con = new ChunkWriter(await db.conn.createAppender('contacts'), [INTEGER, INTEGER, DOUBLE]);
-  for (const c of contacts) con.row(c.a, c.b, c.minutes);
-  con.close();
-
   const out = (f: string): string => quotedString(join(outDir, f));
   const copy = (sql: string, f: string): Promise<void> =>
     db.run(`COPY (${sql}) TO ${out(f)} (FORMAT parquet)`);
   const raw = `CASE WHEN p.subscriber THEN ${rawIdSql('p.person')} ELSE ${otherIdSql('p.person')} END`;
   await copy(
     `SELECT p.person, ${raw} AS raw_id, p.subscriber, CASE WHEN p.subscriber THEN 'A' ELSE 'B' END AS operator,
-            c.county_code AS home_county, c.city_code AS home_city, p.home_cell, p.work_cell
+            c.county_code AS home_county, c.city_code AS home_city, p.home_cell, p.work_cell, p.household, p.workplace
      FROM persons p JOIN counties c USING (county) ORDER BY person`,
     'truth/persons.parquet',
   );
@@ -101,23 +82,7 @@ export async function writeTruth(
      FROM persons p JOIN counties c USING (county) GROUP BY ALL ORDER BY ALL`,
     'truth/residents.parquet',
   );
-  await copy(
-    `SELECT person, ${tsOrNull('infected')} AS infected_ts, ${tsOrNull('infectious')} AS infectious_ts,
-            ${tsOrNull('removed')} AS removed_ts, ${tsOrNull('confirmed')} AS confirmed_ts, died,
-            nullif(infector, -1) AS infector, nullif(cell_id, -1) AS cell_id
-     FROM infections ORDER BY infected, person`,
-    'truth/infections.parquet',
-  );
-  await copy(`SELECT * FROM contacts ORDER BY case_person, person`, 'truth/contacts.parquet');
-  await db.run(`CREATE TABLE cases (person INTEGER)`);
-  const cw = new ChunkWriter(await db.conn.createAppender('cases'), [INTEGER]);
-  for (const c of cases) cw.row(c.person);
-  cw.close();
-  await db.run(
-    `COPY (SELECT ${raw} AS raw_id, ${tsOrNull('i.confirmed')}::DATE AS confirmed_date, c.county_code, c.city_code
-           FROM cases JOIN persons p USING (person) JOIN infections i USING (person) JOIN counties c ON c.county = p.county
-           ORDER BY confirmed_date, raw_id) TO ${out('cases.csv')} (FORMAT csv, HEADER true)`,
-  );
+  await writeEpidemicTruth(db, outDir, params.epicentre, ts, tsOrNull, infections, list, contacts);
   writeFileSync(
     join(outDir, 'truth', 'README.txt'),
     'SYNTHETIC ground truth written by epitrace synth. No real person is in it.\n',
