@@ -79,7 +79,7 @@ export interface Lockdown {
 /**
  * The agent-level SEIRD epidemic; transmission only through shared presence at a
  * cell, with a hazard that depends on the setting. The demo's outbreak is
- * SYNTHETIC and about 25x denser than Wuhan's real one (README, "The
+ * SYNTHETIC and about 30x denser than Wuhan's real one (README, "The
  * epidemic"): a 30,000-person sample must have cases to trace.
  */
 export interface EpidemicParams {
@@ -134,8 +134,8 @@ export interface EpidemicParams {
 // close contact; ~9 h a workday). A cell holds ~40 sampled residents standing for a whole neighbourhood, so the
 // hazard with anyone else there is far lower per hour. Seeds: 2.5% of Wuhan's sample, against ~0.2% real
 // prevalence on 2020-01-14 (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Greater Wuhan by 2020-01-25,
-// 0.7% of its 11 million people, doubling every 6.4 days). The result is ~25x denser than the real outbreak
-// (18% of sampled Wuhan residents infected by 2020-01-25 against 0.7%), so a 30,000-person demo has hundreds
+// 0.7% of its 11 million people, doubling every 6.4 days). The result is ~30x denser than the real outbreak
+// (20% of sampled Wuhan residents infected by 2020-01-25 against 0.7%), so a 30,000-person demo has hundreds
 // of cases; measured in README, "The epidemic".
 export const defaultEpidemic: EpidemicParams = {
   seedShare: 0.025,
