@@ -133,7 +133,7 @@ export interface EpidemicParams {
 // ~4x that (0.01/h: a household attack rate of ~40%) and 0.004/h among co-workers at their work cell (less
 // close contact; ~9 h a workday). A cell holds ~40 sampled residents standing for a whole neighbourhood, so the
 // hazard with anyone else there is far lower per hour. Seeds: 2.5% of Wuhan's sample, against ~0.2% real
-// prevalence on 2020-01-14 (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Greater Wuhan by 2020-01-25,
+// prevalence on 2020-01-14 (Wu, Leung & Leung, Lancet 2020: 75,815 infections in Wuhan by 2020-01-25,
 // 0.7% of its 11 million people, doubling every 6.4 days). The result is ~30x denser than the real outbreak
 // (20% of sampled Wuhan residents infected by 2020-01-25 against 0.7%), so a 30,000-person demo has hundreds
 // of cases; measured in README, "The epidemic".
