@@ -48,9 +48,10 @@ async function get<T>(path: string): Promise<T> {
 }
 
 beforeAll(async () => {
-  // Seed 1 puts OD cells at k - 1, k and k + 1 (the boundary rows of protect and of the perturbation table).
+  // Seed 6 puts OD cells at k - 1, k and k + 1 (3, 2 and 3 of them; the boundary rows of protect and of the
+  // perturbation table). Re-pick the seed when the simulator changes: seed 1 did until the fitted travel model.
   const f = await pipelineFixture('attacks', {
-    seed: 1,
+    seed: 6,
     people: 8000,
     outflowProfile: 'linear',
     outflowFirstDay: 0.2,
