@@ -6,6 +6,8 @@ import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultParams } from './params.ts';
 import type { ScenarioParams } from './params.ts';
+import { settingOf } from './epidemic.ts';
+import type { Population } from './epidemic.ts';
 import { phoneOf } from './time.ts';
 
 // A small version of the demo: the same epicentre share and window (2020-01-14 .. 01-27, the switch of
@@ -301,5 +303,25 @@ describe('synthetic epidemic', { timeout: 120_000 }, () => {
     expect(r.exported).toBeGreaterThan(0);
     expect(r.no_journey).toBe(0);
     expect(r.outside).toBe(0);
+  });
+});
+
+// Guards test/mutants/household-anywhere.patch: in a simulated run household members are seldom together
+// away from home, so the run alone cannot tell a household contact at home from one elsewhere.
+describe('the setting of a co-presence', () => {
+  // Persons 0 and 1 share household 5 (home cell 10) and workplace 7 (work cell 20); person 2 lives alone.
+  const pop: Population = {
+    household: Int32Array.from([5, 5, 6]),
+    homeCell: Int32Array.from([10, 10, 11]),
+    workplace: Int32Array.from([7, 7, -1]),
+    workCell: Int32Array.from([20, 20, -1]),
+    isEpicentre: () => true,
+  };
+  it('is household only at the home cell, workplace only at the work cell, place otherwise', () => {
+    expect(settingOf(pop, 0, 1, 10)).toBe('household');
+    expect(settingOf(pop, 0, 1, 20)).toBe('workplace');
+    expect(settingOf(pop, 0, 1, 30)).toBe('place');
+    expect(settingOf(pop, 0, 2, 10)).toBe('place');
+    expect(settingOf(pop, 2, 0, 11)).toBe('place');
   });
 });
