@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Duck, quotedString } from '../db/duck.ts';
+import { quotedString } from '../db/duck.ts';
+import { query } from '../testing/duck-query.ts';
 import { tempDir } from '../testing/fixture.ts';
 import { pearson } from '../testing/stats.ts';
 import { BAIDU_WUHAN_SCALE_2020, buildCalendar, dayDate } from './calendar.ts';
@@ -8,15 +9,6 @@ import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultParams } from './params.ts';
 import type { ScenarioParams } from './params.ts';
-
-async function query<T>(sql: string): Promise<T[]> {
-  const db = await Duck.open({ path: ':memory:' });
-  try {
-    return await db.all<T>(sql);
-  } finally {
-    db.close();
-  }
-}
 
 // Jan 14-27 2020: the holiday peak, Wuhan's closure on Jan 23 at 10:00, then the Spring Festival holiday.
 const params: ScenarioParams = {
@@ -30,6 +22,18 @@ const params: ScenarioParams = {
   malformedRate: 0,
 };
 const WUHAN = quotedString(params.epicentre);
+
+/** Residents of Wuhan and of elsewhere who commuted (reached their own work cell before 09:30, when outings begin), by day. */
+function commuters(dir: string): Promise<{ day: string; wuhan: number; rest: number }[]> {
+  const f = (p: string): string => `read_parquet(${quotedString(join(dir, p))})`;
+  return query(
+    `SELECT s.start_ts::DATE::VARCHAR AS day,
+            count(DISTINCT s.person) FILTER (WHERE p.home_city = ${WUHAN})::INTEGER AS wuhan,
+            count(DISTINCT s.person) FILTER (WHERE p.home_city <> ${WUHAN})::INTEGER AS rest
+     FROM ${f('truth/stays.parquet')} s JOIN ${f('truth/persons.parquet')} p USING (person)
+     WHERE s.cell_id = p.work_cell AND NOT s.transit AND s.start_ts::TIME < '09:30:00' GROUP BY day`,
+  );
+}
 
 describe('the lockdown and the holiday', { timeout: 120_000 }, () => {
   let dir: string;
@@ -82,14 +86,7 @@ describe('the lockdown and the holiday', { timeout: 120_000 }, () => {
   });
 
   it('halves the activity inside the closed city and stops work trips on the holiday', async () => {
-    // Residents of each city who commuted (arrived at their own work cell before 09:30, when outings begin) by day.
-    const rows = await query<{ day: string; wuhan: number; rest: number }>(
-      `SELECT s.start_ts::DATE::VARCHAR AS day,
-              count(DISTINCT s.person) FILTER (WHERE p.home_city = ${WUHAN})::INTEGER AS wuhan,
-              count(DISTINCT s.person) FILTER (WHERE p.home_city <> ${WUHAN})::INTEGER AS rest
-       FROM ${f('truth/stays.parquet')} s JOIN ${f('truth/persons.parquet')} p USING (person)
-       WHERE s.cell_id = p.work_cell AND NOT s.transit AND s.start_ts::TIME < '09:30:00' GROUP BY day`,
-    );
+    const rows = await commuters(dir);
     const at = new Map(rows.map((r) => [r.day, r]));
     const ratio = at.get('2020-01-23')!.wuhan / at.get('2020-01-22')!.wuhan;
     const restRatio = at.get('2020-01-23')!.rest / at.get('2020-01-22')!.rest;
@@ -132,13 +129,7 @@ describe('the 45-day scenario (2020-01-10 .. 2020-02-23)', { timeout: 120_000 },
       `SELECT min(start_ts)::VARCHAR AS first, max(end_ts)::VARCHAR AS last FROM ${f('truth/stays.parquet')}`,
     );
     expect(span).toEqual({ first: '2020-01-10 00:00:00', last: '2020-02-23 23:59:59' });
-    const rows = await query<{ day: string; wuhan: number; rest: number }>(
-      `SELECT s.start_ts::DATE::VARCHAR AS day,
-              count(DISTINCT s.person) FILTER (WHERE p.home_city = ${WUHAN})::INTEGER AS wuhan,
-              count(DISTINCT s.person) FILTER (WHERE p.home_city <> ${WUHAN})::INTEGER AS rest
-       FROM ${f('truth/stays.parquet')} s JOIN ${f('truth/persons.parquet')} p USING (person)
-       WHERE s.cell_id = p.work_cell AND NOT s.transit AND s.start_ts::TIME < '09:30:00' GROUP BY day`,
-    );
+    const rows = await commuters(dir);
     const at = new Map(rows.map((r) => [r.day, r]));
     const holiday = rows.filter((r) => r.day >= '2020-01-24' && r.day <= '2020-02-02');
     expect(holiday).toEqual([]);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Duck, quotedString } from '../db/duck.ts';
+import { quotedString } from '../db/duck.ts';
+import { query } from '../testing/duck-query.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { tempDir } from '../testing/fixture.ts';
 import { pearson } from '../testing/stats.ts';
@@ -9,15 +10,6 @@ import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultParams, peopleAtScale } from './params.ts';
 import type { ScenarioParams } from './params.ts';
-
-async function query<T>(sql: string): Promise<T[]> {
-  const db = await Duck.open({ path: ':memory:' });
-  try {
-    return await db.all<T>(sql);
-  } finally {
-    db.close();
-  }
-}
 
 describe('simulator realism', { timeout: 180_000 }, () => {
   // Guards test/mutants/sim-pop-0.8.patch (residents shared out by population^0.8: Pearson r was still 0.986).
