@@ -231,7 +231,11 @@ export function registerTrace(program: Command): void {
       int('--tolerance-m'),
       0,
     )
-    .option('--no-extend', "count only each stay's records' span (no extension half way to the next stay)")
+    .option(
+      '--extend',
+      'extend each stay half way to the previous and next stay (at most 60 min each side)',
+      false,
+    )
     .option('--csv <file>', 'also write the companions to this CSV file')
     .action(
       async (o: {
