@@ -35,7 +35,7 @@ export interface SharedQuery {
   toleranceMeters: number;
   /** Use the extended spans (half way to the neighbouring stays) rather than the records' spans. */
   extend: boolean;
-  /** People never reported as companions (e.g. the case and first-degree companions when seeding degree 2). */
+  /** People never reported as companions (e.g. the case and first-degree companions when seeding degree 2); a seed is never its own. */
   exclude?: string[];
 }
 
@@ -114,7 +114,7 @@ export async function sharedTime(
         )
       : seedCells.map((c) => ({ src: c, dst: c }));
   const cells = [...new Set(near.map((r) => r.dst))].sort((a, b) => a - b);
-  const exclude = [...q.seeds, ...(q.exclude ?? [])];
+  const exclude = q.exclude?.length ? q.exclude : [''];
   // One statement (no temp tables: the API shares one connection between requests). The companions' pieces
   // are read with a filter on cell-id ranges and piece_start that DuckDB pushes into the scan and checks
   // against each row group's zone map, so row groups of other cells and days are skipped. Cells inside a
@@ -141,7 +141,7 @@ export async function sharedTime(
      pairs AS (
        SELECT s.seed, t.user_id, t.cell_id, greatest(s.a, t.lo) AS a, least(s.b, t.hi) AS b
        FROM seed s JOIN near n ON n.src = s.cell_id
-         JOIN cand t ON t.cell_id = n.dst AND t.lo < s.b AND t.hi > s.a)
+         JOIN cand t ON t.cell_id = n.dst AND t.lo < s.b AND t.hi > s.a AND t.user_id <> s.seed)
      SELECT seed, user_id AS "userId", cell_id AS "cellId", sum(epoch(b) - epoch(a))::DOUBLE AS seconds,
             strftime(min(a), '%Y-%m-%d %H:%M:%S') AS first, strftime(max(b), '%Y-%m-%d %H:%M:%S') AS last
      FROM pairs GROUP BY ALL`,
