@@ -10,6 +10,7 @@ import { buildResidents } from './residents.ts';
 import { buildPresence } from './presence.ts';
 import { staleDays } from '../ingest/stale.ts';
 import { ensureCellKeySecret, requireCellKeys } from '../privacy/disclosure.ts';
+import { buildTraceLayout, hasTraceLayout } from '../tracing/layout.ts';
 
 export interface RunOptions {
   dwellMinutes?: number;
@@ -39,6 +40,8 @@ const RESULT_TABLES = [
   'trips',
   'od_daily',
   'stale_days',
+  'trace_stays',
+  'trace_stays_user',
 ];
 
 /**
@@ -167,6 +170,8 @@ export async function runPipeline(
         throw e;
       }
     }
+    // The tracing layout (sorted copies of the stays) is rebuilt whole: companion searches read it.
+    if (todo.length > 0 || !(await hasTraceLayout(db))) await buildTraceLayout(db);
     step('', todo.length, todo.length);
     return { days: todo, stays, trips, seconds: (performance.now() - t0) / 1000 };
   } finally {

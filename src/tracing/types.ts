@@ -64,6 +64,12 @@ export interface CompanionOptions {
   degree: 1 | 2;
   /** Neighbouring cells within this many metres also count as the same place (0 = same cell only). */
   toleranceMeters: number;
+  /**
+   * Extend each stay half way to the person's previous and next stay (at most 60 minutes each side), since
+   * a stay's records under-state it by up to a gap; false counts only the span between a stay's first and
+   * last records. Default true (README "Trace a case's companions" has the measurements).
+   */
+  extendStays?: boolean;
 }
 
 export interface Companion {

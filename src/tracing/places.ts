@@ -1,0 +1,61 @@
+import type { Duck } from '../db/duck.ts';
+import type { Place } from './types.ts';
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
+}
+
+/** Cells with the regions they lie in (community only inside a focal city), by cell id. */
+export async function placesOf(db: Duck, cellIds: number[]): Promise<Map<number, Place>> {
+  const ids = [...new Set(cellIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db.all<Place>(
+    `SELECT cell_id AS "cellId", lon, lat, community_code AS community, county_code AS county,
+            city_code AS city, province_code AS province
+     FROM cells WHERE cell_id IN (${placeholders(ids.length)})`,
+    ids,
+  );
+  const m = new Map(rows.map((r) => [r.cellId, r]));
+  // A cell missing from the registry still gets a place, with no coordinates or regions.
+  for (const id of ids)
+    if (!m.has(id))
+      m.set(id, {
+        cellId: id,
+        lon: NaN,
+        lat: NaN,
+        community: null,
+        county: null,
+        city: null,
+        province: null,
+      });
+  return m;
+}
+
+/** Each person's last stay in the data (cell and time of its last record). */
+export async function lastSeenOf(
+  db: Duck,
+  users: string[],
+): Promise<Map<string, { cellId: number; at: string }>> {
+  if (users.length === 0) return new Map();
+  const rows = await db.all<{ u: string; cellId: number; at: string }>(
+    `SELECT user_id AS u, arg_max(cell_id, end_ts) AS "cellId", strftime(max(end_ts), '%Y-%m-%d %H:%M:%S') AS at
+     FROM trace_stays_user WHERE user_id IN (${placeholders(users.length)}) GROUP BY user_id`,
+    users,
+  );
+  return new Map(rows.map((r) => [r.u, { cellId: r.cellId, at: r.at }]));
+}
+
+/** Each person's resident county in the latest month the pipeline has one for them. */
+export async function residentCountyOf(db: Duck, users: string[]): Promise<Map<string, string>> {
+  if (users.length === 0) return new Map();
+  const t = await db.one<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'residents'`,
+  );
+  if (!t?.n) return new Map();
+  const rows = await db.all<{ u: string; c: string }>(
+    `SELECT user_id AS u, arg_max(county_code, month) AS c FROM residents
+     WHERE user_id IN (${placeholders(users.length)}) GROUP BY user_id`,
+    users,
+  );
+  return new Map(rows.map((r) => [r.u, r.c]));
+}
