@@ -30,7 +30,11 @@ export const COMPANION_BOUNDS = { minMinutes: [15, 1440], toleranceMeters: [0, 1
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+  .refine((s) => {
+    // An impossible day (2020-01-32) makes an invalid Date, whose toISOString throws.
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+  }, 'not a calendar date');
 
 const Ref = z.object({
   ref: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, 'not a case reference'),
