@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { companionsCsvUrl, getCompanions } from './api.ts';
 import type { CompanionQuery, CompanionResult } from './api.ts';
 import type { ChartOption } from './echarts.ts';
+import { minutesText } from './format.ts';
 import { useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
 import { placeLabel } from './tracing-trajectory.tsx';
@@ -33,8 +34,6 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
     }
   }
 
-  const option = useMemo(() => (result ? distributionOption(result.r, name, t) : null), [result, name, t]);
-  const ref = useChart(option);
   const r = result?.r;
 
   return (
@@ -110,7 +109,7 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
                     <td className="mono">{c.userId}</td>
                     <td className="num">{c.degree}</td>
                     <td className="mono">{c.via ?? ''}</td>
-                    <td className="num">{c.minutes}</td>
+                    <td className="num">{minutesText(c.minutes)}</td>
                     <td>{c.firstContact}</td>
                     <td>{c.lastContact}</td>
                     <td>{c.lastSeen ? `${placeLabel(c.lastSeen, name)} (${c.lastSeen.at})` : t.unknown}</td>
@@ -122,7 +121,7 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
           </div>
           <h3>{t.distributionTitle}</h3>
           <div className="panels">
-            <div ref={ref} className="chart chart-bar" data-testid="distribution-chart" />
+            <DistributionChart result={r} name={name} />
             <div className="table-wrap">
               <table className="destinations" data-testid="companion-distribution">
                 <thead>
@@ -148,6 +147,14 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
       )}
     </div>
   );
+}
+
+/** The distribution's chart; its own component so that the chart mounts with its element. */
+function DistributionChart({ result, name }: { result: CompanionResult; name: RegionName }) {
+  const t = useStrings();
+  const option = useMemo(() => distributionOption(result, name, t), [result, name, t]);
+  const ref = useChart(option);
+  return <div ref={ref} className="chart chart-bar" data-testid="distribution-chart" />;
 }
 
 /** Companions per county (bars, most first); communities are in the table beside it. */

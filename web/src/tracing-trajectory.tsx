@@ -3,6 +3,7 @@ import { ApiError, getTrajectory } from './api.ts';
 import type { Trajectory } from './api.ts';
 import { echarts } from './echarts.ts';
 import type { ChartOption } from './echarts.ts';
+import { minutesText } from './format.ts';
 import { useStrings } from './i18n.ts';
 import { loadLayer } from './map-layers.ts';
 import type { LoadedLayer } from './map-layers.ts';
@@ -100,7 +101,7 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
                       <td className="num">{i + 1}</td>
                       <td>{d.start}</td>
                       <td>{d.end}</td>
-                      <td className="num">{d.minutes}</td>
+                      <td className="num">{minutesText(d.minutes)}</td>
                       <td>{placeLabel(d, name)}</td>
                       <td className="num">{d.cellId}</td>
                       <td>{d.transmissionPoint ? t.yes : ''}</td>

@@ -46,7 +46,8 @@ export function TracingView({ onUnauthorized }: Props) {
     (code) => {
       if (code === null) return t.unknown;
       const d = names.get(code);
-      return d ? `${lang === 'en' ? d.nameEn : d.name} ${code}` : code;
+      // Counties have no English names in the built-in geography: Chinese then.
+      return d ? `${(lang === 'en' && d.nameEn) || d.name} ${code}` : code;
     },
     [names, lang, t],
   );
