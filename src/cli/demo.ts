@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { runPipeline } from '../pipeline/run.ts';
+import { importCases, importNumbers } from '../tracing/registry.ts';
+import type { ImportSummary } from '../tracing/registry.ts';
 import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
 import type { SynthSummary } from '../synth/generate.ts';
@@ -41,6 +43,24 @@ export async function ingestSynthetic(
     from: params.start,
     to: lastDay(params),
   });
+}
+
+/**
+ * Imports the simulator's number registry and case list with the ingest key, so the demo has a case
+ * registry to trace (the key is forgotten afterwards, like the ingest's).
+ */
+export async function importDemoRegistry(
+  ws: Workspace,
+  synthDir: string,
+  key: Buffer,
+): Promise<ImportSummary> {
+  const db = await ws.openDuck();
+  try {
+    await importNumbers(db, join(synthDir, 'numbers.csv'), key);
+    return await importCases(db, join(synthDir, 'cases.csv'), key);
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -92,12 +112,15 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   const s = await generate(builtinGeo(), params, synthDir, { progress: bars.update });
   bars.stop();
   progress.start('ingesting records', 1);
-  await ingestSynthetic(ws, s, params);
+  // One-off key: held only until the case registry is imported with it below, then forgotten.
+  const key = randomBytes(32);
+  await ingestSynthetic(ws, s, params, key);
   progress.update(1);
   progress.stop();
   progress.start('running pipeline (days)', params.days);
   await runPipeline(ws, {}, (_day, done) => progress.update(done));
   progress.stop();
+  const registry = await importDemoRegistry(ws, synthDir, key);
   // Written last: a workspace without a scenario is an unfinished build and is rebuilt.
   ws.writeInfo({
     ...ws.info(),
@@ -109,6 +132,7 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
     },
   });
   process.stderr.write(
-    `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers, ${s.cases} confirmed cases\n`,
+    `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers, ${s.cases} confirmed cases; ` +
+      `case registry ${registry.accepted} cases, ${registry.accepted - registry.unmatched.length} matched a subscriber\n`,
   );
 }

@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSynth } from './commands/synth.ts';
+import { registerTrace } from './commands/trace.ts';
 import { registerUser } from './commands/user.ts';
 
 const program = new Command();
@@ -22,6 +23,7 @@ for (const register of [
   registerRun,
   registerUser,
   registerAudit,
+  registerTrace,
 ])
   register(program);
 

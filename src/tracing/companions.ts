@@ -9,13 +9,14 @@ import { resolveWindow } from './window.ts';
 
 /**
  * Defaults: 60 minutes in total at the same cell (the issue's "an hour or more beside them"), first degree,
- * same cell only, stays extended half way to the neighbouring ones (README has the measurements).
+ * same cell only, stays as their records span them (extending them half way to the neighbouring stays
+ * over-counted shared time and lost precision against the simulator's truth: README has the figures).
  */
 export const DEFAULT_COMPANION_OPTIONS: CompanionOptions = {
   minMinutes: 60,
   degree: 1,
   toleranceMeters: 0,
-  extendStays: true,
+  extendStays: false,
 };
 
 /** Fails with one line when the layout the search reads is missing. */
@@ -50,7 +51,7 @@ export async function companions(db: Duck, ref: string, options: CompanionOption
     window,
     minSeconds: o.minMinutes * 60,
     toleranceMeters: o.toleranceMeters,
-    extend: o.extendStays !== false,
+    extend: o.extendStays === true,
   };
   const first = await sharedTime(db, { ...q, seeds: [c.userId] });
   const found: {

@@ -67,7 +67,7 @@ export interface CompanionOptions {
   /**
    * Extend each stay half way to the person's previous and next stay (at most 60 minutes each side), since
    * a stay's records under-state it by up to a gap; false counts only the span between a stay's first and
-   * last records. Default true (README "Trace a case's companions" has the measurements).
+   * last records. Default false (README "Trace a case's companions" has the measurements).
    */
   extendStays?: boolean;
 }
