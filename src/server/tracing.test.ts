@@ -278,6 +278,9 @@ describe('as an attacker', () => {
     await clients['tracer']!.send('GET', `/api/cases/${ref}/trajectory${q(ref)}`);
     await clients['tracer-bj']!.send('GET', `/api/cases/${ref}/companions${q(ref)}`);
     await clients['tracer']!.send('GET', '/api/cases');
+    await fetch(new URL(`/api/cases/${ref}/companions.csv${q(ref)}`, base), {
+      headers: { cookie: clients['tracer']!.cookie },
+    });
     const rows = auditSince(since);
     expect(rows).toMatchObject([
       {
@@ -306,8 +309,38 @@ describe('as an attacker', () => {
       },
       { user: 'tracer', action: 'tracing.cases', people: cases.length },
       { user: 'tracer', action: 'http', status: 200, route: '/api/cases' },
+      {
+        user: 'tracer',
+        action: 'tracing.companions',
+        caseRef: ref,
+        format: 'csv',
+        people: expected.first.companions.length,
+      },
+      { user: 'tracer', action: 'http', status: 200, route: '/api/cases/:ref/companions.csv' },
     ]);
-    expect(rows).toHaveLength(7);
+    expect(rows).toHaveLength(9);
+  });
+
+  it('refuses a range longer than the limits allow', async () => {
+    const s = await startServer(ws, { host: '127.0.0.1', port: 0, limits: { maxSpanDays: 3 } });
+    try {
+      const c = new Client(s.url);
+      await c.login('tracer', PW);
+      const ok = await c.send(
+        'GET',
+        `/api/cases/${ref}/trajectory${q(ref, '&from=2020-01-18&to=2020-01-20')}`,
+      );
+      expect(ok.status).toBe(200);
+      const r = await c.send(
+        'GET',
+        `/api/cases/${ref}/companions${q(ref, '&from=2020-01-16&to=2020-01-22')}`,
+      );
+      expect(r.status).toBe(400);
+      expect(r.body['field']).toBe('to');
+      expect(String(r.body['error'])).toContain('more than the 3 allowed');
+    } finally {
+      await s.close();
+    }
   });
 
   it('gives the same answer to a repeated query, and audits each repeat', async () => {
