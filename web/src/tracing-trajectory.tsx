@@ -79,6 +79,7 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
                 {t.window(trajectory.window.from, trajectory.window.to)}
               </span>
             </div>
+            <TimelineChart trajectory={trajectory} name={name} />
             <div className="table-wrap">
               <table className="destinations" data-testid="dwell-table">
                 <thead>
@@ -119,6 +120,53 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
       </div>
     </>
   );
+}
+
+/** The dwells on a time axis, one row per place: where the case was when, and the moves between. */
+function TimelineChart({ trajectory, name }: { trajectory: Trajectory; name: RegionName }) {
+  const option = useMemo(() => timelineOption(trajectory, name), [trajectory, name]);
+  const ref = useChart(option);
+  return <div ref={ref} className="chart chart-timeline" data-testid="timeline-chart" />;
+}
+
+/** Each dwell a thick segment from start to end on its place's row, joined in time order. */
+export function timelineOption(tr: Trajectory, name: RegionName): ChartOption {
+  const label = (d: Trajectory['dwells'][number]) => `${placeLabel(d, name)} · ${d.cellId}`;
+  const rows = [...new Set(tr.dwells.map(label))];
+  // Wall-clock times, shown as they are stored (China Standard Time, naive).
+  const at = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
+  const points = tr.dwells.flatMap((d) => [
+    [at(d.start), label(d)],
+    [at(d.end), label(d)],
+  ]);
+  return {
+    animation: false,
+    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: 'item',
+      formatter: (params) => {
+        // Two points per dwell: its start and its end.
+        const d = tr.dwells[Math.floor((params as { dataIndex: number }).dataIndex / 2)];
+        return d ? echarts.format.encodeHTML(`${label(d)}: ${d.start} – ${d.end}`) : '';
+      },
+    },
+    xAxis: {
+      type: 'time',
+      min: at(tr.window.from),
+      max: at(tr.window.to),
+      axisLabel: { formatter: (v: number) => new Date(v).toISOString().slice(5, 10) },
+    },
+    yAxis: { type: 'category', data: rows },
+    series: [
+      {
+        type: 'line',
+        data: points,
+        symbolSize: 4,
+        lineStyle: { width: 3, color: '#c2410c' },
+        itemStyle: { color: '#c2410c' },
+      },
+    ],
+  };
 }
 
 /** The places on county boundaries (when loaded), zoomed to them; symbol area grows with minutes spent. */

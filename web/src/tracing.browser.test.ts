@@ -88,6 +88,7 @@ describe('tracing view in a real browser', () => {
       t.body.dwells.map((d) => [d.start, d.end, d.minutes.toFixed(1), String(d.cellId)]),
     );
     await page.locator('[data-testid="places-map"] canvas').first().waitFor();
+    await page.locator('[data-testid="timeline-chart"] canvas').first().waitFor();
 
     await page.click('[data-testid="find-companions"]');
     const count = page.locator('[data-testid="companion-count"]');
