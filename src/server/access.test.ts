@@ -5,7 +5,8 @@ import { openAudit, startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { HttpError } from '../errors.ts';
 import { Client } from '../testing/http.ts';
-import { pipelineFixture } from '../testing/fixture.ts';
+import { tracingFixture } from '../testing/tracing-fixture.ts';
+import { listCases } from '../tracing/index.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts, ROLES } from './accounts.ts';
 import type { Role } from './accounts.ts';
@@ -21,6 +22,9 @@ let routes: string[];
 let close: () => Promise<void>;
 const clients = {} as Record<Role, Client>;
 let n = 0;
+/** A case the tracer may trace (the fixture's case list is imported). */
+let ref = '';
+const traced = () => `caseRef=${ref}`;
 
 /** One valid request per route; a route without one fails the test below. */
 const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
@@ -46,6 +50,10 @@ const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
     body: {},
   }),
   'GET /api/admin/audit': () => ({ path: '/api/admin/audit?limit=5' }),
+  'GET /api/cases': () => ({ path: '/api/cases' }),
+  'GET /api/cases/:ref/trajectory': () => ({ path: `/api/cases/${ref}/trajectory?${traced()}` }),
+  'GET /api/cases/:ref/companions': () => ({ path: `/api/cases/${ref}/companions?${traced()}` }),
+  'GET /api/cases/:ref/companions.csv': () => ({ path: `/api/cases/${ref}/companions.csv?${traced()}` }),
 };
 
 const SCOPED: [string, string][] = [
@@ -56,7 +64,10 @@ const SCOPED: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  ws = (await pipelineFixture('access')).ws;
+  ws = (await tracingFixture('access')).ws;
+  const duck = await ws.openDuck();
+  ref = (await listCases(duck)).find((c) => c.userId !== null)!.ref;
+  duck.close();
   const db = openAppDb(ws.sqlitePath);
   const acc = new Accounts(db);
   for (const r of ROLES) await acc.upsert(r, PW, r);

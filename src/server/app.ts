@@ -8,6 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
+import * as tracingEngine from '../tracing/index.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
 import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange, limited } from './limits.ts';
@@ -17,6 +18,7 @@ import { RefusedFlood, logRequest } from './request-log.ts';
 import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
+import { registerTracing } from './routes-tracing.ts';
 import { checkOrigin, securityHeaders } from './security.ts';
 import { LoginThrottle } from './throttle.ts';
 
@@ -105,6 +107,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerAuth(app, { accounts, throttle, secure });
   await registerAdmin(app, { accounts, audit });
   await registerFlows(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
+  await registerTracing(app, {
+    duck: deps.duck,
+    info: deps.info,
+    accounts,
+    audit,
+    engine: tracingEngine,
+    now,
+  });
 
   const web = deps.webDist ?? DEFAULT_WEB_DIST;
   if (existsSync(web)) await app.register(fastifyStatic, { root: web });

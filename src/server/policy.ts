@@ -21,6 +21,10 @@ export interface RoutePolicy {
 /** Aggregates: admin reads them too (the demo's admin login sees the dashboard); never individual-level data. */
 const AGGREGATES: readonly Role[] = ['admin', 'analyst', 'tracer'];
 const ADMIN: readonly Role[] = ['admin'];
+const TRACER: readonly Role[] = ['tracer'];
+
+/** Policy for individual-level routes (issue 11): tracers only, with a case reference. */
+export const INDIVIDUAL: RoutePolicy = { access: TRACER, caseRef: true, analytics: true };
 
 /**
  * The one table from route to who may call it. A route missing here is refused
@@ -44,10 +48,12 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/admin/accounts/:username/passwd': { access: ADMIN },
   // Verifying walks the whole chain: gated like an analytics query.
   'GET /api/admin/audit': { access: ADMIN, analytics: true },
+  // The tracer's module (issue 11): individual-level, tracers only; cases filtered by region in the route.
+  'GET /api/cases': { access: TRACER },
+  'GET /api/cases/:ref/trajectory': INDIVIDUAL,
+  'GET /api/cases/:ref/companions': INDIVIDUAL,
+  'GET /api/cases/:ref/companions.csv': INDIVIDUAL,
 };
-
-/** Policy for individual-level routes (issue 11): tracers only, with a case reference. */
-export const INDIVIDUAL: RoutePolicy = { access: ['tracer'], caseRef: true, analytics: true };
 
 /** The policy key of a route; HEAD shares its GET's policy. */
 export function policyKey(method: string, url: string): string {

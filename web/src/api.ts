@@ -1,4 +1,5 @@
 // Typed client for the EpiTrace HTTP API (same origin, session cookie).
+import type { CaseRecord, CompanionResult, Trajectory } from '../../src/tracing/types.ts';
 
 export type Session = { username: string; role: string; regions?: string; expiresAt: string };
 
@@ -167,4 +168,57 @@ export type AuditPage = {
 /** Recent audit entries and the result of verifying the whole chain. */
 export function getAudit(signal?: AbortSignal): Promise<AuditPage> {
   return request<AuditPage>('/admin/audit?limit=50', { signal });
+}
+
+export type {
+  CaseRecord,
+  Companion,
+  CompanionResult,
+  Trajectory,
+  TrajectoryDwell,
+} from '../../src/tracing/types.ts';
+
+/** A case as the list shows it: no pseudonym, only whether the operator's records matched one. */
+export type ListedCase = Omit<CaseRecord, 'userId'> & { matched: boolean };
+
+/** Tracers: the cases within the account's regions. */
+export function getCases(signal?: AbortSignal): Promise<{ cases: ListedCase[]; synthetic: boolean }> {
+  return request('/cases', { signal });
+}
+
+/** Tracers: one case's dwells in its window (default: the 15 days before confirmation). */
+export function getTrajectory(
+  ref: string,
+  signal?: AbortSignal,
+): Promise<Trajectory & { synthetic: boolean }> {
+  return request(`/cases/${encodeURIComponent(ref)}/trajectory?${new URLSearchParams({ caseRef: ref })}`, {
+    signal,
+  });
+}
+
+/** The companion query's parameters, as the API takes them. */
+export type CompanionQuery = { minMinutes: number; degree: 1 | 2; toleranceMeters: number };
+
+/** The query string of a companion request (also the CSV link's). */
+export function companionsQuery(ref: string, q: CompanionQuery): string {
+  return new URLSearchParams({
+    caseRef: ref,
+    minMinutes: String(q.minMinutes),
+    degree: String(q.degree),
+    toleranceMeters: String(q.toleranceMeters),
+  }).toString();
+}
+
+/** Tracers: the case's companions (pseudonyms only), first or also second degree. */
+export function getCompanions(
+  ref: string,
+  q: CompanionQuery,
+  signal?: AbortSignal,
+): Promise<CompanionResult & { synthetic: boolean }> {
+  return request(`/cases/${encodeURIComponent(ref)}/companions?${companionsQuery(ref, q)}`, { signal });
+}
+
+/** Where the CSV export of the same companion query downloads from. */
+export function companionsCsvUrl(ref: string, q: CompanionQuery): string {
+  return `/api/cases/${encodeURIComponent(ref)}/companions.csv?${companionsQuery(ref, q)}`;
 }

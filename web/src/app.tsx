@@ -10,13 +10,16 @@ const OutflowView = lazy(async () => ({ default: (await import('./outflow-view.t
 const LayersView = lazy(async () => ({ default: (await import('./layers-view.tsx')).LayersView }));
 const AccountsView = lazy(async () => ({ default: (await import('./accounts-view.tsx')).AccountsView }));
 const AuditView = lazy(async () => ({ default: (await import('./audit-view.tsx')).AuditView }));
+const TracingView = lazy(async () => ({ default: (await import('./tracing-view.tsx')).TracingView }));
 
-type View = 'outflow' | 'layers' | 'accounts' | 'audit';
+type View = 'outflow' | 'layers' | 'tracing' | 'accounts' | 'audit';
 
 /** The views a role may open; the server enforces the same (src/server/policy.ts). */
 function viewsOf(role: string): View[] {
   if (role === 'admin') return ['outflow', 'layers', 'accounts', 'audit'];
-  if (role === 'analyst' || role === 'tracer') return ['outflow', 'layers'];
+  if (role === 'analyst') return ['outflow', 'layers'];
+  // Individual-level data: tracers only (not even admin), as the API's policy says.
+  if (role === 'tracer') return ['outflow', 'layers', 'tracing'];
   return [];
 }
 
@@ -109,6 +112,9 @@ export function App() {
                 <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
               )}
               {view === 'layers' && <LayersView />}
+              {view === 'tracing' && session.role === 'tracer' && (
+                <TracingView key={session.username} onUnauthorized={signedOut} />
+              )}
               {view === 'accounts' && session.role === 'admin' && <AccountsView />}
               {view === 'audit' && session.role === 'admin' && <AuditView />}
             </Suspense>
@@ -133,6 +139,7 @@ function ViewNav({
   const labels: Record<View, string> = {
     outflow: t.navOutflow,
     layers: t.navLayers,
+    tracing: t.navTracing,
     accounts: t.navAccounts,
     audit: t.navAudit,
   };

@@ -1,9 +1,10 @@
 // Only the chart types and components the dashboard draws, so the bundle stays small.
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, MapChart } from 'echarts/charts';
-import type { BarSeriesOption, LineSeriesOption, MapSeriesOption } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { BarChart, LineChart, MapChart, ScatterChart } from 'echarts/charts';
+import type { BarSeriesOption, LineSeriesOption, MapSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import { GeoComponent, GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import type {
+  GeoComponentOption,
   GridComponentOption,
   TooltipComponentOption,
   VisualMapComponentOption,
@@ -14,6 +15,8 @@ echarts.use([
   BarChart,
   LineChart,
   MapChart,
+  ScatterChart,
+  GeoComponent,
   GridComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -25,6 +28,8 @@ export type ChartOption = echarts.ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
   | MapSeriesOption
+  | ScatterSeriesOption
+  | GeoComponentOption
   | GridComponentOption
   | TooltipComponentOption
   | VisualMapComponentOption

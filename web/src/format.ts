@@ -8,3 +8,8 @@ import type { Strings } from './i18n.ts';
 export function countText(g: Guarded, k: number, t: Strings): string {
   return g.suppressed || g.count === null ? t.suppressed(k) : String(g.count);
 }
+
+/** Minutes as the tracing views and the companion CSV show them: one decimal. */
+export function minutesText(minutes: number): string {
+  return minutes.toFixed(1);
+}

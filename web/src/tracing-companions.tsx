@@ -1,0 +1,182 @@
+import { useMemo, useState } from 'react';
+import { companionsCsvUrl, getCompanions } from './api.ts';
+import type { CompanionQuery, CompanionResult } from './api.ts';
+import type { ChartOption } from './echarts.ts';
+import { minutesText } from './format.ts';
+import { useStrings } from './i18n.ts';
+import type { Strings } from './i18n.ts';
+import { placeLabel } from './tracing-trajectory.tsx';
+import type { RegionName } from './tracing-view.tsx';
+import { useChart } from './use-chart.ts';
+
+type Props = { caseRef: string; name: RegionName; onError: (err: unknown) => void };
+
+/** Rows of the companion table shown at once; the CSV export has them all. */
+const SHOWN = 500;
+
+/** A case's companions on demand (first degree, or also second), their distribution, and the CSV export. */
+export function TracingCompanions({ caseRef, name, onError }: Props) {
+  const t = useStrings();
+  const [query, setQuery] = useState<CompanionQuery>({ minMinutes: 60, degree: 1, toleranceMeters: 0 });
+  const [result, setResult] = useState<{ q: CompanionQuery; r: CompanionResult } | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  async function find() {
+    const q = { ...query };
+    setLoading(true);
+    try {
+      setResult({ q, r: await getCompanions(caseRef, q) });
+    } catch (err) {
+      setResult(null);
+      onError(err);
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  const r = result?.r;
+
+  return (
+    <div className="panel panel-wide" data-testid="companions">
+      <div className="toolbar">
+        <h3>{t.companionsTitle}</h3>
+        <label>
+          {t.minMinutes}
+          <input
+            type="number"
+            name="minMinutes"
+            min={15}
+            max={1440}
+            step={15}
+            value={query.minMinutes}
+            onChange={(e) => setQuery({ ...query, minMinutes: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          {t.toleranceMeters}
+          <input
+            type="number"
+            name="toleranceMeters"
+            min={0}
+            max={1000}
+            step={50}
+            value={query.toleranceMeters}
+            onChange={(e) => setQuery({ ...query, toleranceMeters: Number(e.target.value) })}
+          />
+        </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            name="secondDegree"
+            checked={query.degree === 2}
+            onChange={(e) => setQuery({ ...query, degree: e.target.checked ? 2 : 1 })}
+          />
+          {t.secondDegree}
+        </label>
+        <button type="button" data-testid="find-companions" disabled={loading} onClick={() => void find()}>
+          {t.findCompanions}
+        </button>
+        {loading && <span className="muted">{t.loading}</span>}
+      </div>
+      {r && result && (
+        <>
+          <div className="summary">
+            <span data-testid="companion-count">
+              <strong>{t.companionCount(r.companions.length)}</strong>
+            </span>
+            <span className="muted">{t.window(r.window.from, r.window.to)}</span>
+            <a data-testid="companions-csv" href={companionsCsvUrl(caseRef, result.q)} download>
+              {t.exportCsv}
+            </a>
+          </div>
+          <div className="table-wrap">
+            <table className="destinations" data-testid="companion-table">
+              <thead>
+                <tr>
+                  <th>{t.pseudonym}</th>
+                  <th className="num">{t.degree}</th>
+                  <th>{t.via}</th>
+                  <th className="num">{t.minutes}</th>
+                  <th>{t.firstContact}</th>
+                  <th>{t.lastContact}</th>
+                  <th>{t.lastSeen}</th>
+                  <th>{t.residentCounty}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.companions.slice(0, SHOWN).map((c) => (
+                  <tr key={`${c.degree}-${c.userId}`} data-user={c.userId}>
+                    <td className="mono">{c.userId}</td>
+                    <td className="num">{c.degree}</td>
+                    <td className="mono">{c.via ?? ''}</td>
+                    <td className="num">{minutesText(c.minutes)}</td>
+                    <td>{c.firstContact}</td>
+                    <td>{c.lastContact}</td>
+                    <td>{c.lastSeen ? `${placeLabel(c.lastSeen, name)} (${c.lastSeen.at})` : t.unknown}</td>
+                    <td>{name(c.residentCounty)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t.distributionTitle}</h3>
+          <div className="panels">
+            <DistributionChart result={r} name={name} />
+            <div className="table-wrap">
+              <table className="destinations" data-testid="companion-distribution">
+                <thead>
+                  <tr>
+                    <th>{t.layer}</th>
+                    <th>{t.place}</th>
+                    <th className="num">{t.people}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.distribution.map((d) => (
+                    <tr key={`${d.level}-${d.code}`} data-level={d.level} data-code={d.code}>
+                      <td>{t.levelNames[d.level]}</td>
+                      <td>{d.level === 'community' ? d.code : name(d.code)}</td>
+                      <td className="num">{d.companions}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The distribution's chart; its own component so that the chart mounts with its element. */
+function DistributionChart({ result, name }: { result: CompanionResult; name: RegionName }) {
+  const t = useStrings();
+  const option = useMemo(() => distributionOption(result, name, t), [result, name, t]);
+  const ref = useChart(option);
+  return <div ref={ref} className="chart chart-bar" data-testid="distribution-chart" />;
+}
+
+/** Companions per county (bars, most first); communities are in the table beside it. */
+export function distributionOption(r: CompanionResult, name: RegionName, t: Strings): ChartOption {
+  const counties = r.distribution
+    .filter((d) => d.level === 'county')
+    .sort((a, b) => b.companions - a.companions)
+    .slice(0, 15)
+    .reverse();
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: counties.map((d) => name(d.code)) },
+    series: [
+      {
+        type: 'bar',
+        name: t.levelNames.county,
+        data: counties.map((d) => d.companions),
+        itemStyle: { color: '#c2410c' },
+      },
+    ],
+  };
+}

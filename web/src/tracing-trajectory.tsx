@@ -1,0 +1,224 @@
+import { useEffect, useMemo, useState } from 'react';
+import { ApiError, getTrajectory } from './api.ts';
+import type { Trajectory } from './api.ts';
+import { echarts } from './echarts.ts';
+import type { ChartOption } from './echarts.ts';
+import { minutesText } from './format.ts';
+import { useStrings } from './i18n.ts';
+import { loadLayer } from './map-layers.ts';
+import type { LoadedLayer } from './map-layers.ts';
+import type { RegionName } from './tracing-view.tsx';
+import { useChart } from './use-chart.ts';
+
+type Props = { caseRef: string; name: RegionName; onError: (err: unknown) => void };
+
+/** Where a place is, finest known level first: community, county, city. */
+export function placeLabel(
+  p: { community: string | null; county: string | null; city: string | null },
+  name: RegionName,
+) {
+  return p.community ? `${p.community} · ${name(p.county)}` : name(p.county ?? p.city);
+}
+
+/** One case's dwells in time order, and a map of its places sized by minutes spent. */
+export function TracingTrajectory({ caseRef, name, onError }: Props) {
+  const t = useStrings();
+  const [trajectory, setTrajectory] = useState<Trajectory | null>(null);
+  const [layer, setLayer] = useState<LoadedLayer | null>(null);
+  // The case's number matched no subscriber: nothing to trace (the API answers 422).
+  const [unmatched, setUnmatched] = useState(false);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    getTrajectory(caseRef, ctl.signal).then(setTrajectory, (err: unknown) => {
+      if (ctl.signal.aborted) return;
+      if (err instanceof ApiError && err.status === 422) setUnmatched(true);
+      else onError(err);
+    });
+    return () => ctl.abort();
+  }, [caseRef, onError]);
+
+  useEffect(() => {
+    let live = true;
+    // Without county boundaries the places are still drawn, on a blank background.
+    loadLayer('county').then(
+      (l) => live && setLayer(l),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const option = useMemo(
+    () => (trajectory && trajectory.places.length > 0 ? placesOption(trajectory, layer, name) : null),
+    [trajectory, layer, name],
+  );
+  const ref = useChart(option);
+
+  return (
+    <>
+      <div className="panel panel-wide" data-testid="trajectory">
+        <h3>
+          {t.timelineTitle} · {caseRef}
+        </h3>
+        {unmatched && (
+          <p className="muted" data-testid="trajectory-unmatched">
+            {t.noSubscriber}
+          </p>
+        )}
+        {!trajectory && !unmatched && <p className="muted">{t.loading}</p>}
+        {trajectory && (
+          <>
+            <div className="summary">
+              <span data-testid="dwell-count">
+                <strong>{t.dwellCount(trajectory.dwells.length)}</strong>
+              </span>
+              <span data-testid="place-count">{t.placeCount(trajectory.places.length)}</span>
+              <span className="muted" data-testid="trajectory-window">
+                {t.window(trajectory.window.from, trajectory.window.to)}
+              </span>
+            </div>
+            <TimelineChart trajectory={trajectory} name={name} />
+            <div className="table-wrap">
+              <table className="destinations" data-testid="dwell-table">
+                <thead>
+                  <tr>
+                    <th className="num">#</th>
+                    <th>{t.start}</th>
+                    <th>{t.end}</th>
+                    <th className="num">{t.minutes}</th>
+                    <th>{t.place}</th>
+                    <th className="num">{t.cell}</th>
+                    <th>{t.transmissionPoint}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {trajectory.dwells.map((d, i) => (
+                    <tr
+                      key={`${d.start}-${d.cellId}`}
+                      className={d.transmissionPoint ? 'highlight' : undefined}
+                    >
+                      <td className="num">{i + 1}</td>
+                      <td>{d.start}</td>
+                      <td>{d.end}</td>
+                      <td className="num">{minutesText(d.minutes)}</td>
+                      <td>{placeLabel(d, name)}</td>
+                      <td className="num">{d.cellId}</td>
+                      <td>{d.transmissionPoint ? t.yes : ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </div>
+      <div className="panel panel-wide">
+        <h3>{t.placesTitle}</h3>
+        <div ref={ref} className="chart chart-places" data-testid="places-map" />
+      </div>
+    </>
+  );
+}
+
+/** The dwells on a time axis, one row per place: where the case was when, and the moves between. */
+function TimelineChart({ trajectory, name }: { trajectory: Trajectory; name: RegionName }) {
+  const option = useMemo(() => timelineOption(trajectory, name), [trajectory, name]);
+  const ref = useChart(option);
+  return <div ref={ref} className="chart chart-timeline" data-testid="timeline-chart" />;
+}
+
+/** Each dwell a thick segment from start to end on its place's row, joined in time order. */
+export function timelineOption(tr: Trajectory, name: RegionName): ChartOption {
+  const label = (d: Trajectory['dwells'][number]) => `${placeLabel(d, name)} · ${d.cellId}`;
+  const rows = [...new Set(tr.dwells.map(label))];
+  // Wall-clock times, shown as they are stored (China Standard Time, naive).
+  const at = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
+  const points = tr.dwells.flatMap((d) => [
+    [at(d.start), label(d)],
+    [at(d.end), label(d)],
+  ]);
+  return {
+    animation: false,
+    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: 'item',
+      formatter: (params) => {
+        // Two points per dwell: its start and its end.
+        const d = tr.dwells[Math.floor((params as { dataIndex: number }).dataIndex / 2)];
+        return d ? echarts.format.encodeHTML(`${label(d)}: ${d.start} – ${d.end}`) : '';
+      },
+    },
+    xAxis: {
+      type: 'time',
+      min: at(tr.window.from),
+      max: at(tr.window.to),
+      axisLabel: { formatter: (v: number) => new Date(v).toISOString().slice(5, 10) },
+    },
+    yAxis: { type: 'category', data: rows },
+    series: [
+      {
+        type: 'line',
+        data: points,
+        symbolSize: 4,
+        lineStyle: { width: 3, color: '#c2410c' },
+        itemStyle: { color: '#c2410c' },
+      },
+    ],
+  };
+}
+
+/** The places on county boundaries (when loaded), zoomed to them; symbol area grows with minutes spent. */
+export function placesOption(tr: Trajectory, layer: LoadedLayer | null, name: RegionName): ChartOption {
+  const lons = tr.places.map((p) => p.lon);
+  const lats = tr.places.map((p) => p.lat);
+  // At least ~0.05 degrees (~5 km) around the places, so one place does not fill the whole view.
+  const pad = Math.max(
+    0.05,
+    (Math.max(...lons) - Math.min(...lons)) * 0.15,
+    (Math.max(...lats) - Math.min(...lats)) * 0.15,
+  );
+  const max = Math.max(1, ...tr.places.map((p) => p.minutes));
+  const encode = echarts.format.encodeHTML;
+  return {
+    animation: false,
+    tooltip: {
+      trigger: 'item',
+      formatter: (params) => {
+        const i = (params as { dataIndex: number }).dataIndex;
+        const p = tr.places[i];
+        if (!p) return '';
+        return encode(`${placeLabel(p, name)} · ${p.cellId}`) + `<br/>${p.minutes} min, ${p.visits}×`;
+      },
+    },
+    ...(layer
+      ? {
+          geo: {
+            map: layer.mapName,
+            nameProperty: 'code',
+            roam: true,
+            boundingCoords: [
+              [Math.min(...lons) - pad, Math.max(...lats) + pad],
+              [Math.max(...lons) + pad, Math.min(...lats) - pad],
+            ],
+            itemStyle: { areaColor: '#eef0f3', borderColor: '#9ca3af', borderWidth: 0.6 },
+            emphasis: { disabled: true },
+            silent: true,
+          },
+        }
+      : {
+          xAxis: { type: 'value', scale: true, name: 'lon' },
+          yAxis: { type: 'value', scale: true, name: 'lat' },
+        }),
+    series: [
+      {
+        type: 'scatter',
+        coordinateSystem: layer ? 'geo' : 'cartesian2d',
+        data: tr.places.map((p) => [p.lon, p.lat, p.minutes]),
+        symbolSize: (v: number[]) => 6 + 24 * Math.sqrt((v[2] ?? 0) / max),
+        itemStyle: { color: '#c2410c', opacity: 0.75, borderColor: '#fff' },
+      },
+    ],
+  };
+}
