@@ -39,7 +39,7 @@ export interface SharedQuery {
   exclude?: string[];
 }
 
-/** Metres per degree of latitude on the WGS 84 mean sphere (R = 6 371 008.8 m, IUGG mean radius). */
+/** Mean Earth radius R1 of the IUGG (Moritz, Geodetic Reference System 1980): great-circle distances between cells. */
 const EARTH_RADIUS_M = 6_371_008.8;
 
 /** At most this many cell-id ranges in a search's filter (runs of consecutive ids; more are merged). */
