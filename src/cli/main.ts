@@ -9,6 +9,12 @@ import { registerSynth } from './commands/synth.ts';
 import { registerTrace } from './commands/trace.ts';
 import { registerUser } from './commands/user.ts';
 
+// `epitrace companions ... | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name('epitrace')
