@@ -7,6 +7,7 @@ import { STAY_TABLES } from '../pipeline/stays.ts';
 import { Random } from '../synth/random.ts';
 import { addCase, buildTraceLayout, companions, trajectory } from './index.ts';
 import { MAX_EXTEND_MINUTES } from './layout.ts';
+import { cellRanges } from './shared.ts';
 import type { CompanionOptions } from './types.ts';
 
 // An oracle written apart from the engine: plain loops over every pair of stays of random small data.
@@ -229,5 +230,29 @@ describe('companions equal a brute-force oracle on random small data', () => {
       t.dwells.filter((d) => d.cellId === top.cellId).reduce((a, d) => a + d.minutes, 0),
       6,
     );
+  });
+});
+
+describe('cellRanges', () => {
+  it('makes runs of consecutive ids, then closes the smallest gaps until few enough', () => {
+    const cells = [1, 2, 3, 7, 8, 20, 21, 40];
+    expect(cellRanges(cells, 10)).toEqual([
+      [1, 3],
+      [7, 8],
+      [20, 21],
+      [40, 40],
+    ]);
+    expect(cellRanges(cells, 3)).toEqual([
+      [1, 8],
+      [20, 21],
+      [40, 40],
+    ]);
+    expect(cellRanges(cells, 2)).toEqual([
+      [1, 21],
+      [40, 40],
+    ]);
+    // Every cell stays inside a range.
+    for (const max of [1, 2, 3, 4])
+      for (const c of cells) expect(cellRanges(cells, max).some(([a, b]) => a <= c && c <= b)).toBe(true);
   });
 });

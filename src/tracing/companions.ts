@@ -73,7 +73,7 @@ export async function companions(db: Duck, ref: string, options: CompanionOption
   }));
   if (o.degree === 2 && found.length > 0) {
     const seeds = found.map((f) => f.userId);
-    const second = await sharedTime(db, { ...q, seeds, exclude: [c.userId] });
+    const second = await sharedTime(db, { ...q, seeds, exclude: [c.userId, ...seeds] });
     // Each second-degree person once, via the first-degree companion they shared the most time with.
     const best = new Map<string, (typeof second.pairs)[number]>();
     for (const p of second.pairs) {

@@ -16,6 +16,7 @@ import {
   importCases,
   importNumbers,
   listCases,
+  trajectory,
 } from './index.ts';
 import { buildTraceLayout } from './layout.ts';
 
@@ -137,5 +138,11 @@ describe('case registry', () => {
     // Default window: the 15 days ending with the confirmation day.
     expect(r.window).toEqual({ from: '2020-01-03 00:00:00', to: '2020-01-18 00:00:00' });
     expect(r.companions.map((c) => [c.userId, c.minutes])).toEqual([[pseudonym(key, IMSI_B), 60]]);
+    // A suspect has no confirmation date: the window ends with the data's last day (2020-01-16).
+    const t = await trajectory(db, 'C6');
+    expect(t.window).toEqual({ from: '2020-01-02 00:00:00', to: '2020-01-17 00:00:00' });
+    expect(t.dwells.map((d) => [d.start, d.end, d.minutes])).toEqual([
+      ['2020-01-16 09:00:00', '2020-01-16 12:00:00', 180],
+    ]);
   });
 });

@@ -35,12 +35,35 @@ export interface SharedQuery {
   toleranceMeters: number;
   /** Use the extended spans (half way to the neighbouring stays) rather than the records' spans. */
   extend: boolean;
-  /** People never reported as companions (e.g. the case and first-degree companions when seeding degree 2). */
+  /** People never reported as companions (e.g. the case and first-degree companions when seeding degree 2); a seed is never its own. */
   exclude?: string[];
 }
 
-/** Metres per degree of latitude on the WGS 84 mean sphere (R = 6 371 008.8 m, IUGG mean radius). */
+/** Mean Earth radius R1 of the IUGG (Moritz, Geodetic Reference System 1980): great-circle distances between cells. */
 const EARTH_RADIUS_M = 6_371_008.8;
+
+/** At most this many cell-id ranges in a search's filter (runs of consecutive ids; more are merged). */
+const MAX_RANGES = 256;
+
+/**
+ * Sorted cell ids as at most `max` inclusive ranges: consecutive ids first, then the smallest gaps closed
+ * until few enough remain (a closed gap may read a few unwanted cells' rows; the join drops them).
+ */
+export function cellRanges(cells: number[], max: number): [number, number][] {
+  const r: [number, number][] = [];
+  for (const c of cells) {
+    const last = r[r.length - 1];
+    if (last && c === last[1] + 1) last[1] = c;
+    else r.push([c, c]);
+  }
+  while (r.length > max) {
+    let best = 1;
+    for (let i = 2; i < r.length; i++) if (r[i]![0] - r[i - 1]![1] < r[best]![0] - r[best - 1]![1]) best = i;
+    r[best - 1]![1] = r[best]![1];
+    r.splice(best, 1);
+  }
+  return r;
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -91,14 +114,19 @@ export async function sharedTime(
         )
       : seedCells.map((c) => ({ src: c, dst: c }));
   const cells = [...new Set(near.map((r) => r.dst))].sort((a, b) => a - b);
-  const exclude = [...q.seeds, ...(q.exclude ?? [])];
-  // One statement (no temp tables: the API shares one connection between requests). Cells are bound as
-  // an IN list, not a join, so the scan's zone maps skip the row groups of other cells and days.
+  const exclude = q.exclude?.length ? q.exclude : [''];
+  // One statement (no temp tables: the API shares one connection between requests). The companions' pieces
+  // are read with a filter on cell-id ranges and piece_start that DuckDB pushes into the scan and checks
+  // against each row group's zone map, so row groups of other cells and days are skipped. Cells inside a
+  // range but not wanted drop at the join.
+  const ranges = cellRanges(cells, MAX_RANGES);
   let k = 3 + q.seeds.length;
   const nearVals = near.map(() => `($${k++}::INTEGER, $${k++}::INTEGER)`).join(', ');
-  const cellIn = placeholders(cells.length, k);
-  k += cells.length;
   const exIn = placeholders(exclude.length, k);
+  k += exclude.length;
+  const cellFilter = ranges.map(() => `cell_id BETWEEN $${k++} AND $${k++}`).join(' OR ');
+  const scans = `SELECT user_id, cell_id, ${lo} AS lo, ${hi} AS hi FROM ${tables.byCell}
+       WHERE (${cellFilter}) AND piece_start >= date_trunc('day', $1::TIMESTAMP) AND piece_start < $2::TIMESTAMP`;
   const rows = await db.all<{
     seed: string;
     userId: string;
@@ -109,19 +137,22 @@ export async function sharedTime(
   }>(
     `WITH seed AS (${seedSql}),
      near(src, dst) AS (VALUES ${nearVals}),
-     cand AS (
-       SELECT user_id, cell_id, ${lo} AS lo, ${hi} AS hi FROM ${tables.byCell}
-       WHERE cell_id IN (${cellIn})
-         AND piece_start >= date_trunc('day', $1::TIMESTAMP) AND piece_start < $2::TIMESTAMP
-         AND ${lo} < ${hi} AND user_id NOT IN (${exIn})),
+     cand AS (SELECT * FROM (${scans}) WHERE lo < hi AND user_id NOT IN (${exIn})),
      pairs AS (
        SELECT s.seed, t.user_id, t.cell_id, greatest(s.a, t.lo) AS a, least(s.b, t.hi) AS b
        FROM seed s JOIN near n ON n.src = s.cell_id
-         JOIN cand t ON t.cell_id = n.dst AND t.lo < s.b AND t.hi > s.a)
+         JOIN cand t ON t.cell_id = n.dst AND t.lo < s.b AND t.hi > s.a AND t.user_id <> s.seed)
      SELECT seed, user_id AS "userId", cell_id AS "cellId", sum(epoch(b) - epoch(a))::DOUBLE AS seconds,
             strftime(min(a), '%Y-%m-%d %H:%M:%S') AS first, strftime(max(b), '%Y-%m-%d %H:%M:%S') AS last
      FROM pairs GROUP BY ALL`,
-    [q.window.from, q.window.to, ...q.seeds, ...near.flatMap((r) => [r.src, r.dst]), ...cells, ...exclude],
+    [
+      q.window.from,
+      q.window.to,
+      ...q.seeds,
+      ...near.flatMap((r) => [r.src, r.dst]),
+      ...exclude,
+      ...ranges.flatMap((r) => [r[0], r[1]]),
+    ],
   );
   const byPair = new Map<string, SharedRow>();
   for (const r of rows) {

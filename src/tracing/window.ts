@@ -2,7 +2,10 @@ import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
 import type { CaseRecord, Window } from './types.ts';
 
-/** Days of a default window: the "last 15 days" of a case (roughly the longest incubation, 14 days, plus the day of confirmation). */
+/**
+ * Days of a default window: the issue's "last 15 days" of a case, i.e. 14 days before the confirmation day (the
+ * usual quarantine span; Lauer et al., Ann Intern Med 2020, put ~99% of incubation periods under 14 days) plus that day.
+ */
 export const WINDOW_DAYS = 15;
 
 const DAY_MS = 86_400_000;
