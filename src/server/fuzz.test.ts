@@ -4,7 +4,8 @@ import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { Random } from '../synth/random.ts';
 import { Client } from '../testing/http.ts';
-import { pipelineFixture } from '../testing/fixture.ts';
+import { tracingFixture } from '../testing/tracing-fixture.ts';
+import { listCases } from '../tracing/index.ts';
 import { Accounts } from './accounts.ts';
 import { SESSION_COOKIE } from './session.ts';
 
@@ -13,9 +14,19 @@ const N = 3000;
 let base: URL;
 let close: () => Promise<void>;
 const cookies: string[] = [];
+/** A case the tracer may trace; its ref is in the value pool, so some queries reach the tracing engine. */
+let traced = 'C0001';
 
 beforeAll(async () => {
-  const { ws } = await pipelineFixture('fuzz');
+  const { ws } = await tracingFixture('fuzz');
+  const duck = await ws.openDuck();
+  traced = (await listCases(duck)).find((c) => c.userId !== null)!.ref;
+  duck.close();
+  PATHS.push(
+    `/api/cases/${traced}/trajectory`,
+    `/api/cases/${traced}/companions`,
+    `/api/cases/${traced}/companions.csv`,
+  );
   const db = openAppDb(ws.sqlitePath);
   for (const role of ['admin', 'analyst', 'tracer', 'public'] as const)
     await new Accounts(db).upsert(role, PW, role);
@@ -46,6 +57,9 @@ const PATHS = [
   '/api/admin/accounts/%E2%80%AE/disable',
   '/api/admin/accounts/no-one/passwd',
   '/api/admin/audit',
+  '/api/cases',
+  '/api/cases/%E2%80%AE/trajectory',
+  '/api/cases/..%2F..%2Fetc/companions',
   '/',
   '/index.html',
   '/../../etc/passwd',
@@ -63,6 +77,9 @@ const FIELDS = [
   'level',
   'limit',
   'caseRef',
+  'minMinutes',
+  'degree',
+  'toleranceMeters',
   'username',
   '__proto__',
 ];
@@ -90,6 +107,9 @@ function value(r: Random): string {
     'x'.repeat(5000),
     '[]',
     '{"a":1}',
+    traced,
+    '2',
+    '60',
   ];
   return pool[r.int(pool.length)]!;
 }
@@ -160,7 +180,12 @@ function send(method: string, path: string, b: { text?: string; type?: string },
     } catch {
       return resolve(-1); // the client refused to send it (e.g. an illegal character in the path)
     }
-    req.setTimeout(30_000);
+    // A declared body that never comes (content-length without one) is waited for by the server, which has no
+    // request timeout: give up after 10 s and count it as unanswered (-3) rather than hang the test.
+    req.setTimeout(10_000, () => {
+      resolve(-3);
+      req.destroy();
+    });
     req.on('response', (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));

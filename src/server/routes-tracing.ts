@@ -149,13 +149,13 @@ export async function registerTracing(
     detail: Record<string, unknown>,
   ) => {
     req.auditDetail = detail;
-    d.audit.record(account.username, action, detail);
+    d.audit.record(account.username, action, { via: 'api', ...detail });
   };
 
   app.get('/api/cases', async (req) => {
     const account = requireAccount(d.accounts, req);
     const cases = (await d.engine.listCases(d.duck)).filter((c) => caseInScope(account, c));
-    audited(req, account, 'tracing.cases', { people: cases.length });
+    audited(req, account, 'trace.cases', { people: cases.length });
     return { cases: cases.map(listed), synthetic: d.info.synthetic };
   });
 
@@ -165,7 +165,7 @@ export async function registerTracing(
     const c = await caseOf(req, account, q.caseRef);
     const window = windowOf(q);
     const t = await engineCall(() => d.engine.trajectory(d.duck, c.ref, window));
-    audited(req, account, 'tracing.trajectory', {
+    audited(req, account, 'trace.trajectory', {
       caseRef: c.ref,
       window: t.window,
       people: 1,
@@ -186,7 +186,7 @@ export async function registerTracing(
       ...(window ? { window } : {}),
     };
     const r = await engineCall(() => d.engine.companions(d.duck, c.ref, options));
-    audited(req, account, 'tracing.companions', {
+    audited(req, account, 'trace.companions', {
       caseRef: c.ref,
       format,
       window: r.window,

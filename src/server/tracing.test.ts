@@ -285,7 +285,8 @@ describe('as an attacker', () => {
     expect(rows).toMatchObject([
       {
         user: 'tracer',
-        action: 'tracing.companions',
+        action: 'trace.companions',
+        via: 'api',
         caseRef: ref,
         degree: 2,
         people: expected.second.companions.length,
@@ -297,7 +298,7 @@ describe('as an attacker', () => {
         query: { caseRef: ref, degree: '2' },
         people: expected.second.companions.length,
       },
-      { user: 'tracer', action: 'tracing.trajectory', caseRef: ref, people: 1 },
+      { user: 'tracer', action: 'trace.trajectory', caseRef: ref, people: 1 },
       { user: 'tracer', action: 'http', status: 200, query: { caseRef: ref } },
       // A refused request is logged too, with the case it asked for.
       {
@@ -307,11 +308,11 @@ describe('as an attacker', () => {
         route: '/api/cases/:ref/companions',
         query: { caseRef: ref },
       },
-      { user: 'tracer', action: 'tracing.cases', people: cases.length },
+      { user: 'tracer', action: 'trace.cases', people: cases.length },
       { user: 'tracer', action: 'http', status: 200, route: '/api/cases' },
       {
         user: 'tracer',
-        action: 'tracing.companions',
+        action: 'trace.companions',
         caseRef: ref,
         format: 'csv',
         people: expected.first.companions.length,
@@ -349,7 +350,7 @@ describe('as an attacker', () => {
     const a = await clients['tracer-repeat']!.send('GET', path);
     const b = await clients['tracer-repeat']!.send('GET', path);
     expect(b.body).toEqual(a.body);
-    const entries = auditSince(since).filter((e) => e.action === 'tracing.companions');
+    const entries = auditSince(since).filter((e) => e.action === 'trace.companions');
     expect(entries.map((e) => (e as { people?: number }).people)).toEqual([
       expected.first.companions.length,
       expected.first.companions.length,

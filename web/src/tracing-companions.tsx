@@ -89,6 +89,11 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
               {t.exportCsv}
             </a>
           </div>
+          {r.companions.length > SHOWN && (
+            <p className="muted small" data-testid="companions-shown">
+              {t.shownOf(SHOWN, r.companions.length)}
+            </p>
+          )}
           <div className="table-wrap">
             <table className="destinations" data-testid="companion-table">
               <thead>

@@ -137,6 +137,12 @@ describe('tracing view in a real browser', () => {
     await expect
       .poll(() => count.textContent(), { timeout: 30_000 })
       .toBe(`${c2.body.companions.length} companions`);
+    // Second degree runs into the thousands: the table shows 500 and says so; the CSV has them all.
+    expect(c2.body.companions.length).toBeGreaterThan(500);
+    expect(await page.textContent('[data-testid="companions-shown"]')).toBe(
+      `Showing the first 500 of ${c2.body.companions.length}; the CSV has them all.`,
+    );
+    expect(await page.locator('[data-testid="companion-table"] tbody tr').count()).toBe(500);
 
     await page.click('[data-testid="lang-toggle"]');
     await expect.poll(() => page.textContent('[data-testid="nav-tracing"]')).toBe('流调追踪');
