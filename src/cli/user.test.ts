@@ -115,6 +115,11 @@ describe('demo admin password', () => {
     expect(reset.password).not.toBe(first.password);
     const db = openAppDb(ws.sqlitePath);
     expect(await new Accounts(db).check('admin', reset.password)).toMatchObject({ role: 'admin' });
+    // The tracer (the tracing view is for tracers only) has its own saved password.
+    const tracer = await ensureDemoAdmin(ws, false, 'tracer');
+    expect(await new Accounts(db).check('tracer', tracer.password)).toMatchObject({ role: 'tracer' });
+    expect(statSync(demoPasswordPath(ws, 'tracer')).mode & 0o777).toBe(0o600);
+    expect(await ensureDemoAdmin(ws, false, 'tracer')).toEqual({ password: tracer.password, fresh: false });
     db.close();
   });
 
