@@ -16,6 +16,8 @@ export interface ServeOptions {
   trustProxy?: boolean;
   /** Folder of audit.key and audit.checkpoints (default $EPITRACE_AUDIT_DIR, else <workspace>/keys). */
   auditDir?: string;
+  /** Close connections idle this long (default IDLE_TIMEOUT_MS in src/server/app.ts). */
+  idleTimeoutMs?: number;
 }
 
 /** Opens a workspace's audit log with its key and checkpoint file. */
@@ -46,6 +48,7 @@ export async function startServer(
       info: ws.info(),
       k: opts.k ?? DEFAULT_K,
       limits: opts.limits,
+      idleTimeoutMs: opts.idleTimeoutMs,
       secureCookies: opts.secureCookies,
       trustProxy: opts.trustProxy,
     });

@@ -38,7 +38,16 @@ export interface ServerDeps {
   secureCookies?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy; the cookie is then Secure when X-Forwarded-Proto is https. */
   trustProxy?: boolean;
+  /** A connection silent this long is closed (a declared body that never comes); default IDLE_TIMEOUT_MS. */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * Connections idle this long are closed: a request that declares a body and never sends it would otherwise
+ * hold a socket for ever. Longer than the longest legitimate silence: a query's queue wait plus its budget
+ * (src/server/limits.ts: 20 s + 30 s).
+ */
+export const IDLE_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -55,6 +64,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     bodyLimit: 64 * 1024,
     trustProxy: deps.trustProxy ?? false,
+    connectionTimeout: deps.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
   });
   const accounts = new Accounts(deps.appDb, now);
   const audit = deps.audit;
