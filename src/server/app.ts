@@ -70,6 +70,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const audit = deps.audit;
   const throttle = new LoginThrottle(() => now().getTime());
   const gate = new Gate(limits);
+  // Closing the database under a query that outran its budget (answered 503, still running) crashes the
+  // process: close waits for every slot to be given back first.
+  app.addHook('onClose', () => gate.drained());
   const routes: string[] = [];
   ROUTES.set(app, routes);
 

@@ -85,6 +85,34 @@ describe('time budget', () => {
     }
   });
 
+  // A query answered 503 past its budget keeps running; closing the database under it crashed the test worker
+  // (about 2 runs in 7 of this file). Close now waits for the gate to drain.
+  it('closes only after a query that outran its budget has ended', async () => {
+    for (let i = 0; i < 12; i++) {
+      const s = await startServer(ws, { host: '127.0.0.1', port: 0, limits: { budgetMs: 1 } });
+      const c = new Client(s.url);
+      await c.login('analyst', PW);
+      const r = await c.send('GET', `/api/flows/outflow?origin=420100&from=${span.from}&to=${span.to}`);
+      expect(r.status).toBe(503);
+      await s.close();
+    }
+  });
+
+  it('drains: resolves when the last slot is given back, not before', async () => {
+    const gate = new Gate({ ...DEFAULT_LIMITS, maxConcurrent: 2 });
+    await gate.drained();
+    const a = await gate.acquire();
+    const b = await gate.acquire();
+    let done = false;
+    const drained = gate.drained().then(() => (done = true));
+    a();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(done).toBe(false);
+    b();
+    await drained;
+    expect(done).toBe(true);
+  });
+
   it('keeps the slot taken until the late query really ends', async () => {
     const gate = new Gate({ ...DEFAULT_LIMITS, maxConcurrent: 1, maxQueue: 1, queueWaitMs: 60_000 });
     let ended = 0;

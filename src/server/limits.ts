@@ -67,8 +67,15 @@ export function checkDateRange(
 export class Gate {
   private running = 0;
   private readonly queue: { start: () => void; timer: NodeJS.Timeout }[] = [];
+  private idle: (() => void)[] = [];
 
   constructor(private readonly limits: Limits) {}
+
+  /** Resolves once no work holds a slot: a query answered 503 past its budget may still be running. */
+  async drained(): Promise<void> {
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
 
   /** Waits for a slot; 503 when the queue is full or the wait exceeds the budget. */
   async acquire(): Promise<() => void> {
@@ -99,6 +106,8 @@ export class Gate {
       if (next) {
         clearTimeout(next.timer);
         next.start();
+      } else if (this.running === 0) {
+        for (const resolve of this.idle.splice(0)) resolve();
       }
     };
   }
