@@ -1,8 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { companionsCsvUrl, getCompanions } from './api.ts';
 import type { CompanionQuery, CompanionResult } from './api.ts';
 import type { ChartOption } from './echarts.ts';
 import { minutesText } from './format.ts';
+import { loadLayer } from './map-layers.ts';
+import type { LoadedLayer } from './map-layers.ts';
 import { useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
 import { placeLabel } from './tracing-trajectory.tsx';
@@ -127,6 +129,7 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
           <h3>{t.distributionTitle}</h3>
           <div className="panels">
             <DistributionChart result={r} name={name} />
+            <DistributionMap result={r} />
             <div className="table-wrap">
               <table className="destinations" data-testid="companion-distribution">
                 <thead>
@@ -160,6 +163,70 @@ function DistributionChart({ result, name }: { result: CompanionResult; name: Re
   const option = useMemo(() => distributionOption(result, name, t), [result, name, t]);
   const ref = useChart(option);
   return <div ref={ref} className="chart chart-bar" data-testid="distribution-chart" />;
+}
+
+/** The distribution on a map: counties coloured by companions last seen there, zoomed to where they are. */
+function DistributionMap({ result }: { result: CompanionResult }) {
+  const [layer, setLayer] = useState<LoadedLayer | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadLayer('county').then(
+      (l) => live && setLayer(l),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const option = useMemo(() => (layer ? distributionMapOption(result, layer) : null), [result, layer]);
+  const ref = useChart(option);
+  return <div ref={ref} className="chart chart-places" data-testid="distribution-map" />;
+}
+
+/** Counties coloured by companions (a county with none stays grey); the view spans the last-seen places. */
+export function distributionMapOption(r: CompanionResult, layer: LoadedLayer): ChartOption {
+  const counties = r.distribution.filter((d) => d.level === 'county');
+  const seen = r.companions.flatMap((c) => (c.lastSeen ? [c.lastSeen] : []));
+  const lons = seen.map((p) => p.lon);
+  const lats = seen.map((p) => p.lat);
+  const pad = lons.length
+    ? Math.max(
+        0.1,
+        (Math.max(...lons) - Math.min(...lons)) * 0.1,
+        (Math.max(...lats) - Math.min(...lats)) * 0.1,
+      )
+    : 0;
+  return {
+    animation: false,
+    tooltip: { trigger: 'item' },
+    visualMap: {
+      min: 0,
+      max: Math.max(1, ...counties.map((d) => d.companions)),
+      inRange: { color: ['#fde7d9', '#c2410c'] },
+      calculable: false,
+      left: 8,
+      bottom: 8,
+    },
+    series: [
+      {
+        type: 'map',
+        map: layer.mapName,
+        nameProperty: 'code',
+        roam: true,
+        ...(lons.length
+          ? {
+              boundingCoords: [
+                [Math.min(...lons) - pad, Math.max(...lats) + pad],
+                [Math.max(...lons) + pad, Math.min(...lats) - pad],
+              ],
+            }
+          : {}),
+        itemStyle: { areaColor: '#eef0f3', borderColor: '#9ca3af', borderWidth: 0.6 },
+        emphasis: { disabled: true },
+        data: counties.map((d) => ({ name: d.code, value: d.companions })),
+      },
+    ],
+  };
 }
 
 /** Companions per county (bars, most first); communities are in the table beside it. */

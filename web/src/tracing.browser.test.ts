@@ -113,6 +113,7 @@ describe('tracing view in a real browser', () => {
     );
     expect(dist).toEqual(c.body.distribution.map((d) => [d.level, d.code, String(d.companions)]));
     await page.locator('[data-testid="distribution-chart"] canvas').first().waitFor();
+    await page.locator('[data-testid="distribution-map"] canvas').first().waitFor();
     const csvHref = await page.getAttribute('[data-testid="companions-csv"]', 'href');
     expect(csvHref).toBe(`/api/cases/${ref}/companions.csv?${query}`);
     const csv = await page.evaluate(async (p) => {
