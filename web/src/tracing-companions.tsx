@@ -1,13 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { companionsCsvUrl, getCompanions } from './api.ts';
 import type { CompanionQuery, CompanionResult } from './api.ts';
 import type { ChartOption } from './echarts.ts';
 import { minutesText } from './format.ts';
-import { loadLayer } from './map-layers.ts';
 import type { LoadedLayer } from './map-layers.ts';
 import { useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
-import { placeLabel } from './tracing-trajectory.tsx';
+import { placeLabel, useCountyLayer } from './tracing-trajectory.tsx';
 import type { RegionName } from './tracing-view.tsx';
 import { useChart } from './use-chart.ts';
 
@@ -167,17 +166,7 @@ function DistributionChart({ result, name }: { result: CompanionResult; name: Re
 
 /** The distribution on a map: counties coloured by companions last seen there, zoomed to where they are. */
 function DistributionMap({ result }: { result: CompanionResult }) {
-  const [layer, setLayer] = useState<LoadedLayer | null>(null);
-  useEffect(() => {
-    let live = true;
-    loadLayer('county').then(
-      (l) => live && setLayer(l),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const layer = useCountyLayer();
   const option = useMemo(() => (layer ? distributionMapOption(result, layer) : null), [result, layer]);
   const ref = useChart(option);
   return <div ref={ref} className="chart chart-places" data-testid="distribution-map" />;

@@ -20,11 +20,27 @@ export function placeLabel(
   return p.community ? `${p.community} · ${name(p.county)}` : name(p.county ?? p.city);
 }
 
+/** The county boundaries, once loaded (null until then, or if they cannot be: maps then draw without them). */
+export function useCountyLayer(): LoadedLayer | null {
+  const [layer, setLayer] = useState<LoadedLayer | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadLayer('county').then(
+      (l) => live && setLayer(l),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return layer;
+}
+
 /** One case's dwells in time order, and a map of its places sized by minutes spent. */
 export function TracingTrajectory({ caseRef, name, onError }: Props) {
   const t = useStrings();
   const [trajectory, setTrajectory] = useState<Trajectory | null>(null);
-  const [layer, setLayer] = useState<LoadedLayer | null>(null);
+  const layer = useCountyLayer();
   // The case's number matched no subscriber: nothing to trace (the API answers 422).
   const [unmatched, setUnmatched] = useState(false);
 
@@ -37,18 +53,6 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
     });
     return () => ctl.abort();
   }, [caseRef, onError]);
-
-  useEffect(() => {
-    let live = true;
-    // Without county boundaries the places are still drawn, on a blank background.
-    loadLayer('county').then(
-      (l) => live && setLayer(l),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const option = useMemo(
     () => (trajectory && trajectory.places.length > 0 ? placesOption(trajectory, layer, name) : null),
