@@ -8,5 +8,6 @@ export default defineConfig({
     // Each test file gets its own workspace; two workers suit the 2-core machines.
     maxWorkers: 2,
     env: { TZ: 'UTC' },
+    globalSetup: ['src/testing/global-tmp.ts'],
   },
 });

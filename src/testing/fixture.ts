@@ -11,9 +11,9 @@ import { defaultParams } from '../synth/params.ts';
 import type { ScenarioParams } from '../synth/params.ts';
 import { Workspace } from '../workspace.ts';
 
-/** A fresh temporary folder for one test file. */
+/** A fresh temporary folder for one test file, under the run's root (src/testing/global-tmp.ts) when there is one. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `epitrace-${prefix}-`));
+  return mkdtempSync(join(process.env['EPITRACE_TEST_TMP'] ?? tmpdir(), `epitrace-${prefix}-`));
 }
 
 /** A small synthetic scenario pushed through synth, ingest and the pipeline, for tests. */
