@@ -6,7 +6,7 @@ import { minutesText } from './format.ts';
 import type { LoadedLayer } from './map-layers.ts';
 import { useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
-import { placeLabel, useCountyLayer } from './tracing-trajectory.tsx';
+import { boundsAround, placeLabel, useCountyLayer } from './tracing-trajectory.tsx';
 import type { RegionName } from './tracing-view.tsx';
 import { useChart } from './use-chart.ts';
 
@@ -175,16 +175,11 @@ function DistributionMap({ result }: { result: CompanionResult }) {
 /** Counties coloured by companions (a county with none stays grey); the view spans the last-seen places. */
 export function distributionMapOption(r: CompanionResult, layer: LoadedLayer): ChartOption {
   const counties = r.distribution.filter((d) => d.level === 'county');
-  const seen = r.companions.flatMap((c) => (c.lastSeen ? [c.lastSeen] : []));
-  const lons = seen.map((p) => p.lon);
-  const lats = seen.map((p) => p.lat);
-  const pad = lons.length
-    ? Math.max(
-        0.1,
-        (Math.max(...lons) - Math.min(...lons)) * 0.1,
-        (Math.max(...lats) - Math.min(...lats)) * 0.1,
-      )
-    : 0;
+  const bounds = boundsAround(
+    r.companions.flatMap((c) => (c.lastSeen ? [c.lastSeen] : [])),
+    0.1,
+    0.1,
+  );
   return {
     animation: false,
     tooltip: { trigger: 'item' },
@@ -202,14 +197,7 @@ export function distributionMapOption(r: CompanionResult, layer: LoadedLayer): C
         map: layer.mapName,
         nameProperty: 'code',
         roam: true,
-        ...(lons.length
-          ? {
-              boundingCoords: [
-                [Math.min(...lons) - pad, Math.max(...lats) + pad],
-                [Math.max(...lons) + pad, Math.min(...lats) - pad],
-              ],
-            }
-          : {}),
+        ...(bounds ? { boundingCoords: bounds } : {}),
         itemStyle: { areaColor: '#eef0f3', borderColor: '#9ca3af', borderWidth: 0.6 },
         emphasis: { disabled: true },
         data: counties.map((d) => ({ name: d.code, value: d.companions })),

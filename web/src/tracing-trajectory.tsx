@@ -173,16 +173,30 @@ export function timelineOption(tr: Trajectory, name: RegionName): ChartOption {
   };
 }
 
+/**
+ * The [[west, north], [east, south]] box around points, widened on each side by `share` of its extent and at
+ * least `minPad` degrees: a map's boundingCoords. Undefined for no points.
+ */
+export function boundsAround(
+  points: readonly { lon: number; lat: number }[],
+  minPad: number,
+  share: number,
+): [[number, number], [number, number]] | undefined {
+  if (points.length === 0) return undefined;
+  const lons = points.map((p) => p.lon);
+  const lats = points.map((p) => p.lat);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const pad = Math.max(minPad, (e - w) * share, (n - s) * share);
+  return [
+    [w - pad, n + pad],
+    [e + pad, s - pad],
+  ];
+}
+
 /** The places on county boundaries (when loaded), zoomed to them; symbol area grows with minutes spent. */
 export function placesOption(tr: Trajectory, layer: LoadedLayer | null, name: RegionName): ChartOption {
-  const lons = tr.places.map((p) => p.lon);
-  const lats = tr.places.map((p) => p.lat);
   // At least ~0.05 degrees (~5 km) around the places, so one place does not fill the whole view.
-  const pad = Math.max(
-    0.05,
-    (Math.max(...lons) - Math.min(...lons)) * 0.15,
-    (Math.max(...lats) - Math.min(...lats)) * 0.15,
-  );
+  const bounds = boundsAround(tr.places, 0.05, 0.15);
   const max = Math.max(1, ...tr.places.map((p) => p.minutes));
   const encode = echarts.format.encodeHTML;
   return {
@@ -202,10 +216,7 @@ export function placesOption(tr: Trajectory, layer: LoadedLayer | null, name: Re
             map: layer.mapName,
             nameProperty: 'code',
             roam: true,
-            boundingCoords: [
-              [Math.min(...lons) - pad, Math.max(...lats) + pad],
-              [Math.max(...lons) + pad, Math.min(...lats) - pad],
-            ],
+            boundingCoords: bounds,
             itemStyle: { areaColor: '#eef0f3', borderColor: '#9ca3af', borderWidth: 0.6 },
             emphasis: { disabled: true },
             silent: true,
