@@ -4,11 +4,14 @@
  * pipeline's `stays` table as it lies (in the order days ran). Prints time, rows read (DuckDB's profiler,
  * cumulative rows scanned) and the ratio largest / smallest. Figures only; not a test.
  *
- *   npx tsx bench/companions.ts --people 40000,160000 [--days 15] [--seeds 100] [--memory 4GB]
+ *   npx tsx bench/companions.ts --people 40000,160000 [--days 15] [--seeds 100] [--memory 4GB] [--keep DIR]
+ * --keep DIR keeps each built workspace in DIR/<people>p-<days>d (its generated record files removed) and reuses
+ * it on the next run, so the search can be measured again without the build (an hour at 400 M records);
+ * --relayout rebuilds a reused workspace's tracing layout first (after a change to src/tracing/layout.ts).
  * (40,000 people give ~10 M records over 15 days; the issue's 100 M and 400 M are ~400,000 and 1.6 M people.)
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +23,7 @@ import { runPipeline } from '../src/pipeline/run.ts';
 import { builtinGeo } from '../src/synth/cities.ts';
 import { generate } from '../src/synth/generate.ts';
 import { defaultParams } from '../src/synth/params.ts';
+import { buildTraceLayout } from '../src/tracing/layout.ts';
 import { LAYOUT_TABLES, sharedTime } from '../src/tracing/shared.ts';
 import type { SearchTables } from '../src/tracing/shared.ts';
 import { Workspace } from '../src/workspace.ts';
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '15' },
     seeds: { type: 'string', default: '100' },
     memory: { type: 'string', default: '4GB' },
+    keep: { type: 'string' },
+    relayout: { type: 'boolean', default: false },
   },
 });
 process.env['EPITRACE_MEMORY_LIMIT'] = values.memory;
@@ -75,22 +81,47 @@ const results: {
   baseline1: number;
 }[] = [];
 for (const people of values.people.split(',').map(Number)) {
-  const dir = mkdtempSync(join(tmpdir(), 'epitrace-bench-companions-'));
+  const dir = values.keep
+    ? join(values.keep, `${people}p-${days}d`)
+    : mkdtempSync(join(tmpdir(), 'epitrace-bench-companions-'));
+  const builtMark = join(dir, 'built.json');
   try {
     const params = { ...defaultParams, people, days };
-    const tb = performance.now();
-    const s = await generate(builtinGeo(), params, join(dir, 'synth'));
+    let built: { records: number; buildS: number; runS: number };
     const ws = new Workspace(join(dir, 'ws'));
-    ws.create({ synthetic: true, description: 'bench' });
-    await ingest(ws, {
-      inputs: s.recordFiles,
-      cells: join(dir, 'synth', 'cells.csv'),
-      key: randomBytes(32),
-      from: params.start,
-      to: lastDay(params),
-    });
-    const run = await runPipeline(ws);
-    const buildS = (performance.now() - tb) / 1000;
+    if (values.keep && existsSync(builtMark)) {
+      built = JSON.parse(readFileSync(builtMark, 'utf8')) as typeof built;
+      console.log(`reusing ${dir} (built earlier in ${built.buildS.toFixed(0)} s)`);
+      if (values.relayout) {
+        const w = await ws.openDuck();
+        const t0 = performance.now();
+        try {
+          await buildTraceLayout(w);
+        } finally {
+          w.close();
+        }
+        console.log(`  layout rebuilt in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const tb = performance.now();
+      const s = await generate(builtinGeo(), params, join(dir, 'synth'));
+      ws.create({ synthetic: true, description: 'bench' });
+      await ingest(ws, {
+        inputs: s.recordFiles,
+        cells: join(dir, 'synth', 'cells.csv'),
+        key: randomBytes(32),
+        from: params.start,
+        to: lastDay(params),
+      });
+      const run = await runPipeline(ws);
+      built = { records: s.records, buildS: (performance.now() - tb) / 1000, runS: run.seconds };
+      if (values.keep) {
+        rmSync(join(dir, 'synth'), { recursive: true, force: true });
+        writeFileSync(builtMark, JSON.stringify(built));
+      }
+    }
     const db = await ws.openDuck({ readOnly: true });
     try {
       const n = await db.one<{ stays: number; pieces: number }>(
@@ -128,8 +159,8 @@ for (const people of values.people.split(',').map(Number)) {
       const lay1 = await oneByOne(LAYOUT_TABLES);
       const base1 = await oneByOne(BASELINE);
       console.log(
-        `${people} people, ${s.records} records, ${days} days, ${n!.stays} stays (${n!.pieces} pieces); ` +
-          `built in ${buildS.toFixed(0)} s (run ${run.seconds.toFixed(0)} s, layout included)`,
+        `${people} people, ${built.records} records, ${days} days, ${n!.stays} stays (${n!.pieces} pieces); ` +
+          `built in ${built.buildS.toFixed(0)} s (run ${built.runS.toFixed(0)} s, layout included)`,
       );
       console.log(
         `  layout   ${lay.seconds.toFixed(3)} s  ${lay.rows} rows read (${((100 * lay.rows) / n!.pieces).toFixed(1)}%)  ${lay.pairs} pairs`,
@@ -143,7 +174,7 @@ for (const people of values.people.split(',').map(Number)) {
       );
       results.push({
         people,
-        records: s.records,
+        records: built.records,
         stays: n!.stays,
         layout: lay.seconds,
         baseline: base.seconds,
@@ -154,7 +185,7 @@ for (const people of values.people.split(',').map(Number)) {
       db.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 if (results.length > 1) {
