@@ -181,7 +181,7 @@ try {
   console.log(
     `build-geo: ${r.provinces.length} provinces, ${r.cities.length} cities, ${r.counties.length} counties ` +
       `(population ${thousands(r.total)}), Albers median residual ${r.fit.medianKm.toFixed(2)} km, ` +
-      `${r.community.communities} synthetic communities in ${r.community.city}, ` +
+      `${r.community.communities} synthetic communities in ${r.community.streets} streets of ${r.community.city}, ` +
       `web/public/geo ${thousands(r.webTotal)} bytes, ${secs} s`,
   );
 } catch (err) {

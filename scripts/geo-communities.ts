@@ -1,11 +1,13 @@
 /** SYNTHETIC community polygons of the focal city (scripts/build-geo.ts), clipped to the server-side counties. */
 import type { FeatureCollection } from 'geojson';
+import { mergeArcs } from 'topojson-client';
 import { topology } from 'topojson-server';
 import { presimplify } from 'topojson-simplify';
-import type { Objects, Topology } from 'topojson-specification';
+import type { GeometryCollection, MultiPolygon, Objects, Polygon, Topology } from 'topojson-specification';
 import { UserError } from '../src/errors.ts';
 import type { VoronoiOptions } from '../src/geo/community-voronoi.ts';
 import { voronoiCommunities } from '../src/geo/community-voronoi.ts';
+import { COMMUNITIES_PER_STREET, syntheticStreets } from '../src/geo/synthetic-streets.ts';
 import type { Unit } from './geo-common.ts';
 import type { Budgeted } from './geo-shapes.ts';
 import { fitBudget, polygons } from './geo-shapes.ts';
@@ -25,6 +27,12 @@ export interface CommunityFiles {
   counties: number;
   minPerCounty: number;
   maxPerCounty: number;
+  streets: number;
+  /** Fewest and most communities in a street, and streets drawn in more than one piece. */
+  minPerStreet: number;
+  maxPerStreet: number;
+  multiPartStreets: number;
+  perStreet: number;
 }
 
 /**
@@ -47,10 +55,27 @@ export function communityFiles(
   });
   if (shapes.length === 0)
     throw new UserError(`focal city ${city} has no county boundaries; pass --focal CODE`);
-  const features = voronoiCommunities(shapes, opts);
+  const countyName = new Map(shapes.map((s) => [s.code, s.name]));
+  const grouped = syntheticStreets(voronoiCommunities(shapes, opts), (code) => countyName.get(code) ?? code);
+  const features = grouped.communities;
   const collection: FeatureCollection = { type: 'FeatureCollection', features };
   const base = topology({ communities: collection }) as Topology<Objects>;
+  // Streets as the union of their communities' arcs: shared edges drop out, no new arcs, no slivers.
+  const parts = (base.objects.communities as GeometryCollection).geometries as (Polygon | MultiPolygon)[];
+  const byCode = new Map(features.map((f, i) => [f.properties.code, parts[i]!]));
+  const streets: GeometryCollection = {
+    type: 'GeometryCollection',
+    geometries: grouped.streets.map(({ communities, ...props }) => ({
+      ...mergeArcs(
+        base,
+        communities.map((c) => byCode.get(c)!),
+      ),
+      properties: { ...props, communities: communities.length },
+    })),
+  };
+  base.objects.streets = streets;
   const perCounty = shapes.map((s) => features.filter((f) => f.properties.county === s.code).length);
+  const perStreet = grouped.streets.map((s) => s.communities.length);
   return {
     city,
     server: JSON.stringify({
@@ -64,5 +89,12 @@ export function communityFiles(
     counties: shapes.length,
     minPerCounty: Math.min(...perCounty),
     maxPerCounty: Math.max(...perCounty),
+    streets: grouped.streets.length,
+    minPerStreet: Math.min(...perStreet),
+    maxPerStreet: Math.max(...perStreet),
+    multiPartStreets: streets.geometries.filter(
+      (g) => g.type === 'MultiPolygon' && (g as MultiPolygon).arcs.length > 1,
+    ).length,
+    perStreet: COMMUNITIES_PER_STREET,
   };
 }

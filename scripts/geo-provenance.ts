@@ -144,9 +144,21 @@ ${cm.counties} counties of city ${cm.city} in src/geo/data/counties.topo.json is
 (d3-delaunay, in the Albers plane) around random points (seed ${r.voronoi.seed}, one random stream per county),
 one point per ${thousands(r.voronoi.peoplePerCommunity)} census residents and at least ${r.voronoi.minPerCounty}
 (${cm.minPerCounty} to ${cm.maxPerCounty} per county), each cell clipped to its county (polygon-clipping).
-Object \`communities\`, properties {code: county code + 3 digits numbered north to south, name
-'<county> 社区 NNN (synthetic)', county, synthetic: true, share: the cell's share of the county's area,
-population: share × census population (uniform density assumed)}. src/geo/data holds the unsimplified
+
+Streets (街道) are made up too: the communities of each county are grouped by k-means
+(@turf/clusters-kmeans, seeded with k label points spread north to south, so the result is deterministic)
+on their label points (polylabel, in the Albers plane) into round(communities / ${cm.perStreet}) streets, at least one
+per county: ${cm.streets} streets of ${cm.minPerStreet} to ${cm.maxPerStreet} communities
+(${cm.multiPartStreets} drawn in more than one piece, where a concave county cut a community or a cluster in two).
+Codes follow the national statistical division code shape: street = county code + 3 digits, community =
+street code + 3 digits (12 digits), both numbered north to south.
+
+Object \`communities\`, properties {code: street code + 3 digits, name
+'<county> 合成街道 SSS 社区 CCC (synthetic)', county, street, synthetic: true, share: the cell's share of the
+county's area, population: share × census population (uniform density assumed)}.
+Object \`streets\` (same file, the union of each street's communities by topojson mergeArcs, so
+street edges are community edges), properties {code, name '<county> 合成街道 SSS (synthetic)', county,
+synthetic: true, population, communities: how many}. src/geo/data holds the unsimplified
 copy (${kb(cm.server)} bytes, not quantized but rounded to 1e-7 degrees so that community edges stay on
 the county borders of counties.topo.json) that src/geo/communities.ts locates in.
 

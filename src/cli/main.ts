@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { HttpError, UserError } from '../errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
@@ -30,6 +31,7 @@ for (const register of [
   registerUser,
   registerAudit,
   registerTrace,
+  registerGeo,
 ])
   register(program);
 

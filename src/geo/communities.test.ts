@@ -6,6 +6,8 @@ import { FOCAL_CITY, loadCommunityIndex, locateCommunity } from './communities.t
 import { DEFAULT_VORONOI, voronoiCommunities } from './community-voronoi.ts';
 import { loadDivisions } from './divisions.ts';
 import { loadRegionIndex } from './regions.ts';
+import { area as geodesicArea } from '@turf/area';
+import { builtinAreas } from './areas.ts';
 
 /** An L-shaped county (concave, so some cells are cut in two) of about 0.03 square degrees. */
 const square: Polygon = {
@@ -102,6 +104,32 @@ describe('built-in communities of the focal city', () => {
         wrong.push(`${lon},${lat}: ${region.county} vs ${community?.code}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('groups the communities into synthetic streets: 9-digit street codes, 12-digit community codes, unions', () => {
+    const streets = builtinAreas(FOCAL_CITY, 'street');
+    const communities = builtinAreas(FOCAL_CITY, 'community');
+    expect(communities).toHaveLength(index.list.length);
+    expect(streets.length).toBeGreaterThanOrEqual(divisions.children(FOCAL_CITY).length);
+    const counties = new Set(divisions.children(FOCAL_CITY).map((d) => d.code));
+    for (const s of streets) {
+      expect(s.properties.code).toMatch(/^\d{9}$/);
+      expect(counties.has(s.properties.parent) && s.properties.code.startsWith(s.properties.parent)).toBe(
+        true,
+      );
+      expect(s.properties.name).toMatch(/合成街道 \d{3} \(synthetic\)$/);
+      // A street's area is the sum of its communities' (mergeArcs drops shared edges only).
+      const members = communities.filter((c) => c.properties.parent === s.properties.code);
+      expect(members.length).toBeGreaterThanOrEqual(1);
+      const sum = members.reduce((t, c) => t + geodesicArea(c.geometry), 0);
+      expect(geodesicArea(s.geometry) / sum).toBeCloseTo(1, 6);
+    }
+    const streetCodes = new Set(streets.map((s) => s.properties.code));
+    for (const c of index.list) {
+      expect(c.code).toMatch(/^\d{12}$/);
+      expect(c.street).toBe(c.code.slice(0, 9));
+      expect(streetCodes.has(c.street)).toBe(true);
+    }
   });
 
   it('refuses a city without built communities and bad coordinates', () => {

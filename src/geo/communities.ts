@@ -14,7 +14,7 @@ import { assertLonLat } from './regions.ts';
 /** The demo's epicentre, Wuhan, whose communities are built by default. */
 export const FOCAL_CITY = '420100';
 
-/** One synthetic community: code = county code + 3 digits. */
+/** One synthetic community: code = street code (county code + 3 digits) + 3 digits. */
 export type Community = Readonly<CommunityProps>;
 
 /** The communities of one city and the lookup over them. */

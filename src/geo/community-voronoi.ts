@@ -20,15 +20,22 @@ export interface CountyShape {
   geometry: Polygon | MultiPolygon;
 }
 
-/** Properties of one synthetic community; `share` is its part of the county's area and population. */
+/**
+ * Properties of one synthetic community; `share` is its part of the county's area and population.
+ * `street` is the synthetic street it was grouped into (synthetic-streets.ts; code = street + 3 digits).
+ */
 export interface CommunityProps {
   code: string;
   name: string;
   county: string;
+  street: string;
   synthetic: true;
   share: number;
   population: number;
 }
+
+/** A community as the Voronoi step makes it: code = county + 3 digits, before grouping into streets. */
+export type VoronoiProps = Omit<CommunityProps, 'street'>;
 
 /** How many communities and which random stream. */
 export interface VoronoiOptions {
@@ -66,7 +73,7 @@ function area(polys: Rings[]): number {
 }
 
 /** Subdivides one county; communities are numbered north to south, then west to east. */
-function subdivide(county: CountyShape, opts: VoronoiOptions): Feature<MultiPolygon, CommunityProps>[] {
+function subdivide(county: CountyShape, opts: VoronoiOptions): Feature<MultiPolygon, VoronoiProps>[] {
   // Voronoi cells and areas in the equal-area plane, so cells are not stretched east-west.
   const proj = albers(CHINA_ALBERS);
   const toPair = (p: Position): Pair => {
@@ -123,6 +130,6 @@ function subdivide(county: CountyShape, opts: VoronoiOptions): Feature<MultiPoly
 export function voronoiCommunities(
   counties: readonly CountyShape[],
   opts: VoronoiOptions = DEFAULT_VORONOI,
-): Feature<MultiPolygon, CommunityProps>[] {
+): Feature<MultiPolygon, VoronoiProps>[] {
   return counties.flatMap((c) => subdivide(c, opts));
 }

@@ -4,7 +4,7 @@ import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
 import { assignCells, readCellRegistry } from '../geo/cells.ts';
 import { loadRegionIndex } from '../geo/regions.ts';
-import { locateCommunity } from '../geo/communities.ts';
+import { areaLocator, ensureBoundaryTable, writeGeoAreas } from '../geo/areas.ts';
 import { ChunkWriter } from '../synth/chunks.ts';
 
 /** Fails with one clear line when a file cannot be read. */
@@ -29,8 +29,10 @@ export interface RegistrySummary {
 /**
  * Loads a cell registry CSV (cell_id, lon, lat[, azimuth, radius_m, tech]) into
  * the `cells` table, replacing the previous one. Every cell is assigned once,
- * here, to county / city / province by point in polygon, and to a (synthetic)
- * community of the focal city when it lies in one; records never are.
+ * here, to county / city / province by point in polygon, and to a street and
+ * community where its city has them (boundaries imported with `epitrace geo
+ * import`, else the focal city's synthetic ones); records never are. Rewrites
+ * `geo_areas` for the cities the cells lie in.
  */
 export async function loadCellRegistry(db: Duck, path: string): Promise<RegistrySummary> {
   requireReadable(path, 'cell registry');
@@ -45,8 +47,13 @@ export async function loadCellRegistry(db: Duck, path: string): Promise<Registry
     throw new UserError(`cell registry ${path}: ${reg.cells.length - ids.size} duplicated cell_id(s)`);
   }
   const { cells, outside } = assignCells(reg.cells, loadRegionIndex());
+  await ensureBoundaryTable(db);
+  const locate = await areaLocator(
+    db,
+    cells.flatMap((c) => (c.city ? [c.city] : [])),
+  );
   await db.run(`CREATE OR REPLACE TABLE cells (cell_id INTEGER PRIMARY KEY, lon DOUBLE, lat DOUBLE, tech VARCHAR,
-    county_code VARCHAR, city_code VARCHAR, province_code VARCHAR, community_code VARCHAR)`);
+    county_code VARCHAR, city_code VARCHAR, province_code VARCHAR, community_code VARCHAR, street_code VARCHAR)`);
   const w = new ChunkWriter(await db.conn.createAppender('cells'), [
     INTEGER,
     DOUBLE,
@@ -56,12 +63,24 @@ export async function loadCellRegistry(db: Duck, path: string): Promise<Registry
     VARCHAR,
     VARCHAR,
     VARCHAR,
+    VARCHAR,
   ]);
   for (const c of cells) {
-    const community = c.county ? locateCommunity(c.lon, c.lat) : null;
-    w.row(c.cellId, c.lon, c.lat, c.tech ?? null, c.county, c.city, c.province, community?.code ?? null);
+    const areas = locate(c.lon, c.lat, c.city);
+    w.row(
+      c.cellId,
+      c.lon,
+      c.lat,
+      c.tech ?? null,
+      c.county,
+      c.city,
+      c.province,
+      areas.community,
+      areas.street,
+    );
   }
   w.close();
+  await writeGeoAreas(db);
   return { cells: cells.length, bad: reg.bad.slice(0, 5), badCount: reg.badCount, outside };
 }
 
