@@ -36,7 +36,7 @@ export const CODE_DIGITS: Record<AreaLevel, number> = { street: 9, community: 12
 const builtinFile = (city: string) => new URL(`./data/communities-${city}.topo.json`, import.meta.url);
 const builtinCache = new Map<string, AreaFeature[]>();
 
-/** The built-in synthetic areas of `city` at `level`, or [] when none were built for it. */
+/** The built-in synthetic areas of `city` at `level` by code, or [] when none were built for it. */
 export function builtinAreas(city: string, level: AreaLevel): AreaFeature[] {
   const key = `${city}/${level}`;
   let list = builtinCache.get(key);
@@ -61,6 +61,7 @@ export function builtinAreas(city: string, level: AreaLevel): AreaFeature[] {
           },
         ];
       });
+      list.sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
     }
     builtinCache.set(key, list);
   }

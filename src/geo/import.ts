@@ -102,9 +102,10 @@ export async function importBoundaries(
   // New codes of the city's cells, computed before the transaction; the column name is ours, not input.
   const column = o.level === 'street' ? 'street_code' : 'community_code';
   const hasCells = await cellsTableExists(db);
-  const index = polygonIndex(
-    validation.accepted.map((f) => ({ geometry: f.geometry, value: f.properties.code })),
-  );
+  // Ordered by code as areaLocator reads them back, so a cell in an overlap goes to the same area
+  // now and when the registry is loaded again.
+  const byCode = [...validation.accepted].sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
+  const index = polygonIndex(byCode.map((f) => ({ geometry: f.geometry, value: f.properties.code })));
   const assigned: { id: number; code: string | null; old: string | null }[] = [];
   if (hasCells) {
     await db.run(`ALTER TABLE cells ADD COLUMN IF NOT EXISTS street_code VARCHAR`);
@@ -183,9 +184,13 @@ export function formatImport(r: ImportResult, file: string): string {
     const warn = g.share > GAP_TOLERANCE_SHARE ? 'warning: gap' : 'gap';
     lines.push(`  ${warn}: ${pct(g.share)} of ${g.level} ${g.code} not covered (${km2(g.m2)} km²)`);
   }
+  if (v.slivers.count) {
+    lines.push(`  slivers below the overlap tolerance: ${v.slivers.count}, ${km2(v.slivers.m2)} km² in all`);
+  }
   if (v.outside.m2 > 0) {
+    const warn = v.outside.share > GAP_TOLERANCE_SHARE ? 'warning: ' : '';
     lines.push(
-      `  warning: ${km2(v.outside.m2)} km² of the areas (${pct(v.outside.share)}) lie outside city ${r.city}`,
+      `  ${warn}${km2(v.outside.m2)} km² of the areas (${pct(v.outside.share)}) lie outside city ${r.city}`,
     );
   }
   lines.push(

@@ -41,6 +41,7 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/flows/outflow': { access: AGGREGATES, scope: ['origin'], analytics: true },
   'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true },
   'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/geo/areas': { access: AGGREGATES, scope: ['city'] },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },
