@@ -344,6 +344,42 @@ describe('epitrace geo import', () => {
     await run(file(fc(good)));
   });
 
+  it('imports communities (12-digit codes): community_code re-assigned, streets untouched, unknown streets warned', async () => {
+    await run(file(fc(good)));
+    const before = await cells();
+    const north = clip(box(x0 - 0.01, mid, (y0 + y1) / 2, y1 + 0.01));
+    const south = clip(box(x0 - 0.01, mid, y0 - 0.01, (y0 + y1) / 2));
+    const r = await run(
+      file(fc([street('420102901001', '北社区', north), street('420102909001', '南社区', south)])),
+      { level: 'community' },
+    );
+    expect(r.validation.quarantined).toEqual([]);
+    expect(r.orphans).toEqual(['420102909']);
+    const after = await cells();
+    const expected = after.map((c) => {
+      if (c.city_code !== '420100') return c.community_code;
+      if (booleanPointInPolygon([c.lon, c.lat], north)) return '420102901001';
+      if (booleanPointInPolygon([c.lon, c.lat], south)) return '420102909001';
+      return null;
+    });
+    expect(after.map((c) => c.community_code)).toEqual(expected);
+    expect(after.map((c) => c.street_code)).toEqual(before.map((c) => c.street_code));
+    expect(r.changed).toBe(after.filter((c, i) => c.community_code !== before[i]!.community_code).length);
+    const rows = await db.all<{ code: string; parent: string; synthetic: boolean }>(
+      `SELECT code, parent, synthetic FROM geo_areas WHERE level = 'community' ORDER BY code`,
+    );
+    expect(rows).toEqual([
+      { code: '420102901001', parent: '420102901', synthetic: false },
+      { code: '420102909001', parent: '420102909', synthetic: false },
+    ]);
+    // A street code is the wrong length at community level.
+    const wrong = await run(file(fc([...good, street('420102901001', 'c', north)])), { level: 'community' });
+    expect(wrong.validation.quarantined.map((q) => q.reason)).toEqual([
+      expect.stringMatching(/'420102901' is not 12 digits/),
+      expect.stringMatching(/'420102902' is not 12 digits/),
+    ]);
+  });
+
   it('refuses garbage with one line and changes nothing', async () => {
     const before = await snapshot();
     const cases: [string, RegExp][] = [

@@ -11,7 +11,7 @@ import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
 import { ChunkWriter } from '../synth/chunks.ts';
 import type { AreaLevel } from './areas.ts';
-import { CODE_DIGITS, ensureBoundaryTable, writeGeoAreas } from './areas.ts';
+import { CODE_DIGITS, areasOf, ensureBoundaryTable, writeGeoAreas } from './areas.ts';
 import { CODE_KEYS, pick, readAreaFile } from './area-file.ts';
 import type { RawFeature } from './area-file.ts';
 import type { Divisions } from './divisions.ts';
@@ -43,6 +43,8 @@ export interface ImportResult {
   changed: number;
   /** Cells of the city now in no imported area. */
   unassigned: number;
+  /** Communities whose street (their first 9 digits) is not among the city's streets (a warning). */
+  orphans: string[];
   geoAreas: number;
 }
 
@@ -123,6 +125,7 @@ export async function importBoundaries(
   await ensureBoundaryTable(db);
   await db.run('BEGIN TRANSACTION');
   let geoAreas: number;
+  let orphans: string[];
   try {
     await db.run(`DELETE FROM geo_boundaries WHERE city = ? AND level = ?`, [city, o.level]);
     for (const f of validation.accepted) {
@@ -142,6 +145,14 @@ export async function importBoundaries(
       );
     }
     geoAreas = await writeGeoAreas(db);
+    // A community names its street in its code; say when that street is not among the city's.
+    const streets = new Set((await areasOf(db, city, 'street')).features.map((f) => f.properties.code));
+    orphans =
+      o.level === 'community'
+        ? validation.accepted
+            .map((f) => f.properties.parent)
+            .filter((p, i, all) => !streets.has(p) && all.indexOf(p) === i)
+        : [];
     await o.beforeCommit?.();
     await db.run('COMMIT');
   } catch (e) {
@@ -158,6 +169,7 @@ export async function importBoundaries(
     cells: assigned.length,
     changed: assigned.filter((a) => a.code !== a.old).length,
     unassigned: assigned.filter((a) => a.code === null).length,
+    orphans,
     geoAreas,
   };
 }
@@ -183,6 +195,11 @@ export function formatImport(r: ImportResult, file: string): string {
   for (const g of v.gaps) {
     const warn = g.share > GAP_TOLERANCE_SHARE ? 'warning: gap' : 'gap';
     lines.push(`  ${warn}: ${pct(g.share)} of ${g.level} ${g.code} not covered (${km2(g.m2)} km²)`);
+  }
+  if (r.orphans.length) {
+    lines.push(
+      `  warning: ${r.orphans.length} street code(s) of these communities are not streets of city ${r.city}: ${r.orphans.slice(0, 10).join(', ')}`,
+    );
   }
   if (v.slivers.count) {
     lines.push(`  slivers below the overlap tolerance: ${v.slivers.count}, ${km2(v.slivers.m2)} km² in all`);
