@@ -116,10 +116,10 @@ export async function companions(db: Duck, ref: string, options: CompanionOption
   return { case: c, window, options: { ...o, window }, companions: list, distribution: distribution(list) };
 }
 
-/** Companions counted by the county, community and city where they were last seen. */
+/** Companions counted by the county, street, community and city where they were last seen. */
 export function distribution(list: Companion[]): CompanionResult['distribution'] {
   const out: CompanionResult['distribution'] = [];
-  for (const level of ['county', 'community', 'city'] as const) {
+  for (const level of ['county', 'street', 'community', 'city'] as const) {
     const n = new Map<string, number>();
     for (const c of list) {
       const code = c.lastSeen?.[level];
@@ -141,10 +141,12 @@ const CSV_HEADER = [
   'last_contact',
   'top_cell',
   'top_county',
+  'top_street',
   'top_community',
   'last_seen_at',
   'last_seen_cell',
   'last_seen_county',
+  'last_seen_street',
   'last_seen_community',
   'resident_county',
 ];
@@ -170,10 +172,12 @@ export function companionsCsv(result: CompanionResult): string {
         c.lastContact,
         top?.cellId,
         top?.county,
+        top?.street,
         top?.community,
         c.lastSeen?.at,
         c.lastSeen?.cellId,
         c.lastSeen?.county,
+        c.lastSeen?.street,
         c.lastSeen?.community,
         c.residentCounty,
       ]

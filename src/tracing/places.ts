@@ -5,12 +5,17 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
 }
 
-/** Cells with the regions they lie in (community only inside a focal city), by cell id. */
+/** Cells with the regions they lie in (street and community only where boundaries exist), by cell id. */
 export async function placesOf(db: Duck, cellIds: number[]): Promise<Map<number, Place>> {
   const ids = [...new Set(cellIds)];
   if (ids.length === 0) return new Map();
+  // A cell registry loaded before streets existed has no street_code column (reload it to get streets).
+  const streets = await db.one<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = 'cells' AND column_name = 'street_code'`,
+  );
+  const street = streets?.n ? 'street_code' : 'NULL::VARCHAR';
   const rows = await db.all<Place>(
-    `SELECT cell_id AS "cellId", lon, lat, community_code AS community, county_code AS county,
+    `SELECT cell_id AS "cellId", lon, lat, community_code AS community, ${street} AS street, county_code AS county,
             city_code AS city, province_code AS province
      FROM cells WHERE cell_id IN (${placeholders(ids.length)})`,
     ids,
@@ -24,6 +29,7 @@ export async function placesOf(db: Duck, cellIds: number[]): Promise<Map<number,
         lon: NaN,
         lat: NaN,
         community: null,
+        street: null,
         county: null,
         city: null,
         province: null,

@@ -21,12 +21,13 @@ export interface CaseRecord {
   city: string | null;
 }
 
-/** Where a place is: a cell and the regions it lies in (community only inside a focal city's boundaries). */
+/** Where a place is: a cell and the regions it lies in (street and community only inside a city's boundaries). */
 export interface Place {
   cellId: number;
   lon: number;
   lat: number;
   community: string | null;
+  street: string | null;
   county: string | null;
   city: string | null;
   province: string | null;
@@ -94,5 +95,5 @@ export interface CompanionResult {
   options: CompanionOptions;
   companions: Companion[];
   /** Companions counted by where they were last seen, per level (community only where known). */
-  distribution: { level: 'county' | 'community' | 'city'; code: string; companions: number }[];
+  distribution: { level: 'county' | 'street' | 'community' | 'city'; code: string; companions: number }[];
 }

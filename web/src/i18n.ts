@@ -128,7 +128,7 @@ const en = {
   exportCsv: 'Export CSV',
   shownOf: (shown: number, total: number) => `Showing the first ${shown} of ${total}; the CSV has them all.`,
   distributionTitle: 'Companions by where they were last seen',
-  levelNames: { city: 'City', county: 'County', community: 'Community' },
+  levelNames: { city: 'City', county: 'County', street: 'Street', community: 'Community' },
   unknown: 'unknown',
 };
 
@@ -254,7 +254,7 @@ const zh: Strings = {
   exportCsv: '导出 CSV',
   shownOf: (shown: number, total: number) => `仅显示前 ${shown} 名（共 ${total} 名），CSV 包含全部。`,
   distributionTitle: '伴随者按最后出现地分布',
-  levelNames: { city: '城市', county: '县区', community: '社区' },
+  levelNames: { city: '城市', county: '县区', street: '街道', community: '社区' },
   unknown: '未知',
 };
 

@@ -142,7 +142,7 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
                   {r.distribution.map((d) => (
                     <tr key={`${d.level}-${d.code}`} data-level={d.level} data-code={d.code}>
                       <td>{t.levelNames[d.level]}</td>
-                      <td>{d.level === 'community' ? d.code : name(d.code)}</td>
+                      <td>{d.level === 'community' || d.level === 'street' ? d.code : name(d.code)}</td>
                       <td className="num">{d.companions}</td>
                     </tr>
                   ))}

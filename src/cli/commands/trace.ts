@@ -75,7 +75,7 @@ function trajectoryLines(t: Trajectory): string[] {
   for (const d of t.dwells)
     lines.push(
       `  ${d.start} .. ${d.end}  ${fmt(d.minutes).padStart(9)}  cell ${d.cellId}  county ${d.county ?? '-'}` +
-        `  community ${d.community ?? '-'}  street -${d.transmissionPoint ? '  * possible transmission point' : ''}`,
+        `  street ${d.street ?? '-'}  community ${d.community ?? '-'}${d.transmissionPoint ? '  * possible transmission point' : ''}`,
     );
   lines.push('places by time spent:');
   for (const p of t.places)
@@ -98,7 +98,7 @@ function companionLines(r: CompanionResult): string[] {
         `${c.firstContact} .. ${c.lastContact}  at cell ${c.places[0]?.cellId ?? '-'}  ` +
         `last seen ${c.lastSeen ? `${c.lastSeen.at} county ${c.lastSeen.county ?? '-'}` : '-'}  resident ${c.residentCounty ?? '-'}`,
     );
-  lines.push('where they are now (last seen), by county / community (streets: no street registry yet):');
+  lines.push('where they are now (last seen), by county / street / community / city:');
   for (const d of r.distribution) lines.push(`  ${d.level} ${d.code}: ${d.companions}`);
   return lines;
 }
