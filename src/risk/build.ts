@@ -74,7 +74,7 @@ async function dataDays(db: Duck): Promise<{ first: string | null; last: string 
 const LEVELS: readonly AreaLevel[] = ['county', 'street', 'community'];
 
 /** Writes risk_levels for every day of the data: one row per area with a case by that day (others are low). */
-async function buildLevels(db: Duck, first: string, last: string): Promise<number> {
+export async function buildLevels(db: Duck, first: string, last: string): Promise<number> {
   await db.run(`CREATE OR REPLACE TABLE risk_levels (day DATE, level VARCHAR, code VARCHAR, city VARCHAR,
     cumulative INTEGER, new14 INTEGER, cluster BOOLEAN, risk VARCHAR)`);
   const { cases, links } = await loadCasesAndLinks(db);
@@ -92,7 +92,7 @@ async function buildLevels(db: Duck, first: string, last: string): Promise<numbe
  * risk_alerts: what changed since the day before, per area: its risk level ('risk') or its index warning
  * ('warning'). An area with no row on a day is 'low' / 'none' (no case / no index).
  */
-async function buildAlerts(db: Duck, first: string, last: string): Promise<number> {
+export async function buildAlerts(db: Duck, first: string, last: string): Promise<number> {
   await db.run(
     `CREATE OR REPLACE TABLE risk_alerts AS
 WITH lv AS (SELECT day, level, code, city, risk AS v FROM risk_levels),
