@@ -1,7 +1,8 @@
 import type { Duck } from '../db/duck.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
-import { streetColumn } from './areas.ts';
+import { UserError } from '../errors.ts';
+import { hasTable, streetColumn } from './areas.ts';
 import type { AreaLevel } from './areas.ts';
 import { buildRiskCases, buildRiskLinks, loadCasesAndLinks } from './cases.ts';
 import { buildRiskPresence } from './heatmap.ts';
@@ -123,6 +124,9 @@ export async function buildRisk(
   now: () => number = Date.now,
 ): Promise<RiskBuildSummary> {
   const t0 = now();
+  for (const t of ['cells', 'stays', 'open_stays'])
+    if (!(await hasTable(db, t)))
+      throw new UserError(`the workspace has no ${t} yet: run 'epitrace ingest' and 'epitrace run' first`);
   const people = await buildRiskPeople(db);
   const { first, last } = await dataDays(db);
   const presenceRows = first && last ? await buildRiskPresence(db, o.set, first, last) : 0;
