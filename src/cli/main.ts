@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerRisk } from './commands/risk.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSynth } from './commands/synth.ts';
@@ -32,6 +33,7 @@ for (const register of [
   registerAudit,
   registerTrace,
   registerGeo,
+  registerRisk,
 ])
   register(program);
 

@@ -19,6 +19,7 @@ import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
 import { registerGeo } from './routes-geo.ts';
+import { registerRisk } from './routes-risk.ts';
 import { registerTracing } from './routes-tracing.ts';
 import { checkOrigin, securityHeaders } from './security.ts';
 import { LoginThrottle } from './throttle.ts';
@@ -122,6 +123,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerAdmin(app, { accounts, audit });
   await registerFlows(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerGeo(app, { duck: deps.duck, info: deps.info, accounts });
+  await registerRisk(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerTracing(app, {
     duck: deps.duck,
     info: deps.info,

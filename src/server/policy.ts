@@ -42,6 +42,12 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true },
   'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true },
   'GET /api/geo/areas': { access: AGGREGATES, scope: ['city'] },
+  // Risk (issue 12): aggregates of the risk tables, scoped on the city.
+  'GET /api/risk/hours': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/heatmap': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/levels': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/index': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/alerts': { access: AGGREGATES, scope: ['city'], analytics: true },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },
