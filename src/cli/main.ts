@@ -3,6 +3,7 @@ import { HttpError, UserError } from '../errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerRisk } from './commands/risk.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSynth } from './commands/synth.ts';
@@ -30,6 +31,7 @@ for (const register of [
   registerUser,
   registerAudit,
   registerTrace,
+  registerRisk,
 ])
   register(program);
 
