@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRisk } from './commands/risk.ts';
+import { addRiskSources } from './commands/risk-sources.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSynth } from './commands/synth.ts';
@@ -31,7 +32,8 @@ for (const register of [
   registerUser,
   registerAudit,
   registerTrace,
-  registerRisk,
+  // risk-view adds `risk sources` to the `risk` command risk-core creates.
+  (p: Command) => addRiskSources(registerRisk(p)),
 ])
   register(program);
 

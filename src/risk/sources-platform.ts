@@ -8,7 +8,8 @@ import { UserError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { outflow } from '../pipeline/flows.ts';
 import type { Naming } from '../pipeline/flows.ts';
-import type { SourcesExcluded, SourcesInput } from './sources.ts';
+import { fitSources } from './sources.ts';
+import type { SourcesExcluded, SourcesInput, SourcesModel, SourcesResult } from './sources.ts';
 
 export interface PlatformSourcesQuery {
   /** The epicentre: a city code. */
@@ -96,4 +97,21 @@ export async function platformSources(
     inputs.push({ code, name: naming.name(code), outflow: 0, cases });
   }
   return { inputs, excluded, epicentreCases: byCity.get(q.origin) ?? 0, unplacedCases: unplaced };
+}
+
+/** The platform's fit: inputs from the workspace, then `fitSources`; pre-fit exclusions listed with the model's. */
+export async function platformFit(
+  db: Duck,
+  q: PlatformSourcesQuery,
+  model: SourcesModel,
+  naming: Naming,
+): Promise<SourcesResult & { epicentreCases: number; unplacedCases: number }> {
+  const p = await platformSources(db, q, naming);
+  const r = fitSources(p.inputs, model);
+  return {
+    ...r,
+    excluded: [...p.excluded, ...r.excluded],
+    epicentreCases: p.epicentreCases,
+    unplacedCases: p.unplacedCases,
+  };
 }

@@ -41,6 +41,8 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/flows/outflow': { access: AGGREGATES, scope: ['origin'], analytics: true },
   'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true },
   'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true },
+  // Risk sources (issue 12): aggregates over the published outflow and the registry's case counts per city.
+  'GET /api/risk/sources': { access: AGGREGATES, scope: ['origin'], analytics: true },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },
