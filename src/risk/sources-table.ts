@@ -38,6 +38,7 @@ const COLUMNS = {
 export function decodeTable(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   try {
+    // ignoreBOM false: the decoder drops a leading byte-order mark (Excel writes one for "CSV UTF-8").
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return new TextDecoder('gb18030').decode(bytes);
@@ -94,7 +95,6 @@ export function parseSourcesTable(text: string, source: string, div = loadDivisi
   let rows: string[][];
   try {
     rows = parse(text, {
-      bom: true,
       delimiter: [',', '\t', ';'],
       skip_empty_lines: true,
       relax_column_count: true,
