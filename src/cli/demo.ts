@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { runPipeline } from '../pipeline/run.ts';
+import { buildRisk } from '../risk/build.ts';
+import type { RiskBuildSummary } from '../risk/build.ts';
 import { importCases, importNumbers } from '../tracing/registry.ts';
 import type { ImportSummary } from '../tracing/registry.ts';
 import { builtinGeo } from '../synth/cities.ts';
@@ -58,6 +60,16 @@ export async function importDemoRegistry(
   try {
     await importNumbers(db, join(synthDir, 'numbers.csv'), key);
     return await importCases(db, join(synthDir, 'cases.csv'), key);
+  } finally {
+    db.close();
+  }
+}
+
+/** Builds the risk tables (issue 12) with the default options, after the case registry is in. */
+export async function buildDemoRisk(ws: Workspace): Promise<RiskBuildSummary> {
+  const db = await ws.openDuck();
+  try {
+    return await buildRisk(db);
   } finally {
     db.close();
   }
@@ -121,6 +133,10 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   await runPipeline(ws, {}, (_day, done) => progress.update(done));
   progress.stop();
   const registry = await importDemoRegistry(ws, synthDir, key);
+  progress.start('building risk tables', 1);
+  const risk = await buildDemoRisk(ws);
+  progress.update(1);
+  progress.stop();
   // Written last: a workspace without a scenario is an unfinished build and is rebuilt.
   ws.writeInfo({
     ...ws.info(),
@@ -133,6 +149,7 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   });
   process.stderr.write(
     `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers, ${s.cases} confirmed cases; ` +
-      `case registry ${registry.accepted} cases, ${registry.accepted - registry.unmatched.length} matched a subscriber\n`,
+      `case registry ${registry.accepted} cases, ${registry.accepted - registry.unmatched.length} matched a subscriber; ` +
+      `risk tables: ${risk.people.companion} companions, ${risk.levelRows} area-level rows, ${risk.alerts} alerts\n`,
   );
 }

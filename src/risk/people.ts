@@ -39,19 +39,20 @@ export interface PeopleSummary {
 }
 
 /**
- * (Re)builds risk_people(user_id, kind, ref, since): every person of the registry's cases matched to a
+ * (Re)builds risk_people(user_id, kind, ref, since, known): every person of the registry's cases matched to a
  * subscriber (kind 'suspected' or 'confirmed', since = onset, else confirmation) and every companion of a
  * confirmed case by the tracer's definition (DEFAULT_COMPANION_OPTIONS: >= 60 min in total at the same cell,
  * within the 15 days ending with the confirmation day; kind 'companion', since = first contact, ref = the
- * case). Cases confirmed on the same day share a window, so each confirmation day is one sharedTime batch.
+ * case). `known` is the day the platform knew them: a case's confirmation (a suspect's onset, or null = from
+ * the start), a companion's case's confirmation. Cases confirmed on the same day share a window, so each confirmation day is one sharedTime batch.
  * A person is stored once per kind and case; a case is never stored as its own companion.
  */
 export async function buildRiskPeople(db: Duck): Promise<PeopleSummary> {
   await db.run(REGISTRY_TABLES);
   await db.run(`CREATE OR REPLACE TABLE risk_people (user_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
-    ref VARCHAR NOT NULL, since TIMESTAMP)`);
+    ref VARCHAR NOT NULL, since TIMESTAMP, known DATE)`);
   await db.run(`INSERT INTO risk_people
-    SELECT user_id, status, ref, coalesce(onset, confirmed)::TIMESTAMP FROM trace_cases
+    SELECT user_id, status, ref, coalesce(onset, confirmed)::TIMESTAMP, coalesce(confirmed, onset) FROM trace_cases
     WHERE user_id IS NOT NULL`);
   const confirmed = await db.all<{ day: string; refs: string[]; users: string[] }>(
     `SELECT strftime(confirmed, '%Y-%m-%d') AS day, list(ref ORDER BY ref) AS refs, list(user_id ORDER BY ref) AS users
@@ -76,11 +77,13 @@ export async function buildRiskPeople(db: Duck): Promise<PeopleSummary> {
     // Two cases of one person share a seed: each of its refs gets the companions.
     const refsOf = new Map<string, string[]>();
     b.users.forEach((u, i) => refsOf.set(u, [...(refsOf.get(u) ?? []), b.refs[i]!]));
-    const rows = pairs.flatMap((p) => refsOf.get(p.seed)!.map((ref) => [p.userId, ref, p.first] as const));
+    const rows = pairs.flatMap((p) =>
+      refsOf.get(p.seed)!.map((ref) => [p.userId, ref, p.first, b.day] as const),
+    );
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       await db.run(
-        `INSERT INTO risk_people VALUES ${chunk.map((_, j) => `($${3 * j + 1}, 'companion', $${3 * j + 2}, $${3 * j + 3}::TIMESTAMP)`).join(', ')}`,
+        `INSERT INTO risk_people VALUES ${chunk.map((_, j) => `($${4 * j + 1}, 'companion', $${4 * j + 2}, $${4 * j + 3}::TIMESTAMP, $${4 * j + 4}::DATE)`).join(', ')}`,
         chunk.flat(),
       );
     }

@@ -18,6 +18,7 @@ import { RefusedFlood, logRequest } from './request-log.ts';
 import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
+import { registerRisk } from './routes-risk.ts';
 import { registerRiskSources } from './routes-risk-sources.ts';
 import { registerTracing } from './routes-tracing.ts';
 import { checkOrigin, securityHeaders } from './security.ts';
@@ -121,6 +122,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerAuth(app, { accounts, throttle, secure });
   await registerAdmin(app, { accounts, audit });
   await registerFlows(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
+  await registerRisk(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerRiskSources(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerTracing(app, {
     duck: deps.duck,

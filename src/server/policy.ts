@@ -41,6 +41,12 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/flows/outflow': { access: AGGREGATES, scope: ['origin'], analytics: true },
   'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true },
   'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true },
+  // Risk (issue 12): aggregates of the risk tables, scoped on the city.
+  'GET /api/risk/hours': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/heatmap': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/levels': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/index': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/alerts': { access: AGGREGATES, scope: ['city'], analytics: true },
   // Risk sources (issue 12): aggregates over the published outflow and the registry's case counts per city.
   'GET /api/risk/sources': { access: AGGREGATES, scope: ['origin'], analytics: true },
   'GET /api/admin/accounts': { access: ADMIN },

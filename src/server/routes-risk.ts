@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Duck } from '../db/duck.ts';
+import { HttpError, UserError } from '../errors.ts';
+import { loadDivisions } from '../geo/divisions.ts';
+import type { AuditLog } from '../privacy/audit.ts';
+import { areaLabels } from '../risk/areas.ts';
+import { heatmap } from '../risk/heatmap.ts';
+import { alertsOf, indexOf, levelsOf, riskHours, riskMeta } from '../risk/query.ts';
+import type { RiskMeta } from '../risk/query.ts';
+import type { WorkspaceInfo } from '../workspace.ts';
+import type { Accounts } from './accounts.ts';
+import { requireAccount } from './session.ts';
+import { parse } from './validate.ts';
+
+const calendarDay = (s: string): boolean =>
+  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+const city = z.string().regex(/^\d{6}$/, 'expected a 6-digit city code');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(calendarDay, { message: 'not a calendar date' });
+const hour = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/, 'expected an hour YYYY-MM-DDTHH')
+  .refine((s) => calendarDay(s.slice(0, 10)) && Number(s.slice(11)) < 24, { message: 'not a calendar hour' });
+
+const HoursQuery = z.object({ city });
+const HeatmapQuery = z.object({ city, hour, kind: z.enum(['grid', 'community']).default('grid') });
+const LevelsQuery = z.object({
+  city,
+  day,
+  level: z.enum(['county', 'street', 'community']).default('county'),
+});
+const IndexQuery = z.object({
+  city,
+  day,
+  level: z.enum(['city', 'county', 'street', 'community']).default('county'),
+});
+const AlertsQuery = z.object({ city, day });
+
+/** GET /api/risk/hours, /heatmap, /levels, /index, /alerts (issue 12): aggregates of the risk tables. */
+export async function registerRisk(
+  app: FastifyInstance,
+  d: { duck: Duck; info: WorkspaceInfo; k: number; accounts: Accounts; audit: AuditLog },
+): Promise<void> {
+  const cities = new Set(
+    loadDivisions()
+      .list('city')
+      .map((c) => c.code),
+  );
+  const checkCity = (code: string): void => {
+    if (!cities.has(code)) throw new HttpError(400, `city: ${code} is not a city code`, 'city');
+  };
+  /** The build's options; 409 when the tables are missing or were protected with a smaller k than the server's. */
+  const meta = async (): Promise<RiskMeta> => {
+    let m: RiskMeta;
+    try {
+      m = await riskMeta(d.duck);
+    } catch (e) {
+      if (e instanceof UserError) throw new HttpError(409, e.message);
+      throw e;
+    }
+    // The index holds counts protected at build time: a server with a larger k must not publish them.
+    if (m.k < d.k)
+      throw new HttpError(
+        409,
+        `the risk tables were built with k = ${m.k} < ${d.k}: run 'epitrace risk build --k ${d.k}'`,
+      );
+    return m;
+  };
+  const checkDay = (m: RiskMeta, v: string, field: 'day' | 'hour'): void => {
+    const dd = v.slice(0, 10);
+    if (m.first && dd < m.first)
+      throw new HttpError(400, `${field}: ${v} is before the first data day ${m.first}`, field);
+    if (m.last && dd > m.last)
+      throw new HttpError(400, `${field}: ${v} is after the last data day ${m.last}`, field);
+  };
+
+  app.get('/api/risk/hours', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(HoursQuery, req.query);
+    checkCity(q.city);
+    await meta();
+    d.audit.record(account.username, 'risk.hours', q);
+    return { synthetic: d.info.synthetic, city: q.city, ...(await riskHours(d.duck, q.city)) };
+  });
+
+  app.get('/api/risk/heatmap', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(HeatmapQuery, req.query);
+    checkCity(q.city);
+    const m = await meta();
+    checkDay(m, q.hour, 'hour');
+    d.audit.record(account.username, 'risk.heatmap', q);
+    const h = await heatmap(
+      d.duck,
+      { city: q.city, hour: `${q.hour.slice(0, 10)} ${q.hour.slice(11)}:00:00`, kind: q.kind, k: d.k },
+      (codes) => areaLabels(d.duck, 'community', codes),
+    );
+    return { synthetic: d.info.synthetic, ...h, hour: q.hour, set: m.set };
+  });
+
+  app.get('/api/risk/levels', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(LevelsQuery, req.query);
+    checkCity(q.city);
+    checkDay(await meta(), q.day, 'day');
+    d.audit.record(account.username, 'risk.levels', q);
+    return { synthetic: d.info.synthetic, ...q, areas: await levelsOf(d.duck, { ...q, k: d.k }) };
+  });
+
+  app.get('/api/risk/index', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(IndexQuery, req.query);
+    checkCity(q.city);
+    const m = await meta();
+    checkDay(m, q.day, 'day');
+    d.audit.record(account.username, 'risk.index', q);
+    return { synthetic: d.info.synthetic, ...q, weights: m.weights, areas: await indexOf(d.duck, q) };
+  });
+
+  app.get('/api/risk/alerts', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(AlertsQuery, req.query);
+    checkCity(q.city);
+    checkDay(await meta(), q.day, 'day');
+    d.audit.record(account.username, 'risk.alerts', q);
+    return { synthetic: d.info.synthetic, ...q, alerts: await alertsOf(d.duck, q) };
+  });
+}
