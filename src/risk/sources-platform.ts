@@ -88,7 +88,12 @@ export async function platformSources(
     seen.add(d.code);
     const p = { code: d.code, name: d.name, cases: byCity.get(d.code) ?? 0 };
     if (d.count === null)
-      excluded.push({ ...p, outflow: null, reason: `outflow below k = ${q.k} (suppressed)` });
+      excluded.push({
+        ...p,
+        outflow: null,
+        why: 'suppressed',
+        reason: `outflow below k = ${q.k} (suppressed)`,
+      });
     else inputs.push({ ...p, outflow: d.count });
   }
   for (const [code, cases] of [...byCity].sort(([a], [b]) => a.localeCompare(b))) {
@@ -107,7 +112,17 @@ export async function platformFit(
   naming: Naming,
 ): Promise<SourcesResult & { epicentreCases: number; unplacedCases: number }> {
   const p = await platformSources(db, q, naming);
-  const r = fitSources(p.inputs, model);
+  let r: SourcesResult;
+  try {
+    r = fitSources(p.inputs, model);
+  } catch (e) {
+    // Say where the destinations went: usually the disclosure threshold on a small workspace.
+    if (e instanceof UserError && p.excluded.length)
+      throw new UserError(
+        `${e.message} (${p.excluded.length} destinations have their outflow below k = ${q.k} over ${q.from}..${q.to})`,
+      );
+    throw e;
+  }
   return {
     ...r,
     excluded: [...p.excluded, ...r.excluded],

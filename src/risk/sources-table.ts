@@ -101,7 +101,9 @@ export function parseSourcesTable(text: string, source: string, div = loadDivisi
       trim: true,
     }) as string[][];
   } catch (e) {
-    throw new UserError(`table ${source} is not a readable CSV: ${(e as Error).message.split('\n')[0]}`);
+    // The parser quotes the offending field, which for a binary file is a screenful of control characters.
+    const why = (e as Error).message.split('\n')[0]!.split(', value is')[0]!.slice(0, 100);
+    throw new UserError(`table ${source} is not a readable CSV: ${why.replace(/[^\x20-\x7e]/g, '?')}`);
   }
   const [head, ...body] = rows;
   const header = (head ?? []).map((h) => h.trim().toLowerCase());

@@ -21,10 +21,14 @@ export interface SourcesInput {
   cases: number;
 }
 
+/** Why a destination is left out: a code (for the dashboard's languages) and the reason in English. */
+export type ExclusionCode = 'suppressed' | 'no-outflow' | 'no-cases' | 'epicentre';
+
 /** A destination left out of the fit, with the reason. */
 export interface SourcesExcluded extends Omit<SourcesInput, 'outflow'> {
   /** Null when the outflow is suppressed (below k). */
   outflow: number | null;
+  why: ExclusionCode;
   reason: string;
 }
 
@@ -68,9 +72,14 @@ export interface SourcesResult {
 export const MIN_POINTS = 3;
 
 /** Why a destination cannot enter the model, or null. Log-log needs outflow > 0 and cases > 0 (log 0 is -inf). */
-export function exclusionReason(p: SourcesInput, model: SourcesModel): string | null {
-  if (model === 'loglog' && p.outflow <= 0) return 'no outflow (log-log needs outflow > 0)';
-  if (model === 'loglog' && p.cases <= 0) return 'no cases (log-log needs cases > 0)';
+export function exclusionReason(
+  p: SourcesInput,
+  model: SourcesModel,
+): { why: ExclusionCode; reason: string } | null {
+  if (model === 'loglog' && p.outflow <= 0)
+    return { why: 'no-outflow', reason: 'no outflow (log-log needs outflow > 0)' };
+  if (model === 'loglog' && p.cases <= 0)
+    return { why: 'no-cases', reason: 'no cases (log-log needs cases > 0)' };
   return null;
 }
 
@@ -132,7 +141,7 @@ export function fitSources(inputs: readonly SourcesInput[], model: SourcesModel)
   const used: SourcesInput[] = [];
   for (const p of inputs) {
     const why = exclusionReason(p, model);
-    if (why) excluded.push({ ...p, reason: why });
+    if (why) excluded.push({ ...p, ...why });
     else used.push(p);
   }
   const f = scale(model);

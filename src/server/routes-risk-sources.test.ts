@@ -4,7 +4,7 @@ import { openAppDb } from '../db/sqlite.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { fitSources } from '../risk/sources.ts';
 import type { SourcesInput } from '../risk/sources.ts';
-import { riskSourcesFixture, RISK_SOURCES_K } from '../risk/sources-fixture-workspace.ts';
+import { OUTBREAK, riskSourcesFixture, RISK_SOURCES_K } from '../risk/sources-fixture-workspace.ts';
 import { Client } from '../testing/http.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
@@ -97,6 +97,16 @@ describe('GET /api/risk/sources', () => {
         if (!withFlow.has(code) && code !== '420100')
           inputs.push({ code, name: div.byCode(code).name, outflow: 0, cases });
       const expected = fitSources(inputs, model as 'loglog' | 'linear');
+      console.log(
+        `${model}: n ${body.n}, slope ${body.fit.slope}, intercept ${body.fit.intercept}, r ${body.fit.r}, ` +
+          `R2 ${body.fit.r2}, s ${body.fit.residualSe}, flagged ${
+            body.points
+              .filter((p) => p.flagged)
+              .map((p) => p.code)
+              .join(',') || 'none'
+          }, ` +
+          `excluded ${body.excluded.length} (${body.excluded.filter((e) => e.outflow === null).length} suppressed)`,
+      );
       expect(body.n).toBe(expected.n);
       expect(body.n).toBeGreaterThanOrEqual(5);
       for (const key of ['slope', 'intercept', 'r', 'r2', 'residualSe'] as const)
@@ -106,6 +116,9 @@ describe('GET /api/risk/sources', () => {
         expected.points.map((p) => [p.code, p.outflow, p.cases, p.flagged]),
       );
       expect(body.points.map((p) => p.code)).not.toContain('420100');
+      // The outbreak added to the registry stands above the interval in the log-log fit, the paper's form.
+      if (model === 'loglog')
+        expect(body.points.filter((p) => p.flagged).map((p) => p.code)).toEqual([OUTBREAK.city]);
       // Suppressed destinations are named, with no outflow figure.
       const suppressed = dests.filter((d) => d.count === null).map((d) => d.code);
       expect(body.excluded.filter((e) => e.outflow === null).map((e) => e.code)).toEqual(suppressed);

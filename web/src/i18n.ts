@@ -159,6 +159,12 @@ const en = {
     `Outflow: the published, disclosure-controlled outflow per destination city (destinations below k = ${k} ` +
     `left out). Cases: confirmed cases in the case registry, by the case's city. The epicentre is not a destination.`,
   sourcesReason: 'Why left out',
+  sourcesWhy: {
+    suppressed: (k: number) => `outflow below k = ${k} (suppressed)`,
+    'no-outflow': () => 'no outflow (log-log needs outflow > 0)',
+    'no-cases': () => 'no cases (log-log needs cases > 0)',
+    epicentre: () => 'the epicentre',
+  },
   heatmapTitle: 'High-risk people present (companions of cases, suspected cases)',
   heatmapKind: 'Areas',
   heatmapKinds: { grid: 'grid (0.01°)', community: 'communities' },
@@ -170,7 +176,7 @@ const en = {
   heatmapNone: 'No data for this city.',
   levelsTitle: 'Area risk levels (2020 national rule)',
   levelsLevel: 'Level',
-  areaLevels: { county: 'counties', street: 'streets', community: 'communities' },
+  areaLevels: { city: 'city', county: 'counties', street: 'streets', community: 'communities' },
   riskClasses: { high: 'high', medium: 'medium', low: 'low' },
   levelsCount: (n: number) => `${n}`,
   levelsCumulative: 'Cumulative cases',
@@ -339,6 +345,12 @@ const zh: Strings = {
     `迁出：经信息泄露控制后公布的各目的地城市迁出人数（少于 k = ${k} 的目的地不计）。` +
     `病例：病例登记中的确诊病例，按病例所在城市统计。疫源地本身不作为目的地。`,
   sourcesReason: '未纳入原因',
+  sourcesWhy: {
+    suppressed: (k: number) => `迁出人数少于 k = ${k}（已抑制）`,
+    'no-outflow': () => '无迁出（双对数模型要求迁出人数 > 0）',
+    'no-cases': () => '无病例（双对数模型要求病例数 > 0）',
+    epicentre: () => '疫源地本身',
+  },
   heatmapTitle: '高风险人员分布（病例的时空伴随者、疑似病例）',
   heatmapKind: '区域',
   heatmapKinds: { grid: '网格（0.01°）', community: '社区' },
@@ -350,7 +362,7 @@ const zh: Strings = {
   heatmapNone: '该城市暂无数据。',
   levelsTitle: '地区风险等级（2020 年全国标准）',
   levelsLevel: '层级',
-  areaLevels: { county: '县区', street: '街道', community: '社区' },
+  areaLevels: { city: '城市', county: '县区', street: '街道', community: '社区' },
   riskClasses: { high: '高风险', medium: '中风险', low: '低风险' },
   levelsCount: (n: number) => `${n} 个`,
   levelsCumulative: '累计病例',

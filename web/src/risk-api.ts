@@ -47,7 +47,14 @@ export type RiskSources = {
     t: number;
   };
   points: SourcesPoint[];
-  excluded: { code: string; name: string; outflow: number | null; cases: number; reason: string }[];
+  excluded: {
+    code: string;
+    name: string;
+    outflow: number | null;
+    cases: number;
+    why: 'suppressed' | 'no-outflow' | 'no-cases' | 'epicentre';
+    reason: string;
+  }[];
   epicentreCases: number;
   unplacedCases: number;
 };
@@ -60,7 +67,8 @@ export function getRiskSources(
   return get('/risk/sources', q, signal);
 }
 
-export type RiskHours = { synthetic: boolean; city: string; first: string; last: string };
+/** First and last hour with heatmap data, null when the city has none. */
+export type RiskHours = { synthetic: boolean; city: string; first: string | null; last: string | null };
 
 export type HeatmapArea = {
   area: string;
@@ -84,7 +92,8 @@ export type RiskHeatmap = {
 };
 
 export type RiskClass = 'high' | 'medium' | 'low';
-export type AreaLevel = 'county' | 'street' | 'community';
+/** Levels of the risk tables: levels by county, street and community; the index and alerts also per city. */
+export type AreaLevel = 'city' | 'county' | 'street' | 'community';
 
 export type RiskLevels = {
   synthetic: boolean;

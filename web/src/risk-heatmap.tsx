@@ -16,7 +16,7 @@ type Kind = 'grid' | 'community';
 const suppressedColour = '#b8bec8';
 
 /** The hours of [first, last] ('YYYY-MM-DDTHH', UTC+8 as the API gives them), as days and hours of day. */
-export function hoursOf(h: RiskHours): { days: string[]; first: string; last: string } {
+export function hoursOf(h: { first: string; last: string }): { days: string[]; first: string; last: string } {
   const days: string[] = [];
   const [d0, d1] = [h.first.slice(0, 10), h.last.slice(0, 10)];
   for (let t = Date.parse(`${d0}T00:00:00Z`); t <= Date.parse(`${d1}T00:00:00Z`); t += 86_400_000)
@@ -33,12 +33,25 @@ export function RiskHeatmapPanel({ city, onUnauthorized }: Props) {
     <div className="panel panel-wide" data-testid="risk-heatmap">
       <h3>{t.heatmapTitle}</h3>
       <PanelStatus state={hours} testId="heatmap" />
-      {hours.data && <HeatmapAt key={city} hours={hours.data} onUnauthorized={onUnauthorized} />}
+      {hours.data && (!hours.data.first || !hours.data.last) && (
+        <p className="muted" data-testid="heatmap-none">
+          {t.heatmapNone}
+        </p>
+      )}
+      {hours.data?.first && hours.data.last && (
+        <HeatmapAt
+          key={city}
+          hours={{ ...hours.data, first: hours.data.first, last: hours.data.last }}
+          onUnauthorized={onUnauthorized}
+        />
+      )}
     </div>
   );
 }
 
-function HeatmapAt({ hours, onUnauthorized }: { hours: RiskHours; onUnauthorized: () => void }) {
+type Hours = RiskHours & { first: string; last: string };
+
+function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: () => void }) {
   const t = useStrings();
   const { days } = useMemo(() => hoursOf(hours), [hours]);
   const [day, setDay] = useState(Math.max(0, days.length - 1));

@@ -32,7 +32,7 @@ export function RiskIndexPanel({ city, day, onUnauthorized }: Props) {
         <label>
           {t.levelsLevel}
           <select name="index-level" value={level} onChange={(e) => setLevel(e.target.value as AreaLevel)}>
-            {(['county', 'street', 'community'] as const).map((l) => (
+            {(['city', 'county', 'street', 'community'] as const).map((l) => (
               <option key={l} value={l}>
                 {t.areaLevels[l]}
               </option>

@@ -194,7 +194,7 @@ function SourcesTable({ r, label }: { r: RiskSources; label: (code: string, name
               <td className="num">{e.cases}</td>
               <td />
               <td />
-              <td>{e.reason}</td>
+              <td>{t.sourcesWhy[e.why](r.k)}</td>
             </tr>
           ))}
         </tbody>

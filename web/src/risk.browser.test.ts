@@ -4,11 +4,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.ts';
 import { openAppDb } from '../../src/db/sqlite.ts';
-import { riskSourcesFixture, RISK_SOURCES_K } from '../../src/risk/sources-fixture-workspace.ts';
+import { OUTBREAK, riskSourcesFixture, RISK_SOURCES_K } from '../../src/risk/sources-fixture-workspace.ts';
 import { Accounts } from '../../src/server/accounts.ts';
 import { launchChromium } from '../../src/testing/browser.ts';
-import type { RiskSources } from './risk-api.ts';
-import { rText, statText } from './risk-format.ts';
+import type { RiskAlerts, RiskHeatmap, RiskIndex, RiskLevels, RiskSources } from './risk-api.ts';
+import { guardedText, rText, statText } from './risk-format.ts';
 
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 /** risk-core's routes (heatmap, levels, index, alerts): on this branch only once merged. */
@@ -21,7 +21,7 @@ let window: { from: string; to: string };
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const f = await riskSourcesFixture('risk-browser');
+  const f = await riskSourcesFixture('risk-browser', { riskTables: CORE });
   window = { from: f.from, to: f.to };
   const app = openAppDb(f.ws.sqlitePath);
   const acc = new Accounts(app);
@@ -76,6 +76,8 @@ async function checkSources(page: Page): Promise<RiskSources> {
   expect(await text(page, 'sources-intercept')).toBe(statText(r.body.fit.intercept));
   expect(await text(page, 'sources-r')).toBe(rText(r.body.fit.r));
   expect(await text(page, 'sources-r2')).toBe(rText(r.body.fit.r2));
+  // The fixture's outbreak is flagged, so the list compares something.
+  expect(r.body.points.filter((p) => p.flagged).map((p) => p.code)).toEqual([OUTBREAK.city]);
   expect(await codes(page, 'sources-flagged')).toEqual(
     r.body.points.filter((p) => p.flagged).map((p) => p.code),
   );
@@ -93,6 +95,68 @@ async function checkSources(page: Page): Promise<RiskSources> {
   return r.body;
 }
 
+/** Heatmap, levels, alerts and index on screen equal risk-core's routes; returns a summary for the log. */
+async function checkCore(page: Page, lang: 'en' | 'zh'): Promise<string> {
+  const city = '420100';
+  const day = window.to;
+  await page.locator('[data-testid="heatmap-total"]').waitFor({ timeout: 60_000 });
+  const hour = (await text(page, 'heatmap-hour'))!;
+  const h = await api<RiskHeatmap>(
+    page,
+    `/api/risk/heatmap?${new URLSearchParams({ city, hour, kind: 'grid' })}`,
+  );
+  expect(h.status).toBe(200);
+  expect(await text(page, 'heatmap-total')).toBe(guardedText(h.body.total, h.body.k));
+  const published = h.body.areas
+    .filter((a) => !a.suppressed)
+    .sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.area.localeCompare(b.area));
+  const firstRow = await page.$eval('[data-testid="heatmap-table"] tbody tr', (tr) => [
+    tr.getAttribute('data-area'),
+    tr.children[1]?.textContent,
+  ]);
+  if (published[0]) expect(firstRow).toEqual([published[0].area, String(published[0].count)]);
+  await page.locator('[data-testid="heatmap-synthetic"]').waitFor();
+  await page.locator('[data-testid="heatmap-map"] canvas').first().waitFor();
+
+  const l = await api<RiskLevels>(
+    page,
+    `/api/risk/levels?${new URLSearchParams({ city, day, level: 'county' })}`,
+  );
+  expect(l.status).toBe(200);
+  await page.locator('[data-testid="levels-count-high"]').waitFor({ timeout: 30_000 });
+  for (const c of ['high', 'medium', 'low'] as const)
+    expect(await text(page, `levels-count-${c}`)).toBe(
+      String(l.body.areas.filter((a) => a.risk === c).length),
+    );
+  await page.locator('[data-testid="levels-map"] canvas').first().waitFor();
+
+  const a = await api<RiskAlerts>(page, `/api/risk/alerts?${new URLSearchParams({ city, day })}`);
+  expect(a.status).toBe(200);
+  const n = a.body.alerts.length;
+  await expect.poll(() => text(page, 'alerts-count')).toBe(lang === 'en' ? `${n} alerts` : `${n} 条提示`);
+  expect(await codes(page, 'alerts-list')).toEqual(a.body.alerts.map((x) => x.code));
+
+  const ix = await api<RiskIndex>(
+    page,
+    `/api/risk/index?${new URLSearchParams({ city, day, level: 'county' })}`,
+  );
+  expect(ix.status).toBe(200);
+  await page.locator('[data-testid="index-table"]').waitFor();
+  const top = [...ix.body.areas].sort((x, y) => y.index - x.index || x.code.localeCompare(y.code))[0];
+  const topRow = await page.$eval('[data-testid="index-table"] tbody tr', (tr) => [
+    tr.getAttribute('data-code'),
+    tr.children[1]?.textContent,
+  ]);
+  if (top) expect(topRow).toEqual([top.code, top.index.toFixed(3)]);
+  for (const panel of ['levels', 'alerts', 'index'])
+    await page.locator(`[data-testid="${panel}-synthetic"]`).waitFor();
+  return (
+    `heatmap ${hour}: total ${h.body.total}, ${h.body.areas.length} areas (${h.body.suppressedAreas} suppressed); ` +
+    `levels ${['high', 'medium', 'low'].map((c) => l.body.areas.filter((x) => x.risk === c).length).join('/')}; ` +
+    `${n} alerts; ${ix.body.areas.length} index areas`
+  );
+}
+
 describe('risk view in a real browser', () => {
   it("shows an analyst the risk sources fit with the API's numbers, in English and in Chinese", async () => {
     const page = await loginAs('analyst');
@@ -100,6 +164,7 @@ describe('risk view in a real browser', () => {
     expect(await text(page, 'nav-risk')).toBe('Risk');
     const en = await checkSources(page);
     expect(await text(page, 'sources-synthetic')).toMatch(/^SYNTHETIC DATA/);
+    if (CORE) console.log(`risk view (en): ${await checkCore(page, 'en')}`);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}risk-en.png`, fullPage: true });
 
@@ -107,6 +172,7 @@ describe('risk view in a real browser', () => {
     await expect.poll(() => text(page, 'nav-risk')).toBe('风险');
     const zh = await checkSources(page);
     expect(zh).toEqual(en);
+    if (CORE) console.log(`risk view (zh): ${await checkCore(page, 'zh')}`);
     expect(await text(page, 'sources-synthetic')).toMatch(/^合成数据/);
     await page.screenshot({ path: `${OUT}risk-zh.png`, fullPage: true });
 

@@ -60,7 +60,10 @@ export async function riskSources(o: RiskSourcesOptions): Promise<RiskSourcesRep
     const epicentre = t.accepted.filter((p) => p.code === originDiv?.code);
     return {
       ...r,
-      excluded: [...epicentre.map((p) => ({ ...p, reason: 'the epicentre (--origin)' })), ...r.excluded],
+      excluded: [
+        ...epicentre.map((p) => ({ ...p, why: 'epicentre' as const, reason: 'the epicentre (--origin)' })),
+        ...r.excluded,
+      ],
       source: 'table',
       synthetic: false,
       origin: originDiv && { code: originDiv.code, name: originDiv.name },
@@ -135,7 +138,19 @@ export function riskSourcesLines(r: RiskSourcesReport): string[] {
       `  ${p.code} ${String(p.outflow).padStart(9)} ${String(p.cases).padStart(9)} ${num(p.predicted).padStart(11)} ` +
         `${num(p.lower).padStart(10)} ${num(p.upper).padStart(10)}  ${p.name}${p.flagged ? '  * above' : ''}`,
     );
-  for (const e of r.excluded) lines.push(`  excluded ${e.code} ${e.name}: ${e.reason}`);
+  // Suppressed destinations can run into the hundreds on a small workspace: one line, the first ten named.
+  const suppressed = r.excluded.filter((e) => e.outflow === null);
+  if (suppressed.length)
+    lines.push(
+      `  excluded ${suppressed.length} destination(s) with outflow below k (suppressed): ` +
+        suppressed
+          .slice(0, 10)
+          .map((e) => `${e.code} ${e.name}`)
+          .join(', ') +
+        (suppressed.length > 10 ? `, ... (${suppressed.length - 10} more; the API lists them all)` : ''),
+    );
+  for (const e of r.excluded.filter((x) => x.outflow !== null))
+    lines.push(`  excluded ${e.code} ${e.name}: ${e.reason}`);
   if (r.epicentreCases !== undefined)
     lines.push(`  not a destination: ${r.epicentreCases} confirmed case(s) in the epicentre itself`);
   if (r.unplacedCases)
