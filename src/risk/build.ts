@@ -1,7 +1,8 @@
 import type { Duck } from '../db/duck.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
-import { streetColumn } from './areas.ts';
+import { UserError } from '../errors.ts';
+import { hasTable, streetColumn } from './areas.ts';
 import type { AreaLevel } from './areas.ts';
 import { buildRiskCases, buildRiskLinks, loadCasesAndLinks } from './cases.ts';
 import { buildRiskPresence } from './heatmap.ts';
@@ -37,6 +38,8 @@ export interface RiskBuildSummary {
   levelRows: number;
   indexRows: number;
   alerts: number;
+  /** Milliseconds per step (people, heatmap, cases, levels, index, alerts). */
+  steps: Record<string, number>;
   ms: number;
 }
 
@@ -123,15 +126,30 @@ export async function buildRisk(
   now: () => number = Date.now,
 ): Promise<RiskBuildSummary> {
   const t0 = now();
-  const people = await buildRiskPeople(db);
-  const { first, last } = await dataDays(db);
-  const presenceRows = first && last ? await buildRiskPresence(db, o.set, first, last) : 0;
-  await buildRiskCases(db);
-  await buildRiskLinks(db);
-  const levelRows = first && last ? await buildLevels(db, first, last) : 0;
-  const indexRows = first && last ? await buildRiskIndex(db, { ...o, first, last }) : 0;
-  if (!first || !last) await buildRiskIndex(db, { ...o, first: '1970-01-01', last: '1969-12-31' });
-  const alerts = await buildAlerts(db, first ?? '1970-01-01', last ?? '1969-12-31');
+  for (const t of ['cells', 'stays', 'open_stays'])
+    if (!(await hasTable(db, t)))
+      throw new UserError(`the workspace has no ${t} yet: run 'epitrace ingest' and 'epitrace run' first`);
+  const steps: Record<string, number> = {};
+  let lap = t0;
+  const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const r = await f();
+    const t = now();
+    steps[name] = t - lap;
+    lap = t;
+    return r;
+  };
+  const people = await step('people', () => buildRiskPeople(db));
+  const d = await dataDays(db);
+  // No stays at all: empty tables, so every reader finds them.
+  const [first, last] = d.first && d.last ? [d.first, d.last] : ['1970-01-01', '1969-12-31'];
+  const presenceRows = await step('heatmap', () => buildRiskPresence(db, o.set, first, last));
+  await step('cases', async () => {
+    await buildRiskCases(db);
+    await buildRiskLinks(db);
+  });
+  const levelRows = await step('levels', () => buildLevels(db, first, last));
+  const indexRows = await step('index', () => buildRiskIndex(db, { ...o, first, last }));
+  const alerts = await step('alerts', () => buildAlerts(db, first, last));
   await db.run(
     `CREATE OR REPLACE TABLE risk_meta (set VARCHAR, weights VARCHAR, k INTEGER, first DATE, last DATE)`,
   );
@@ -139,22 +157,23 @@ export async function buildRisk(
     o.set.join(','),
     JSON.stringify(o.weights),
     o.k,
-    first,
-    last,
+    d.first,
+    d.last,
   ]);
   const n = await db.one<{ cases: number; links: number }>(
     `SELECT (SELECT count(*) FROM risk_cases)::INTEGER AS cases, (SELECT count(*) FROM risk_links)::INTEGER AS links`,
   );
   return {
     people,
-    first,
-    last,
+    first: d.first,
+    last: d.last,
     presenceRows,
     cases: n?.cases ?? 0,
     links: n?.links ?? 0,
     levelRows,
     indexRows,
     alerts,
+    steps,
     ms: now() - t0,
   };
 }

@@ -6,6 +6,7 @@ import { openAppDb } from '../db/sqlite.ts';
 import { HttpError } from '../errors.ts';
 import { Client } from '../testing/http.ts';
 import { tracingFixture } from '../testing/tracing-fixture.ts';
+import { buildRisk } from '../risk/build.ts';
 import { listCases } from '../tracing/index.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts, ROLES } from './accounts.ts';
@@ -51,6 +52,11 @@ const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
   }),
   'GET /api/admin/audit': () => ({ path: '/api/admin/audit?limit=5' }),
   'GET /api/cases': () => ({ path: '/api/cases' }),
+  'GET /api/risk/hours': () => ({ path: '/api/risk/hours?city=420100' }),
+  'GET /api/risk/heatmap': () => ({ path: '/api/risk/heatmap?city=420100&hour=2020-01-20T10' }),
+  'GET /api/risk/levels': () => ({ path: '/api/risk/levels?city=420100&day=2020-01-20' }),
+  'GET /api/risk/index': () => ({ path: '/api/risk/index?city=420100&day=2020-01-20' }),
+  'GET /api/risk/alerts': () => ({ path: '/api/risk/alerts?city=420100&day=2020-01-20' }),
   'GET /api/cases/:ref/trajectory': () => ({ path: `/api/cases/${ref}/trajectory?${traced()}` }),
   'GET /api/cases/:ref/companions': () => ({ path: `/api/cases/${ref}/companions?${traced()}` }),
   'GET /api/cases/:ref/companions.csv': () => ({ path: `/api/cases/${ref}/companions.csv?${traced()}` }),
@@ -67,6 +73,7 @@ beforeAll(async () => {
   ws = (await tracingFixture('access')).ws;
   const duck = await ws.openDuck();
   ref = (await listCases(duck)).find((c) => c.userId !== null)!.ref;
+  await buildRisk(duck);
   duck.close();
   const db = openAppDb(ws.sqlitePath);
   const acc = new Accounts(db);

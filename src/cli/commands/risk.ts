@@ -132,7 +132,9 @@ export function registerRisk(program: Command): Command {
       out(
         `days ${s.first ?? '-'} to ${s.last ?? '-'}: ${s.presenceRows} heatmap rows, ${s.cases} located cases, ` +
           `${s.links} case links, ${s.levelRows} level rows, ${s.indexRows} index rows, ${s.alerts} alerts; ` +
-          `${(s.ms / 1000).toFixed(1)} s`,
+          `${(s.ms / 1000).toFixed(1)} s (${Object.entries(s.steps)
+            .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+            .join(', ')})`,
       );
     });
 
