@@ -152,6 +152,16 @@ describe('GET /api/risk/sources', () => {
     expect(r.body['field']).toBe(field);
   });
 
+  it('answers a question the data cannot support with no fit and the reason, not an error', async () => {
+    // No case confirmed by Jan 1: every destination has 0 cases, which log-log leaves out.
+    const r = await clients['analyst']!.send('GET', path({ casesTo: '2020-01-01' }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ synthetic: true, n: 0, fit: null, points: [] });
+    expect(r.body['problem']).toMatch(
+      /^the fit needs at least 3 destinations, got 0 \(\d+ destinations have their outflow below k = 3/,
+    );
+  });
+
   it('answers 400 naming from when from is after to', async () => {
     const r = await clients['analyst']!.send('GET', path({ from: window.to, to: window.from }));
     expect([r.status, r.body['field']]).toEqual([400, 'from']);

@@ -44,15 +44,7 @@ export async function registerRiskSources(
     if (!cities.has(q.origin)) throw new HttpError(400, `origin: ${q.origin} is not a city code`, 'origin');
     if (q.from > q.to) throw new HttpError(400, `from: ${q.from} is after to ${q.to}`, 'from');
     d.audit.record(account.username, 'risk.sources', q);
-    let r;
-    try {
-      r = await platformFit(d.duck, { ...q, k: d.k }, q.model, naming);
-    } catch (e) {
-      // Too few destinations in the window, or no case registry: the request cannot be answered as asked.
-      if (e instanceof UserError) throw new HttpError(400, `origin: ${e.message}`, 'origin');
-      throw e;
-    }
-    return {
+    const head = {
       synthetic: d.info.synthetic,
       origin: q.origin,
       originName: naming.name(q.origin),
@@ -61,6 +53,27 @@ export async function registerRiskSources(
       casesTo: q.casesTo ?? null,
       model: q.model,
       k: d.k,
+    };
+    let r;
+    try {
+      r = await platformFit(d.duck, { ...q, k: d.k }, q.model, naming);
+    } catch (e) {
+      // A valid question the data cannot answer (too few destinations above k, no case registry): said, not a 4xx.
+      if (e instanceof UserError)
+        return {
+          ...head,
+          n: 0,
+          fit: null,
+          points: [],
+          excluded: [],
+          epicentreCases: 0,
+          unplacedCases: 0,
+          problem: e.message,
+        };
+      throw e;
+    }
+    return {
+      ...head,
       n: r.n,
       fit: {
         slope: r.fit.slope,
@@ -84,6 +97,7 @@ export async function registerRiskSources(
       excluded: r.excluded,
       epicentreCases: r.epicentreCases,
       unplacedCases: r.unplacedCases,
+      problem: null,
     };
   });
 }

@@ -159,6 +159,7 @@ const en = {
     `Outflow: the published, disclosure-controlled outflow per destination city (destinations below k = ${k} ` +
     `left out). Cases: confirmed cases in the case registry, by the case's city. The epicentre is not a destination.`,
   sourcesReason: 'Why left out',
+  sourcesNoFit: 'No fit',
   sourcesWhy: {
     suppressed: (k: number) => `outflow below k = ${k} (suppressed)`,
     'no-outflow': () => 'no outflow (log-log needs outflow > 0)',
@@ -345,6 +346,7 @@ const zh: Strings = {
     `迁出：经信息泄露控制后公布的各目的地城市迁出人数（少于 k = ${k} 的目的地不计）。` +
     `病例：病例登记中的确诊病例，按病例所在城市统计。疫源地本身不作为目的地。`,
   sourcesReason: '未纳入原因',
+  sourcesNoFit: '无法拟合',
   sourcesWhy: {
     suppressed: (k: number) => `迁出人数少于 k = ${k}（已抑制）`,
     'no-outflow': () => '无迁出（双对数模型要求迁出人数 > 0）',

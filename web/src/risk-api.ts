@@ -37,6 +37,7 @@ export type RiskSources = {
   model: SourcesModel;
   k: number;
   n: number;
+  /** Null when the data cannot support a fit; `problem` then says why. */
   fit: {
     slope: number;
     intercept: number;
@@ -45,7 +46,8 @@ export type RiskSources = {
     residualSe: number;
     level: number;
     t: number;
-  };
+  } | null;
+  problem: string | null;
   points: SourcesPoint[];
   excluded: {
     code: string;

@@ -9,6 +9,9 @@ import { boundText, rText, statText } from './risk-format.ts';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
 import { useChart } from './use-chart.ts';
 
+/** An answer with a fit. */
+type Fitted = RiskSources & { fit: NonNullable<RiskSources['fit']> };
+
 type Props = {
   meta: Meta;
   origin: string;
@@ -27,7 +30,9 @@ export function RiskSourcesPanel({ meta, origin, label, onUnauthorized }: Props)
     [origin, from, to, model],
   );
   const state = useRiskData(`${origin}|${from}|${to}|${model}`, load, onUnauthorized);
+  // The fit narrowed for the parts that draw it: null when the data cannot support one (`problem` says why).
   const r = state.data;
+  const f: Fitted | null = r?.fit ? { ...r, fit: r.fit } : null;
   return (
     <div className="panel panel-wide" data-testid="risk-sources">
       <h3>{t.sourcesTitle}</h3>
@@ -53,36 +58,41 @@ export function RiskSourcesPanel({ meta, origin, label, onUnauthorized }: Props)
         </label>
       </div>
       <PanelStatus state={state} testId="sources" />
-      {r && (
+      {r && <SyntheticTag synthetic={r.synthetic} testId="sources" />}
+      {r?.problem && (
+        <p className="muted" data-testid="sources-problem">
+          {t.sourcesNoFit}: {r.problem}
+        </p>
+      )}
+      {f && (
         <>
-          <SyntheticTag synthetic={r.synthetic} testId="sources" />
           <p className="summary" data-testid="sources-fit">
             <span>
-              {t.sourcesN} = <strong data-testid="sources-n">{r.n}</strong>
+              {t.sourcesN} = <strong data-testid="sources-n">{f.n}</strong>
             </span>{' '}
             <span>
-              {t.sourcesSlope} = <strong data-testid="sources-slope">{statText(r.fit.slope)}</strong>
+              {t.sourcesSlope} = <strong data-testid="sources-slope">{statText(f.fit.slope)}</strong>
             </span>{' '}
             <span>
               {t.sourcesIntercept} ={' '}
-              <strong data-testid="sources-intercept">{statText(r.fit.intercept)}</strong>
+              <strong data-testid="sources-intercept">{statText(f.fit.intercept)}</strong>
             </span>{' '}
             <span>
-              {t.sourcesR} = <strong data-testid="sources-r">{rText(r.fit.r)}</strong>
+              {t.sourcesR} = <strong data-testid="sources-r">{rText(f.fit.r)}</strong>
             </span>{' '}
             <span>
-              {t.sourcesR2} = <strong data-testid="sources-r2">{rText(r.fit.r2)}</strong>
+              {t.sourcesR2} = <strong data-testid="sources-r2">{rText(f.fit.r2)}</strong>
             </span>{' '}
             <span>
-              {t.sourcesResidualSe} = <strong>{statText(r.fit.residualSe)}</strong>
+              {t.sourcesResidualSe} = <strong>{statText(f.fit.residualSe)}</strong>
             </span>
           </p>
-          <p className="muted small">{t.sourcesNote(r.k)}</p>
-          <SourcesChart r={r} label={label} />
-          <h4>{t.sourcesFlagged(r.fit.level)}</h4>
+          <p className="muted small">{t.sourcesNote(f.k)}</p>
+          <SourcesChart r={f} label={label} />
+          <h4>{t.sourcesFlagged(f.fit.level)}</h4>
           <ul data-testid="sources-flagged">
-            {r.points.filter((p) => p.flagged).length === 0 && <li className="muted">{t.none}</li>}
-            {r.points
+            {f.points.filter((p) => p.flagged).length === 0 && <li className="muted">{t.none}</li>}
+            {f.points
               .filter((p) => p.flagged)
               .map((p) => (
                 <li key={p.code} data-code={p.code}>
@@ -90,14 +100,14 @@ export function RiskSourcesPanel({ meta, origin, label, onUnauthorized }: Props)
                 </li>
               ))}
           </ul>
-          <SourcesTable r={r} label={label} />
+          <SourcesTable r={f} label={label} />
         </>
       )}
     </div>
   );
 }
 
-function SourcesChart({ r, label }: { r: RiskSources; label: (code: string, name: string) => string }) {
+function SourcesChart({ r, label }: { r: Fitted; label: (code: string, name: string) => string }) {
   const t = useStrings();
   const option = useMemo(() => sourcesOption(r, label, t), [r, label, t]);
   const ref = useChart(option);
@@ -109,7 +119,7 @@ function SourcesChart({ r, label }: { r: RiskSources; label: (code: string, name
  * values at each destination's outflow; log axes for the log-log model.
  */
 export function sourcesOption(
-  r: RiskSources,
+  r: Fitted,
   label: (code: string, name: string) => string,
   t: Strings,
 ): ChartOption {
@@ -157,7 +167,7 @@ export function sourcesOption(
   };
 }
 
-function SourcesTable({ r, label }: { r: RiskSources; label: (code: string, name: string) => string }) {
+function SourcesTable({ r, label }: { r: Fitted; label: (code: string, name: string) => string }) {
   const t = useStrings();
   return (
     <div className="table-wrap table-short">

@@ -72,10 +72,10 @@ async function checkSources(page: Page): Promise<RiskSources> {
   expect(r.status).toBe(200);
   expect(r.body.n).toBeGreaterThanOrEqual(5);
   expect(await text(page, 'sources-n')).toBe(String(r.body.n));
-  expect(await text(page, 'sources-slope')).toBe(statText(r.body.fit.slope));
-  expect(await text(page, 'sources-intercept')).toBe(statText(r.body.fit.intercept));
-  expect(await text(page, 'sources-r')).toBe(rText(r.body.fit.r));
-  expect(await text(page, 'sources-r2')).toBe(rText(r.body.fit.r2));
+  expect(await text(page, 'sources-slope')).toBe(statText(r.body.fit!.slope));
+  expect(await text(page, 'sources-intercept')).toBe(statText(r.body.fit!.intercept));
+  expect(await text(page, 'sources-r')).toBe(rText(r.body.fit!.r));
+  expect(await text(page, 'sources-r2')).toBe(rText(r.body.fit!.r2));
   // The fixture's outbreak is flagged, so the list compares something.
   expect(r.body.points.filter((p) => p.flagged).map((p) => p.code)).toEqual([OUTBREAK.city]);
   expect(await codes(page, 'sources-flagged')).toEqual(
@@ -180,8 +180,8 @@ describe('risk view in a real browser', () => {
     await page.selectOption('select[name="sources-model"]', 'linear');
     const q = new URLSearchParams({ origin: '420100', ...window, model: 'linear' });
     const lin = await api<RiskSources>(page, `/api/risk/sources?${q}`);
-    await expect.poll(() => text(page, 'sources-slope')).toBe(statText(lin.body.fit.slope));
-    expect(await text(page, 'sources-r')).toBe(rText(lin.body.fit.r));
+    await expect.poll(() => text(page, 'sources-slope')).toBe(statText(lin.body.fit!.slope));
+    expect(await text(page, 'sources-r')).toBe(rText(lin.body.fit!.r));
     await page.close();
   });
 
