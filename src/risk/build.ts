@@ -2,6 +2,7 @@ import type { Duck } from '../db/duck.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
 import { UserError } from '../errors.ts';
+import { requireLayout } from '../tracing/companions.ts';
 import { hasTable, streetColumn } from './areas.ts';
 import type { AreaLevel } from './areas.ts';
 import { buildRiskCases, buildRiskLinks, loadCasesAndLinks } from './cases.ts';
@@ -129,6 +130,8 @@ export async function buildRisk(
   for (const t of ['cells', 'stays', 'open_stays'])
     if (!(await hasTable(db, t)))
       throw new UserError(`the workspace has no ${t} yet: run 'epitrace ingest' and 'epitrace run' first`);
+  // Companions and case links read the tracing layout that `epitrace run` builds at its end.
+  await requireLayout(db);
   const steps: Record<string, number> = {};
   let lap = t0;
   const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {

@@ -8,6 +8,7 @@ import { Client } from '../testing/http.ts';
 import { tracingFixture } from '../testing/tracing-fixture.ts';
 import { Accounts } from './accounts.ts';
 import type { Role } from './accounts.ts';
+import type { Workspace } from '../workspace.ts';
 
 // The risk routes (issue 12) on a synthetic workspace with its risk tables built: access, scope, validation,
 // and answers that carry the synthetic flag and only disclosure-controlled counts.
@@ -25,10 +26,12 @@ const clients: Record<string, Client> = {};
 let base: string;
 let close: () => Promise<void>;
 let first: string;
+let wsRoot: Workspace;
 let last: string;
 
 beforeAll(async () => {
   const f = await tracingFixture('risk-api');
+  wsRoot = f.ws;
   const db = await f.ws.openDuck();
   try {
     const s = await buildRisk(db);
@@ -140,5 +143,22 @@ describe('risk routes', () => {
     expect(r.status).toBe(400);
     expect(r.body['field']).toBe(field);
     expect(String(r.body['error'])).toMatch(new RegExp(`^${field}:`));
+  });
+});
+
+describe('risk tables built with a smaller k than the server', () => {
+  it('answer 409 with the command to run, never counts protected at the smaller k', async () => {
+    const s = await startServer(wsRoot, { host: '127.0.0.1', port: 0, k: DEFAULT_K + 5 });
+    try {
+      const c = new Client(s.url);
+      expect((await c.login('analyst', PW)).status).toBe(200);
+      const r = await c.send('GET', `/api/risk/index?city=420100&day=${last}`);
+      expect(r.status).toBe(409);
+      expect(r.body['error']).toBe(
+        `the risk tables were built with k = ${DEFAULT_K} < ${DEFAULT_K + 5}: run 'epitrace risk build --k ${DEFAULT_K + 5}'`,
+      );
+    } finally {
+      await s.close();
+    }
   });
 });
