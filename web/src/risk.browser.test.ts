@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,6 @@ import type { RiskAlerts, RiskHeatmap, RiskIndex, RiskLevels, RiskSources } from
 import { guardedText, rText, statText } from './risk-format.ts';
 
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
-/** risk-core's routes (heatmap, levels, index, alerts): on this branch only once merged. */
-const CORE = existsSync(fileURLToPath(new URL('../../src/server/routes-risk.ts', import.meta.url)));
 const PW = 'risk-browser-password';
 let browser: Browser;
 let url: string;
@@ -21,7 +19,7 @@ let window: { from: string; to: string };
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const f = await riskSourcesFixture('risk-browser', { riskTables: CORE });
+  const f = await riskSourcesFixture('risk-browser', { riskTables: true });
   window = { from: f.from, to: f.to };
   const app = openAppDb(f.ws.sqlitePath);
   const acc = new Accounts(app);
@@ -164,7 +162,7 @@ describe('risk view in a real browser', () => {
     expect(await text(page, 'nav-risk')).toBe('Risk');
     const en = await checkSources(page);
     expect(await text(page, 'sources-synthetic')).toMatch(/^SYNTHETIC DATA/);
-    if (CORE) console.log(`risk view (en): ${await checkCore(page, 'en')}`);
+    console.log(`risk view (en): ${await checkCore(page, 'en')}`);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}risk-en.png`, fullPage: true });
 
@@ -172,7 +170,7 @@ describe('risk view in a real browser', () => {
     await expect.poll(() => text(page, 'nav-risk')).toBe('风险');
     const zh = await checkSources(page);
     expect(zh).toEqual(en);
-    if (CORE) console.log(`risk view (zh): ${await checkCore(page, 'zh')}`);
+    console.log(`risk view (zh): ${await checkCore(page, 'zh')}`);
     expect(await text(page, 'sources-synthetic')).toMatch(/^合成数据/);
     await page.screenshot({ path: `${OUT}risk-zh.png`, fullPage: true });
 
@@ -182,15 +180,6 @@ describe('risk view in a real browser', () => {
     const lin = await api<RiskSources>(page, `/api/risk/sources?${q}`);
     await expect.poll(() => text(page, 'sources-slope')).toBe(statText(lin.body.fit!.slope));
     expect(await text(page, 'sources-r')).toBe(rText(lin.body.fit!.r));
-    await page.close();
-  });
-
-  it.runIf(!CORE)("says which panels this server lacks (risk-core's routes not merged)", async () => {
-    const page = await loginAs('analyst');
-    await page.click('[data-testid="nav-risk"]');
-    for (const panel of ['heatmap', 'levels', 'alerts', 'index'])
-      await page.locator(`[data-testid="${panel}-missing"]`).waitFor({ timeout: 30_000 });
-    expect(await text(page, 'heatmap-missing')).toBe('Not available on this server yet');
     await page.close();
   });
 
