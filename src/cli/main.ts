@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRisk } from './commands/risk.ts';
+import { addRiskSources } from './commands/risk-sources.ts';
 import { registerRun } from './commands/run.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSynth } from './commands/synth.ts';
@@ -33,7 +34,8 @@ for (const register of [
   registerAudit,
   registerTrace,
   registerGeo,
-  registerRisk,
+  // `risk sources` joins the `risk` command (build, heatmap, levels, index, alerts).
+  (p: Command) => addRiskSources(registerRisk(p)),
 ])
   register(program);
 

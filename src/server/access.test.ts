@@ -58,6 +58,7 @@ const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
   'GET /api/risk/levels': () => ({ path: '/api/risk/levels?city=420100&day=2020-01-20' }),
   'GET /api/risk/index': () => ({ path: '/api/risk/index?city=420100&day=2020-01-20' }),
   'GET /api/risk/alerts': () => ({ path: '/api/risk/alerts?city=420100&day=2020-01-20' }),
+  'GET /api/risk/sources': () => ({ path: `/api/risk/sources?origin=420100&${WEEK}` }),
   'GET /api/cases/:ref/trajectory': () => ({ path: `/api/cases/${ref}/trajectory?${traced()}` }),
   'GET /api/cases/:ref/companions': () => ({ path: `/api/cases/${ref}/companions?${traced()}` }),
   'GET /api/cases/:ref/companions.csv': () => ({ path: `/api/cases/${ref}/companions.csv?${traced()}` }),

@@ -20,6 +20,7 @@ import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
 import { registerGeo } from './routes-geo.ts';
 import { registerRisk } from './routes-risk.ts';
+import { registerRiskSources } from './routes-risk-sources.ts';
 import { registerTracing } from './routes-tracing.ts';
 import { checkOrigin, securityHeaders } from './security.ts';
 import { LoginThrottle } from './throttle.ts';
@@ -124,6 +125,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerFlows(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerGeo(app, { duck: deps.duck, info: deps.info, accounts });
   await registerRisk(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
+  await registerRiskSources(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerTracing(app, {
     duck: deps.duck,
     info: deps.info,

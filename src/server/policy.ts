@@ -48,6 +48,8 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/risk/levels': { access: AGGREGATES, scope: ['city'], analytics: true },
   'GET /api/risk/index': { access: AGGREGATES, scope: ['city'], analytics: true },
   'GET /api/risk/alerts': { access: AGGREGATES, scope: ['city'], analytics: true },
+  // Risk sources (issue 12): aggregates over the published outflow and the registry's case counts per city.
+  'GET /api/risk/sources': { access: AGGREGATES, scope: ['origin'], analytics: true },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },

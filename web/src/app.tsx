@@ -11,15 +11,16 @@ const LayersView = lazy(async () => ({ default: (await import('./layers-view.tsx
 const AccountsView = lazy(async () => ({ default: (await import('./accounts-view.tsx')).AccountsView }));
 const AuditView = lazy(async () => ({ default: (await import('./audit-view.tsx')).AuditView }));
 const TracingView = lazy(async () => ({ default: (await import('./tracing-view.tsx')).TracingView }));
+const RiskView = lazy(async () => ({ default: (await import('./risk-view.tsx')).RiskView }));
 
-type View = 'outflow' | 'layers' | 'tracing' | 'accounts' | 'audit';
+type View = 'outflow' | 'layers' | 'risk' | 'tracing' | 'accounts' | 'audit';
 
 /** The views a role may open; the server enforces the same (src/server/policy.ts). */
 function viewsOf(role: string): View[] {
-  if (role === 'admin') return ['outflow', 'layers', 'accounts', 'audit'];
-  if (role === 'analyst') return ['outflow', 'layers'];
+  if (role === 'admin') return ['outflow', 'layers', 'risk', 'accounts', 'audit'];
+  if (role === 'analyst') return ['outflow', 'layers', 'risk'];
   // Individual-level data: tracers only (not even admin), as the API's policy says.
-  if (role === 'tracer') return ['outflow', 'layers', 'tracing'];
+  if (role === 'tracer') return ['outflow', 'layers', 'risk', 'tracing'];
   return [];
 }
 
@@ -112,6 +113,7 @@ export function App() {
                 <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
               )}
               {view === 'layers' && <LayersView />}
+              {view === 'risk' && <RiskView key={session.username} meta={meta} onUnauthorized={signedOut} />}
               {view === 'tracing' && session.role === 'tracer' && (
                 <TracingView key={session.username} onUnauthorized={signedOut} />
               )}
@@ -139,6 +141,7 @@ function ViewNav({
   const labels: Record<View, string> = {
     outflow: t.navOutflow,
     layers: t.navLayers,
+    risk: t.navRisk,
     tracing: t.navTracing,
     accounts: t.navAccounts,
     audit: t.navAudit,

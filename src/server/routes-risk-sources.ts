@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Duck } from '../db/duck.ts';
+import { HttpError, UserError } from '../errors.ts';
+import { loadDivisions } from '../geo/divisions.ts';
+import type { AuditLog } from '../privacy/audit.ts';
+import { platformFit } from '../risk/sources-platform.ts';
+import type { WorkspaceInfo } from '../workspace.ts';
+import type { Accounts } from './accounts.ts';
+import { divisionNaming } from './routes-flows.ts';
+import { requireAccount } from './session.ts';
+import { parse } from './validate.ts';
+
+// A bad string fails the regex, and the refinement still runs on it: it must not throw (an invalid Date's
+// toISOString does), or the answer is a 500 instead of a 400 naming the field.
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+  }, 'not a calendar date');
+
+const SourcesQuery = z.object({
+  origin: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),
+  from: isoDate,
+  to: isoDate,
+  model: z.enum(['loglog', 'linear']).default('loglog'),
+  casesTo: isoDate.optional(),
+});
+
+/** GET /api/risk/sources: Jia et al. 2020's regression on the workspace's published outflow and its case registry. */
+export async function registerRiskSources(
+  app: FastifyInstance,
+  d: { duck: Duck; info: WorkspaceInfo; k: number; accounts: Accounts; audit: AuditLog },
+): Promise<void> {
+  const div = loadDivisions();
+  const cities = new Set(div.list('city').map((c) => c.code));
+  const naming = divisionNaming();
+
+  app.get('/api/risk/sources', async (req) => {
+    const account = requireAccount(d.accounts, req);
+    const q = parse(SourcesQuery, req.query);
+    if (!cities.has(q.origin)) throw new HttpError(400, `origin: ${q.origin} is not a city code`, 'origin');
+    if (q.from > q.to) throw new HttpError(400, `from: ${q.from} is after to ${q.to}`, 'from');
+    d.audit.record(account.username, 'risk.sources', q);
+    const head = {
+      synthetic: d.info.synthetic,
+      origin: q.origin,
+      originName: naming.name(q.origin),
+      from: q.from,
+      to: q.to,
+      casesTo: q.casesTo ?? null,
+      model: q.model,
+      k: d.k,
+    };
+    let r;
+    try {
+      r = await platformFit(d.duck, { ...q, k: d.k }, q.model, naming);
+    } catch (e) {
+      // A valid question the data cannot answer (too few destinations above k, no case registry): said, not a 4xx.
+      if (e instanceof UserError)
+        return {
+          ...head,
+          n: 0,
+          fit: null,
+          points: [],
+          excluded: [],
+          epicentreCases: 0,
+          unplacedCases: 0,
+          problem: e.message,
+        };
+      throw e;
+    }
+    return {
+      ...head,
+      n: r.n,
+      fit: {
+        slope: r.fit.slope,
+        intercept: r.fit.intercept,
+        r: r.fit.r,
+        r2: r.fit.r2,
+        residualSe: r.fit.residualSe,
+        level: r.fit.level,
+        t: r.fit.t,
+      },
+      points: r.points.map((p) => ({
+        code: p.code,
+        name: p.name,
+        outflow: p.outflow,
+        cases: p.cases,
+        predicted: p.predicted,
+        lower: p.lower,
+        upper: p.upper,
+        flagged: p.flagged,
+      })),
+      excluded: r.excluded,
+      epicentreCases: r.epicentreCases,
+      unplacedCases: r.unplacedCases,
+      problem: null,
+    };
+  });
+}
