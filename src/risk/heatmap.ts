@@ -74,7 +74,8 @@ export function gridCentre(area: string): { lon: number; lat: number } {
 /**
  * The heatmap of a city at an hour ('YYYY-MM-DD HH:00:00'): every area with high-risk people, each a fixed
  * cell protected once (suppressed below k, else perturbed by its cell key); the total is the sum of the
- * published areas. Community label points come from `labels` (geo_areas, or the mean of the community's cells).
+ * published areas. Suppressed areas are counted, never listed: a square that shows up at all says that 1 to
+ * k-1 high-risk people were in it at that hour. Community label points come from `labels` (geo_areas, or the mean of the community's cells).
  */
 export async function heatmap(
   db: Duck,
@@ -100,7 +101,7 @@ export async function heatmap(
     kind: q.kind,
     k: q.k,
     total: total.count,
-    areas,
+    areas: areas.filter((a) => !a.suppressed),
     suppressedAreas: total.suppressedCells,
   };
 }

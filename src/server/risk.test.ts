@@ -86,12 +86,13 @@ describe('risk routes', () => {
         lat: number;
       }[];
       expect(areas.length).toBeGreaterThan(0);
+      // Suppressed areas are counted, never listed (where they are would tell that 1..k-1 were there).
       for (const a of areas) {
-        if (a.suppressed) expect(a.count).toBeNull();
-        else expect(a.count!).toBeGreaterThanOrEqual(DEFAULT_K);
+        expect(a.suppressed).toBe(false);
+        expect(a.count!).toBeGreaterThanOrEqual(DEFAULT_K);
         expect(Number.isFinite(a.lon) && Number.isFinite(a.lat)).toBe(true);
       }
-      expect(r.body['suppressedAreas']).toBe(areas.filter((a) => a.suppressed).length);
+      expect(r.body['suppressedAreas']).toBeGreaterThan(0);
     }
   });
 

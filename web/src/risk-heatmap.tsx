@@ -1,7 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { ChartOption } from './echarts.ts';
 import { useStrings } from './i18n.ts';
-import type { Strings } from './i18n.ts';
 import type { LoadedLayer } from './map-layers.ts';
 import { getRiskHeatmap, getRiskHours } from './risk-api.ts';
 import type { RiskHeatmap, RiskHours } from './risk-api.ts';
@@ -12,8 +11,6 @@ import { useChart } from './use-chart.ts';
 
 type Props = { city: string; onUnauthorized: () => void };
 type Kind = 'grid' | 'community';
-
-const suppressedColour = '#b8bec8';
 
 /** The hours of [first, last] ('YYYY-MM-DDTHH', UTC+8 as the API gives them), as days and hours of day. */
 export function hoursOf(h: { first: string; last: string }): { days: string[]; first: string; last: string } {
@@ -120,15 +117,14 @@ function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: ()
 }
 
 function HeatmapMap({ h }: { h: RiskHeatmap }) {
-  const t = useStrings();
   const layer = useCountyLayer();
-  const option = useMemo(() => heatmapOption(h, layer, t), [h, layer, t]);
+  const option = useMemo(() => heatmapOption(h, layer), [h, layer]);
   const ref = useChart(option);
   return <div ref={ref} className="chart chart-places" data-testid="heatmap-map" />;
 }
 
-/** Areas as points on the county boundaries: colour and size by count; suppressed areas small and grey. */
-export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null, t: Strings): ChartOption {
+/** Published areas as points on the county boundaries, colour and size by count (suppressed ones are not sent). */
+export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null): ChartOption {
   const max = Math.max(1, ...h.areas.map((a) => a.count ?? 0));
   const bounds = boundsAround(h.areas, 0.03, 0.1);
   const coords = layer ? 'geo' : 'cartesian2d';
@@ -137,9 +133,8 @@ export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null, t: Stri
     tooltip: {
       trigger: 'item',
       formatter: (params) => {
-        const d = (params as unknown as { data: { name: string; value: [number, number, number | null] } })
-          .data;
-        return `${d.name}: ${d.value[2] === null ? t.suppressed(h.k) : d.value[2]}`;
+        const d = (params as unknown as { data: { name: string; value: [number, number, number] } }).data;
+        return `${d.name}: ${d.value[2]}`;
       },
     },
     ...(layer
@@ -169,19 +164,8 @@ export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null, t: Stri
       {
         type: 'scatter',
         coordinateSystem: coords,
-        data: h.areas
-          .filter((a) => !a.suppressed)
-          .map((a) => ({ name: a.name ?? a.area, value: [a.lon, a.lat, a.count] })),
+        data: h.areas.map((a) => ({ name: a.name ?? a.area, value: [a.lon, a.lat, a.count] })),
         symbolSize: (v: number[]) => 6 + 18 * Math.sqrt((v[2] ?? 0) / max),
-      },
-      {
-        type: 'scatter',
-        coordinateSystem: coords,
-        data: h.areas
-          .filter((a) => a.suppressed)
-          .map((a) => ({ name: a.name ?? a.area, value: [a.lon, a.lat, null] })),
-        symbolSize: 5,
-        itemStyle: { color: suppressedColour },
       },
     ],
   };
@@ -189,13 +173,8 @@ export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null, t: Stri
 
 function HeatmapTable({ h }: { h: RiskHeatmap }) {
   const t = useStrings();
-  // Published areas first, largest first; then suppressed ones by area, never by their hidden values.
-  const rows = [...h.areas].sort(
-    (a, b) =>
-      Number(a.suppressed) - Number(b.suppressed) ||
-      (b.count ?? 0) - (a.count ?? 0) ||
-      a.area.localeCompare(b.area),
-  );
+  // Largest first (the API sends published areas only).
+  const rows = [...h.areas].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.area.localeCompare(b.area));
   return (
     <div className="table-wrap table-short">
       <table className="destinations" data-testid="heatmap-table">
@@ -207,9 +186,9 @@ function HeatmapTable({ h }: { h: RiskHeatmap }) {
         </thead>
         <tbody>
           {rows.slice(0, 50).map((a) => (
-            <tr key={a.area} data-area={a.area} className={a.suppressed ? 'suppressed' : undefined}>
+            <tr key={a.area} data-area={a.area}>
               <td>{a.name ?? a.area}</td>
-              <td className="num">{a.suppressed ? t.suppressed(h.k) : guardedText(a.count, h.k)}</td>
+              <td className="num">{guardedText(a.count, h.k)}</td>
             </tr>
           ))}
         </tbody>
