@@ -11,18 +11,7 @@ import { requireCellKeys } from '../privacy/disclosure.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
-import { parse } from './validate.ts';
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(
-    (s) =>
-      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    {
-      message: 'not a calendar date',
-    },
-  );
+import { isoDate, parse } from './validate.ts';
 
 const OutflowQuery = z.object({
   origin: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),

@@ -9,17 +9,7 @@ import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { divisionNaming } from './routes-flows.ts';
 import { requireAccount } from './session.ts';
-import { parse } from './validate.ts';
-
-// A bad string fails the regex, and the refinement still runs on it: it must not throw (an invalid Date's
-// toISOString does), or the answer is a 500 instead of a 400 naming the field.
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => {
-    const t = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
-  }, 'not a calendar date');
+import { isoDate, parse } from './validate.ts';
 
 const SourcesQuery = z.object({
   origin: z.string().regex(/^\d{6}$/, 'expected a 6-digit city code'),

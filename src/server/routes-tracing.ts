@@ -9,7 +9,7 @@ import type { Account, Accounts } from './accounts.ts';
 import { inScope } from './scope.ts';
 import { requireAccount } from './session.ts';
 import { MissCounter } from './tracing-misses.ts';
-import { parse } from './validate.ts';
+import { isoDate, parse } from './validate.ts';
 
 /** The engine's functions the routes use (src/tracing/), passed in so the routes depend on the contract only. */
 export interface TracingEngine {
@@ -26,15 +26,6 @@ export interface TracingEngine {
  * 1 km would pull in whole districts: a policy bound for proportionality, not an external figure.
  */
 export const COMPANION_BOUNDS = { minMinutes: [15, 1440], toleranceMeters: [0, 1000] } as const;
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => {
-    // An impossible day (2020-01-32) makes an invalid Date, whose toISOString throws.
-    const t = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
-  }, 'not a calendar date');
 
 const Ref = z.object({
   ref: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, 'not a case reference'),

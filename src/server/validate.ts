@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError } from '../errors.ts';
 
 /** Parses request input with a schema; the first problem becomes a 400 naming its field. */
@@ -9,3 +9,15 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T
   const field = issue?.path.join('.') || undefined;
   throw new HttpError(400, `${field ?? 'request'}: ${issue?.message ?? 'invalid'}`, field);
 }
+
+/**
+ * A calendar date YYYY-MM-DD. An impossible day (2020-01-32) fails the refinement without throwing (an
+ * invalid Date's toISOString throws, which would turn a 400 naming the field into a 500).
+ */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+  }, 'not a calendar date');

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import type { Duck } from '../../db/duck.ts';
 import { UserError } from '../../errors.ts';
 import { loadDivisions } from '../../geo/divisions.ts';
 import { DEFAULT_K } from '../../privacy/disclosure.ts';
@@ -14,20 +13,11 @@ import type { RiskKind } from '../../risk/people.ts';
 import { alertsOf, indexOf, levelsOf, riskMeta } from '../../risk/query.ts';
 import { COMPONENTS, DEFAULT_WEIGHTS, parseWeights } from '../../risk/risk-index.ts';
 import type { Weights } from '../../risk/risk-index.ts';
-import { Workspace } from '../../workspace.ts';
+import type { Workspace } from '../../workspace.ts';
+import { withDuck } from '../with-duck.ts';
 import { DEFAULT_WORKSPACE, date, divisionCode, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
-
-async function withDuck<T>(workspace: string, f: (db: Duck, ws: Workspace) => Promise<T>): Promise<T> {
-  const ws = new Workspace(workspace).require();
-  const db = await ws.openDuck();
-  try {
-    return await f(db, ws);
-  } finally {
-    db.close();
-  }
-}
 
 /** Option parser for a city code known to the built-in divisions. */
 function cityCode(v: string): string {

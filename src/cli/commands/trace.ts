@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Duck } from '../../db/duck.ts';
 import { openAppDb } from '../../db/sqlite.ts';
 import { UserError } from '../../errors.ts';
 import { loadKey } from '../../ingest/pseudonymise.ts';
@@ -17,21 +16,12 @@ import {
 } from '../../tracing/index.ts';
 import type { CaseInput, ImportSummary } from '../../tracing/index.ts';
 import type { CompanionResult, Trajectory, Window } from '../../tracing/types.ts';
-import { Workspace } from '../../workspace.ts';
+import type { Workspace } from '../../workspace.ts';
 import { openAudit } from '../serve.ts';
+import { withDuck } from '../with-duck.ts';
 import { DEFAULT_WORKSPACE, date, divisionCode, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
-
-async function withDuck<T>(workspace: string, f: (db: Duck, ws: Workspace) => Promise<T>): Promise<T> {
-  const ws = new Workspace(workspace).require();
-  const db = await ws.openDuck();
-  try {
-    return await f(db, ws);
-  } finally {
-    db.close();
-  }
-}
 
 /** Writes one audit entry: the CLI has no login, so the user is null and `via` says where it came from. */
 function audit(ws: Workspace, action: string, detail: Record<string, unknown>): void {
