@@ -161,11 +161,12 @@ export function registerRisk(program: Command): Command {
           syntheticLine(w);
           out(
             `city ${o.city}, ${o.hour}:00, ${o.kind}, set ${m.set.join(',')}: ${h.areas.length} area(s), ` +
-              `total ${h.total ?? `< ${o.k}`}, ${h.suppressedAreas} suppressed (< ${o.k})`,
+              `total ${h.total ?? `< ${o.k}`}, ${h.suppressedAreas} more suppressed (< ${o.k}, not listed)`,
           );
-          const rows = h.areas.map((a) => [a.area, a.name, f2(a.lon), f2(a.lat), a.count, a.suppressed]);
-          table(['area', 'name', 'lon', 'lat', 'count', 'suppressed'], rows);
-          writeCsv(o.csv, ['area', 'name', 'lon', 'lat', 'count', 'suppressed'], rows);
+          // Published areas only; grid centres to 3 decimals (the grid step is 0.01 degrees).
+          const rows = h.areas.map((a) => [a.area, a.name, a.lon.toFixed(3), a.lat.toFixed(3), a.count]);
+          table(['area', 'name', 'lon', 'lat', 'count'], rows);
+          writeCsv(o.csv, ['area', 'name', 'lon', 'lat', 'count'], rows);
         });
       },
     );
