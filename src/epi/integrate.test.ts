@@ -9,8 +9,11 @@ import {
 import { flowsFromDense, seededState } from './model.ts';
 import { DEFAULT_OBSERVATION, LI2020_PARAMS } from './params.ts';
 
-const sum = (x: ArrayLike<number>): number =>
-  Array.prototype.reduce.call(x, (a: number, b: number) => a + b, 0) as number;
+const sum = (x: ArrayLike<number>): number => {
+  let total = 0;
+  for (let k = 0; k < x.length; k++) total += x[k]!;
+  return total;
+};
 const regionTotal = (x: Float64Array, regions: number, region: number): number =>
   sum(x.filter((_, k) => k % regions === region));
 
