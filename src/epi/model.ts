@@ -100,7 +100,47 @@ export function derivatives(
   if (flows) addTravel(y, dy, n, flows, scratch);
 }
 
-/** Adds the travel terms of S, E, I^u and R (see `derivatives`). */
+/**
+ * A day's flows prepared for the right-hand side: each origin's total outflow
+ * (so departures cost one multiply per region) and arrivals grouped by
+ * destination (compressed sparse rows), so each destination sums its inflow
+ * in registers instead of scattering writes per pair.
+ */
+interface PreparedFlows {
+  outflow: Float64Array;
+  rowStart: Int32Array;
+  origin: Int32Array;
+  people: Float64Array;
+}
+
+const prepared = new WeakMap<DailyFlows, PreparedFlows>();
+
+function prepare(flows: DailyFlows, n: number): PreparedFlows {
+  const cached = prepared.get(flows);
+  if (cached && cached.outflow.length === n) return cached;
+  const outflow = new Float64Array(n);
+  const rowStart = new Int32Array(n + 1);
+  for (let k = 0; k < flows.people.length; k++) {
+    outflow[flows.origin[k]!]! += flows.people[k]!;
+    rowStart[flows.dest[k]! + 1]! += 1;
+  }
+  for (let d = 0; d < n; d++) rowStart[d + 1]! += rowStart[d]!;
+  const fill = rowStart.slice(0, n);
+  const origin = new Int32Array(flows.people.length);
+  const people = new Float64Array(flows.people.length);
+  for (let k = 0; k < flows.people.length; k++) {
+    const d = flows.dest[k]!;
+    const at = fill[d]!;
+    fill[d] = at + 1;
+    origin[at] = flows.origin[k]!;
+    people[at] = flows.people[k]!;
+  }
+  const result = { outflow, rowStart, origin, people };
+  prepared.set(flows, result);
+  return result;
+}
+
+/** Adds the travel terms of S, E, I^u and R (see `derivatives`); `perMover[i]` = theta / (N_i - I^r_i). */
 function addTravel(
   y: Float64Array,
   dy: Float64Array,
@@ -108,24 +148,32 @@ function addTravel(
   flows: DailyFlows,
   perMover: Float64Array,
 ): void {
-  const { origin, dest, people } = flows;
+  const { outflow, rowStart, origin, people } = prepare(flows, n);
   const iuOffset = 3 * n;
   const rOffset = 4 * n;
-  for (let k = 0; k < people.length; k++) {
-    const o = origin[k]!;
-    const d = dest[k]!;
-    const rate = people[k]! * perMover[o]!;
-    const s = rate * y[o]!;
-    const e = rate * y[n + o]!;
-    const iu = rate * y[iuOffset + o]!;
-    const r = rate * y[rOffset + o]!;
-    dy[o] = dy[o]! - s;
+  for (let i = 0; i < n; i++) {
+    const leaving = outflow[i]! * perMover[i]!;
+    dy[i] = dy[i]! - leaving * y[i]!;
+    dy[n + i] = dy[n + i]! - leaving * y[n + i]!;
+    dy[iuOffset + i] = dy[iuOffset + i]! - leaving * y[iuOffset + i]!;
+    dy[rOffset + i] = dy[rOffset + i]! - leaving * y[rOffset + i]!;
+  }
+  for (let d = 0; d < n; d++) {
+    let s = 0;
+    let e = 0;
+    let iu = 0;
+    let r = 0;
+    for (let k = rowStart[d]!; k < rowStart[d + 1]!; k++) {
+      const o = origin[k]!;
+      const rate = people[k]! * perMover[o]!;
+      s += rate * y[o]!;
+      e += rate * y[n + o]!;
+      iu += rate * y[iuOffset + o]!;
+      r += rate * y[rOffset + o]!;
+    }
     dy[d] = dy[d]! + s;
-    dy[n + o] = dy[n + o]! - e;
     dy[n + d] = dy[n + d]! + e;
-    dy[iuOffset + o] = dy[iuOffset + o]! - iu;
     dy[iuOffset + d] = dy[iuOffset + d]! + iu;
-    dy[rOffset + o] = dy[rOffset + o]! - r;
     dy[rOffset + d] = dy[rOffset + d]! + r;
   }
 }
