@@ -46,6 +46,15 @@ describe('deterministic integrator', () => {
     expect(worstAbsolute).toBeLessThan(1e-3); // people
   });
 
+  it("carries the last day's flows forward", () => {
+    const f = scenario.flows[0]!;
+    const once = integrateDeterministic(scenario);
+    const daily = integrateDeterministic({ ...scenario, flows: Array.from({ length: 30 }, () => f) });
+    expect(once.newInfections).toEqual(daily.newInfections);
+    const noneAfterDay0 = integrateDeterministic({ ...scenario, flows: [f, flowsFromDense([[0]])] });
+    expect(noneAfterDay0.newInfections).not.toEqual(once.newInfections);
+  });
+
   it('confirms reported infections after the delay; deaths are the fatality ratio of confirmed', () => {
     const long = integrateDeterministic({
       ...scenario,

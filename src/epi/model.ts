@@ -13,7 +13,9 @@ export type Compartment = (typeof COMPARTMENTS)[number];
 /**
  * One day's flows as parallel lists (sparse OD): `people[k]` people travel from
  * region `origin[k]` to region `dest[k]` that day. Li et al.'s 375-city matrix
- * has about 6,600 non-zero pairs a day out of 140,625.
+ * has about 6,600 non-zero pairs a day out of 140,625. Treat a day's lists as
+ * read-only once passed to an integrator: their destination-grouped form is
+ * cached per object.
  */
 export interface DailyFlows {
   origin: Int32Array;
