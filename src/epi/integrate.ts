@@ -87,9 +87,9 @@ export function integrateDeterministic(options: RunOptions): DailySeries {
  * the step (midpoint tau-leaping, Gillespie, J Chem Phys 115, 1716, 2001); a draw
  * larger than what is left in its compartment is cut to it (as Li et al.'s
  * code bounds its draws), so counts stay whole and non-negative and every
- * traveller leaves one region and enters another. Default 24 steps a day
- * (see params.ts). Confirmed and deaths are the
- * expected values given the simulated reported infections.
+ * traveller leaves one region and enters another. Default 4 steps a day
+ * (see params.ts). Confirmed and deaths are the expected values given the
+ * simulated reported infections.
  */
 export function integrateStochastic(options: RunOptions, rng: Random): DailySeries {
   const n = regionsOf(options.initial);
@@ -113,14 +113,16 @@ export function integrateStochastic(options: RunOptions, rng: Random): DailySeri
       for (let j = 0; j < y.length; j++) mid[j] = Math.max(0, y[j]! + 0.5 * h * slope[j]!);
       next.set(y);
       for (let i = 0; i < n; i++) {
-        const [S, E, Ir, Iu, R] = [y[i]!, y[n + i]!, y[2 * n + i]!, y[3 * n + i]!, y[4 * n + i]!];
-        const [mS, mE, mIr, mIu, mR] = [
-          mid[i]!,
-          mid[n + i]!,
-          mid[2 * n + i]!,
-          mid[3 * n + i]!,
-          mid[4 * n + i]!,
-        ];
+        const S = y[i]!;
+        const E = y[n + i]!;
+        const Ir = y[2 * n + i]!;
+        const Iu = y[3 * n + i]!;
+        const R = y[4 * n + i]!;
+        const mS = mid[i]!;
+        const mE = mid[n + i]!;
+        const mIr = mid[2 * n + i]!;
+        const mIu = mid[3 * n + i]!;
+        const mR = mid[4 * n + i]!;
         const pop = mS + mE + mIr + mIu + mR;
         const inf = Math.min(S, poisson(rng, pop > 0 ? (h * p.beta * mS * (mIr + p.mu * mIu)) / pop : 0));
         const toR = Math.min(E, poisson(rng, (h * p.alpha * mE) / p.latentDays));
