@@ -8,7 +8,7 @@
  * non-zero pairs a day as Li et al.'s 375-city matrix (about 6,600). Figures
  * only; not a test.
  *
- *   npx tsx bench/epi-model.ts [--regions 375] [--days 60] [--members 300] [--pairs 6600] [--dense-members 10] [--stochastic-members 10]
+ *   npx tsx bench/epi-model.ts [--regions 375] [--days 60] [--members 300] [--pairs 6600] [--steps 4] [--dense-members 10] [--stochastic-members 10]
  */
 import { parseArgs } from 'node:util';
 import { integrateDeterministic, integrateStochastic } from '../src/epi/integrate.ts';
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '60' },
     members: { type: 'string', default: '300' },
     pairs: { type: 'string', default: '6600' },
+    steps: { type: 'string', default: '4' },
     'dense-members': { type: 'string', default: '10' },
     'stochastic-members': { type: 'string', default: '10' },
   },
@@ -31,6 +32,7 @@ const n = Number(values.regions);
 const days = Number(values.days);
 const members = Number(values.members);
 const pairsPerDay = Number(values.pairs);
+const stepsPerDay = Number(values.steps);
 const rng = new Random(13);
 
 // Populations log-uniform between 0.2 and 20 million; 50 exposed in region 0.
@@ -93,22 +95,27 @@ function time(label: string, count: number, run: (p: EpiParams, m: number) => nu
 const totalInfections = (x: Float64Array): number => x.reduce((a, b) => a + b, 0);
 
 console.log(
-  `${n} regions, ${days} days, ${pairsPerDay} OD pairs a day (14 days, last one carried forward), RK4 4 steps a day`,
+  `${n} regions, ${days} days, ${pairsPerDay} OD pairs a day (14 days, last one carried forward), RK4 ${stepsPerDay} steps a day`,
 );
 const withTravel = time('deterministic, sparse OD', members, (params) =>
-  totalInfections(integrateDeterministic({ params, initial, days, flows: sparseDays }).newInfections),
+  totalInfections(
+    integrateDeterministic({ params, initial, days, stepsPerDay, flows: sparseDays }).newInfections,
+  ),
 );
 const noTravel = time('baseline: deterministic, no travel', members, (params) =>
-  totalInfections(integrateDeterministic({ params, initial, days, flows: [] }).newInfections),
+  totalInfections(integrateDeterministic({ params, initial, days, stepsPerDay, flows: [] }).newInfections),
 );
 const denseCount = Number(values['dense-members']);
 const dense = time('baseline: deterministic, dense OD (all pairs)', denseCount, (params) =>
-  totalInfections(integrateDeterministic({ params, initial, days, flows: denseDays }).newInfections),
+  totalInfections(
+    integrateDeterministic({ params, initial, days, stepsPerDay, flows: denseDays }).newInfections,
+  ),
 );
 const stochasticCount = Number(values['stochastic-members']);
 const stochastic = time('stochastic (midpoint tau-leaping), sparse OD', stochasticCount, (params, m) =>
   totalInfections(
-    integrateStochastic({ params, initial, days, flows: sparseDays }, new Random(7, m)).newInfections,
+    integrateStochastic({ params, initial, days, stepsPerDay, flows: sparseDays }, new Random(7, m))
+      .newInfections,
   ),
 );
 console.log(
