@@ -67,10 +67,10 @@ export const LI2020_PRIOR_RANGE: Readonly<Record<keyof EpiParams, readonly [numb
 
 /**
  * Observation defaults.
- * - confirmDelay: Li et al. (main text and code, inference.m) draw the
- *   reporting delay from a gamma distribution with mean Td = 9 days and shape
- *   a = 1.85 for the period before 23 January 2020 (Td = 6 days afterwards in
- *   their later fits), rounding up to whole days.
+ * - confirmDelay: Li et al.'s code (inference.m) draws the reporting delay
+ *   from a gamma distribution with mean Td = 9 days and shape a = 1.85 for
+ *   10-23 January 2020, rounding up to whole days. Later periods had shorter
+ *   delays; the filter is to fit it.
  * - fatalityRatio: 3.67%, the crude case fatality ratio among laboratory-
  *   confirmed cases in mainland China (Verity et al., Lancet Infect Dis 20,
  *   669-677, 2020). Deaths here are among confirmed cases, so the crude ratio,
