@@ -108,8 +108,8 @@ describe('heatmap', () => {
         const h = await heatmap(db, { city, hour, kind, k: K }, (codes) =>
           areaLabels(db, 'community', codes),
         );
-        // Every area with people at or above k is published, perturbed by at most 2; those below k are
-        // counted and never listed (not even where they are).
+        // Every area with people at or above k is published, perturbed by at most 2; those below k are counted
+        // and never listed, not even where they are (test/mutants/heatmap-lists-suppressed.patch).
         const truthAreas = [...truth.entries()].filter(([key]) => key.startsWith(`${city}|${kind}|`));
         const below = truthAreas.filter(([, users]) => users.size < K).length;
         expect(h.areas.map((a) => a.area).sort()).toEqual(
