@@ -11,20 +11,16 @@ import type { RiskMeta } from '../risk/query.ts';
 import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
-import { parse } from './validate.ts';
-
-const calendarDay = (s: string): boolean =>
-  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+import { isoDate, parse } from './validate.ts';
 
 const city = z.string().regex(/^\d{6}$/, 'expected a 6-digit city code');
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(calendarDay, { message: 'not a calendar date' });
+const day = isoDate;
 const hour = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/, 'expected an hour YYYY-MM-DDTHH')
-  .refine((s) => calendarDay(s.slice(0, 10)) && Number(s.slice(11)) < 24, { message: 'not a calendar hour' });
+  .refine((s) => isoDate.safeParse(s.slice(0, 10)).success && Number(s.slice(11)) < 24, {
+    message: 'not a calendar hour',
+  });
 
 const HoursQuery = z.object({ city });
 const HeatmapQuery = z.object({ city, hour, kind: z.enum(['grid', 'community']).default('grid') });
