@@ -65,7 +65,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** One call to the API: JSON in and out, the session cookie sent; a non-2xx answer throws an ApiError. */
+export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   if (init.body !== undefined) headers.set('content-type', 'application/json');
   const res = await fetch(`/api${path}`, { ...init, headers, credentials: 'same-origin' });

@@ -1,18 +1,9 @@
-// Typed client for the risk routes (issue 12; shapes from the helpers' contract, notes/risk-contract.md).
-import { ApiError } from './api.ts';
+// Typed client for the risk routes (issue 12).
+import type { HeatArea, Heatmap } from '../../src/risk/heatmap.ts';
+import { request } from './api.ts';
 
-async function get<T>(path: string, q: Record<string, string>, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(`/api${path}?${new URLSearchParams(q)}`, { credentials: 'same-origin', signal });
-  if (!res.ok) {
-    const body: unknown = await res.json().catch(() => null);
-    const { error, field } = (body ?? {}) as { error?: unknown; field?: unknown };
-    throw new ApiError(
-      typeof error === 'string' ? error : `${res.status} ${res.statusText}`,
-      res.status,
-      typeof field === 'string' ? field : undefined,
-    );
-  }
-  return (await res.json()) as T;
+function get<T>(path: string, q: Record<string, string>, signal?: AbortSignal): Promise<T> {
+  return request<T>(`${path}?${new URLSearchParams(q)}`, { signal });
 }
 
 export type SourcesModel = 'loglog' | 'linear';
@@ -72,26 +63,10 @@ export function getRiskSources(
 /** First and last hour with heatmap data, null when the city has none. */
 export type RiskHours = { synthetic: boolean; city: string; first: string | null; last: string | null };
 
-export type HeatmapArea = {
-  area: string;
-  name: string | null;
-  lon: number;
-  lat: number;
-  count: number | null;
-  suppressed: boolean;
-};
+export type HeatmapArea = HeatArea;
 
-export type RiskHeatmap = {
-  synthetic: boolean;
-  city: string;
-  hour: string;
-  kind: 'grid' | 'community';
-  k: number;
-  set: string[];
-  total: number | null;
-  areas: HeatmapArea[];
-  suppressedAreas: number;
-};
+/** The route's answer: the heatmap as published, with the workspace's synthetic flag and the high-risk set. */
+export type RiskHeatmap = Heatmap & { synthetic: boolean; set: string[] };
 
 export type RiskClass = 'high' | 'medium' | 'low';
 /** Levels of the risk tables: levels by county, street and community; the index and alerts also per city. */
