@@ -96,6 +96,25 @@ describe('risk routes', () => {
     }
   });
 
+  it('answers a repeated heatmap query, by another account too, with the same figures (no fresh noise to average away)', async () => {
+    // Averaging repeats would strip the perturbation, and a total that is not the sum of the listed areas
+    // would give the suppressed remainder by subtraction.
+    const path = `/api/risk/heatmap?city=420100&hour=${addDays(first, 2)}T10&kind=grid`;
+    const answers = [];
+    for (const who of ['analyst', 'analyst', 'tracer', 'analyst-wh', 'admin']) {
+      const r = await get(who, path);
+      expect(r.status).toBe(200);
+      answers.push({
+        total: r.body['total'],
+        areas: r.body['areas'],
+        suppressedAreas: r.body['suppressedAreas'],
+      });
+    }
+    for (const a of answers.slice(1)) expect(a).toEqual(answers[0]);
+    const areas = answers[0]!.areas as { count: number }[];
+    expect(answers[0]!.total).toBe(areas.reduce((s, a) => s + a.count, 0));
+  });
+
   it('levels, index and alerts answer for the last day, synthetic, counts below k null', async () => {
     const lv = await get('analyst', `/api/risk/levels?city=420100&day=${last}&level=county`);
     expect(lv.status).toBe(200);
