@@ -18,6 +18,7 @@ import { RefusedFlood, logRequest } from './request-log.ts';
 import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
+import { registerForecast } from './routes-forecast.ts';
 import { registerGeo } from './routes-geo.ts';
 import { registerRisk } from './routes-risk.ts';
 import { registerRiskSources } from './routes-risk-sources.ts';
@@ -126,6 +127,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerGeo(app, { duck: deps.duck, info: deps.info, accounts });
   await registerRisk(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerRiskSources(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
+  await registerForecast(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
   await registerTracing(app, {
     duck: deps.duck,
     info: deps.info,

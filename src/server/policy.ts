@@ -50,6 +50,11 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/risk/alerts': { access: AGGREGATES, scope: ['city'], analytics: true },
   // Risk sources (issue 12): aggregates over the published outflow and the registry's case counts per city.
   'GET /api/risk/sources': { access: AGGREGATES, scope: ['origin'], analytics: true },
+  // Forecast (issue 13): stored model runs and the registry's daily confirmed, aggregates only; the region is
+  // checked against the account's scope (aggregates of several provinces need all regions: in the route).
+  'GET /api/forecast/runs': { access: AGGREGATES, analytics: true },
+  'GET /api/forecast': { access: AGGREGATES, scope: ['region'], analytics: true },
+  'GET /api/forecast/params': { access: AGGREGATES, analytics: true },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },
