@@ -93,19 +93,53 @@ export function integrateDeterministic(options: RunOptions): DailySeries {
  */
 export function integrateStochastic(options: RunOptions, rng: Random): DailySeries {
   const n = regionsOf(options.initial);
-  const h = 1 / (options.stepsPerDay ?? DEFAULT_STOCHASTIC_STEPS_PER_DAY);
-  const steps = Math.round(1 / h);
-  const p = options.params;
+  const stepper = new StochasticStepper(n, options.stepsPerDay);
   const y = Float64Array.from(options.initial, Math.round);
-  const next = new Float64Array(y.length);
-  const left = new Float64Array(y.length);
-  const perMover = new Float64Array(n);
-  const mid = new Float64Array(y.length);
-  const slope = new Float64Array(y.length);
   const recorder = new Recorder(n, options.days, y);
   for (let day = 0; day < options.days; day++) {
-    const flows = flowsOn(options.flows, day);
-    for (let s = 0; s < steps; s++) {
+    stepper.day(y, options.params, flowsOn(options.flows, day), rng);
+    recorder.endOfDay(day, y);
+  }
+  return recorder.finish(options.observation ?? DEFAULT_OBSERVATION);
+}
+
+/**
+ * Day-stepping form of `integrateStochastic` (the same draws in the same
+ * order), for the ensemble filter and forecasts, which advance each member one
+ * day, look at it and adjust it between days. Holds its work buffers, so one
+ * stepper serves every member of an ensemble of the same regions.
+ */
+export class StochasticStepper {
+  private readonly h: number;
+  private readonly steps: number;
+  private readonly next: Float64Array;
+  private readonly left: Float64Array;
+  private readonly perMover: Float64Array;
+  private readonly mid: Float64Array;
+  private readonly slope: Float64Array;
+
+  constructor(
+    private readonly n: number,
+    stepsPerDay = DEFAULT_STOCHASTIC_STEPS_PER_DAY,
+  ) {
+    this.h = 1 / stepsPerDay;
+    this.steps = Math.round(stepsPerDay);
+    const size = VALUES_PER_REGION * n;
+    this.next = new Float64Array(size);
+    this.left = new Float64Array(size);
+    this.perMover = new Float64Array(n);
+    this.mid = new Float64Array(size);
+    this.slope = new Float64Array(size);
+  }
+
+  /**
+   * Advances `y` (model.ts layout, whole counts) in place by one day with
+   * parameters `p` and the day's flows (undefined = no travel). The day's new
+   * infections and new reported are the growth of the running totals in `y`.
+   */
+  day(y: Float64Array, p: EpiParams, flows: DailyFlows | undefined, rng: Random): void {
+    const { n, h, next, left, perMover, mid, slope } = this;
+    for (let s = 0; s < this.steps; s++) {
       // Midpoint tau-leaping: event rates are taken at the deterministic
       // half-step state, which removes the first-order bias of plain
       // tau-leaping in the mean (measured in integrate.test.ts).
@@ -146,9 +180,7 @@ export function integrateStochastic(options: RunOptions, rng: Random): DailySeri
       if (flows) travelDraws(mid, next, left, perMover, n, flows, rng);
       y.set(next);
     }
-    recorder.endOfDay(day, y);
   }
-  return recorder.finish(options.observation ?? DEFAULT_OBSERVATION);
 }
 
 /** Poisson travellers per OD pair and compartment (S, E, I^u, R) at rates from `rateState`, bounded by what is left at the origin. */
@@ -181,7 +213,8 @@ function regionsOf(initial: Float64Array): number {
   return initial.length / VALUES_PER_REGION;
 }
 
-function flowsOn(flows: readonly DailyFlows[], day: number): DailyFlows | undefined {
+/** The flows of day `day`: the last day's carry forward; undefined when there are none. */
+export function flowsOn(flows: readonly DailyFlows[], day: number): DailyFlows | undefined {
   return flows.length === 0 ? undefined : flows[Math.min(day, flows.length - 1)];
 }
 
