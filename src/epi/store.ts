@@ -3,10 +3,9 @@
  * series it was fitted to, the parameter trajectory, the ratios and the scenarios. `saveForecastRun` replaces
  * every forecast table in one transaction, so a reader sees the old run or the new one, never a mix.
  */
-import { DATE, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
-import type { DuckDBType } from '@duckdb/node-api';
+import { DuckDBDateValue } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Duck } from '../db/duck.ts';
-import { ChunkWriter } from '../synth/chunks.ts';
 import type { DerivedRatios, ForecastRow, ParamSummary, Quantity, ReportedParam, Scenario } from './types.ts';
 
 /** A modelled region or an aggregate, as stored with a run. */
@@ -57,10 +56,32 @@ CREATE OR REPLACE TABLE forecast_ratios (run INTEGER, contacts_per_case DOUBLE, 
   source VARCHAR);
 CREATE OR REPLACE TABLE forecast_scenarios (run INTEGER, name VARCHAR, regions VARCHAR, cut DOUBLE, "from" DATE);`;
 
-async function append(db: Duck, table: string, types: DuckDBType[], fill: (w: ChunkWriter) => void) {
-  const w = new ChunkWriter(await db.conn.createAppender(table), types);
-  fill(w);
-  w.close();
+type Kind = 'int' | 'text' | 'date' | 'num';
+type Cell = string | number | null;
+
+/** Appends rows value by value; dates are ISO strings, a null any column's NULL. */
+class Rows {
+  constructor(
+    private readonly a: DuckDBAppender,
+    private readonly kinds: readonly Kind[],
+  ) {}
+  row(...values: Cell[]): void {
+    this.kinds.forEach((k, i) => {
+      const v = values[i] ?? null;
+      if (v === null) this.a.appendNull();
+      else if (k === 'int') this.a.appendInteger(v as number);
+      else if (k === 'num') this.a.appendDouble(v as number);
+      else if (k === 'text') this.a.appendVarchar(v as string);
+      else this.a.appendDate(new DuckDBDateValue(Date.parse(`${v as string}T00:00:00Z`) / 86_400_000));
+    });
+    this.a.endRow();
+  }
+}
+
+async function append(db: Duck, table: string, kinds: readonly Kind[], fill: (w: Rows) => void) {
+  const a = await db.conn.createAppender(table);
+  fill(new Rows(a, kinds));
+  a.closeSync();
 }
 
 /** Replaces the workspace's forecast tables with one run (id 1 more than the last); returns its id. */
@@ -88,27 +109,26 @@ export async function saveForecastRun(db: Duck, r: ForecastRunInput): Promise<nu
         Math.round(r.forecastMs),
       ],
     );
-    await append(db, 'forecast_regions', [INTEGER, VARCHAR, VARCHAR, DOUBLE, VARCHAR, VARCHAR], (w) => {
+    await append(db, 'forecast_regions', ['int', 'text', 'text', 'num', 'text', 'text'], (w) => {
       for (const g of r.regions) w.row(run, g.code, g.name, g.population, g.kind, g.members.join(','));
     });
     const stored = new Set(r.regions.map((g) => g.code));
-    const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
     await append(
       db,
       'forecast_rows',
-      [INTEGER, VARCHAR, DATE, DATE, INTEGER, VARCHAR, VARCHAR, DOUBLE, DOUBLE],
+      ['int', 'text', 'date', 'date', 'int', 'text', 'text', 'num', 'num'],
       (w) => {
         for (const x of r.rows)
           if (stored.has(x.region))
-            w.row(run, x.scenario, day(x.origin), day(x.target), x.horizon, x.region, x.quantity, x.quantile, x.value);
+            w.row(run, x.scenario, x.origin, x.target, x.horizon, x.region, x.quantity, x.quantile, x.value);
       },
     );
-    await append(db, 'forecast_observed', [INTEGER, VARCHAR, DATE, DOUBLE, DOUBLE], (w) => {
-      for (const o of r.observed) w.row(run, o.region, day(o.day), o.confirmed, o.fitted);
+    await append(db, 'forecast_observed', ['int', 'text', 'date', 'num', 'num'], (w) => {
+      for (const o of r.observed) w.row(run, o.region, o.day, o.confirmed, o.fitted);
     });
-    await append(db, 'forecast_params', [INTEGER, DATE, VARCHAR, DOUBLE, DOUBLE, DOUBLE], (w) => {
+    await append(db, 'forecast_params', ['int', 'date', 'text', 'num', 'num', 'num'], (w) => {
       for (const t of r.trajectory)
-        for (const [p, s] of Object.entries(t.params)) w.row(run, day(t.day), p, s.mean, s.lower, s.upper);
+        for (const [p, s] of Object.entries(t.params)) w.row(run, t.day, p, s.mean, s.lower, s.upper);
     });
     if (r.ratios)
       await db.run(`INSERT INTO forecast_ratios VALUES ($1, $2, $3, $4)`, [
@@ -117,14 +137,14 @@ export async function saveForecastRun(db: Duck, r: ForecastRunInput): Promise<nu
         r.ratios.suspectedPerConfirmed,
         r.ratios.source,
       ]);
-    await append(db, 'forecast_scenarios', [INTEGER, VARCHAR, VARCHAR, DOUBLE, DATE], (w) => {
+    await append(db, 'forecast_scenarios', ['int', 'text', 'text', 'num', 'date'], (w) => {
       for (const s of r.scenarios)
         w.row(
           run,
           s.name,
           s.mobilityCut ? s.mobilityCut.regions.join(',') : null,
           s.mobilityCut?.cut ?? null,
-          s.mobilityCut ? day(s.mobilityCut.from) : null,
+          s.mobilityCut ? s.mobilityCut.from : null,
         );
     });
     await db.run('COMMIT');
@@ -171,11 +191,22 @@ export async function listRuns(db: Duck): Promise<RunSummary[]> {
   );
   const out: RunSummary[] = [];
   for (const r of runs) {
-    const regions = await db.all<{ code: string; name: string; population: number; kind: 'region' | 'group'; members: string }>(
+    const regions = await db.all<{
+      code: string;
+      name: string;
+      population: number;
+      kind: 'region' | 'group';
+      members: string;
+    }>(
       `SELECT code, name, population, kind, members FROM forecast_regions WHERE run = $1 ORDER BY kind DESC, code`,
       [r.run],
     );
-    const scen = await db.all<{ name: string; regions: string | null; cut: number | null; from: string | null }>(
+    const scen = await db.all<{
+      name: string;
+      regions: string | null;
+      cut: number | null;
+      from: string | null;
+    }>(
       `SELECT name, regions, cut, strftime("from", '%Y-%m-%d') AS "from" FROM forecast_scenarios WHERE run = $1 ORDER BY rowid`,
       [r.run],
     );
@@ -191,7 +222,9 @@ export async function listRuns(db: Duck): Promise<RunSummary[]> {
           ? { name: s.name, mobilityCut: { regions: s.regions.split(','), cut: s.cut, from: s.from } }
           : { name: s.name },
       ),
-      ratios: ratio ? { contactsPerCase: ratio.c, suspectedPerConfirmed: ratio.s, source: ratio.source } : null,
+      ratios: ratio
+        ? { contactsPerCase: ratio.c, suspectedPerConfirmed: ratio.s, source: ratio.source }
+        : null,
     });
   }
   return out;
@@ -223,7 +256,16 @@ export async function forecastSeries(
   for (const r of rows) {
     let p = by.get(r.horizon);
     if (!p) {
-      p = { target: r.target, horizon: r.horizon, median: NaN, q05: NaN, q25: NaN, q75: NaN, q95: NaN, quantiles: [] };
+      p = {
+        target: r.target,
+        horizon: r.horizon,
+        median: NaN,
+        q05: NaN,
+        q25: NaN,
+        q75: NaN,
+        q95: NaN,
+        quantiles: [],
+      };
       by.set(r.horizon, p);
     }
     if (r.quantile === null) p.median = r.value;
@@ -264,4 +306,3 @@ export async function paramTrajectory(
     [run],
   );
 }
-

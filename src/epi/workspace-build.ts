@@ -46,6 +46,7 @@ export function outflowCutScenarios(epicentre: string, origin: string): Scenario
 /** What a build did. */
 export interface ForecastBuildSummary {
   run: number;
+  synthetic: boolean;
   regions: number;
   storedRegions: number;
   start: string;
@@ -66,7 +67,7 @@ export interface ForecastBuildSummary {
  */
 export async function buildForecast(
   db: Duck,
-  ws: { root: string; info: WorkspaceInfo },
+  ws: { root: string; info: WorkspaceInfo; synthDir?: string },
   o: Omit<ForecastBuildOptions, 'scenarios'> & {
     scenarios: readonly Scenario[] | ((epicentre: string, origin: string) => Scenario[]);
   },
@@ -77,7 +78,8 @@ export async function buildForecast(
     throw new UserError(`--horizon must be 1..${MAX_HORIZON} days, got ${o.horizon}`);
   if (!Number.isInteger(o.members) || o.members < 2 || o.members > MAX_MEMBERS)
     throw new UserError(`--members must be 2..${MAX_MEMBERS}, got ${o.members}`);
-  const synthDir = join(ws.root, 'synth');
+  // The simulator's folder: inside a demo workspace; tests keep it beside theirs.
+  const synthDir = ws.synthDir ?? join(ws.root, 'synth');
   const w = await workspaceEpiData(db, {
     synthetic: ws.info.synthetic,
     ...(ws.info.scenario ? { scenario: ws.info.scenario } : {}),
@@ -111,14 +113,23 @@ export async function buildForecast(
     ...groups.map((g) => ({
       code: g.code,
       name: g.name,
-      population: g.members.reduce((s, c) => s + data.regions[data.regions.findIndex((r) => r.code === c)]!.population, 0),
+      population: g.members.reduce(
+        (s, c) => s + data.regions[data.regions.findIndex((r) => r.code === c)]!.population,
+        0,
+      ),
       kind: 'group' as const,
       members: g.members,
     })),
     ...data.regions
       .map((r, i) => ({ ...r, i }))
       .filter((r) => totals[r.i]! > 0)
-      .map((r) => ({ code: r.code, name: r.name, population: r.population, kind: 'region' as const, members: [] })),
+      .map((r) => ({
+        code: r.code,
+        name: r.name,
+        population: r.population,
+        kind: 'region' as const,
+        members: [],
+      })),
   ];
   const index = new Map(data.regions.map((r, i) => [r.code, i]));
   const observed: { region: string; day: string; confirmed: number; fitted: number | null }[] = [];
@@ -131,7 +142,12 @@ export async function buildForecast(
         obs += data.confirmed[d * n + i]!;
         fitted += d < fit.days ? fit.fittedConfirmed[d * n + i]! : NaN;
       }
-      observed.push({ region: s.code, day: addDays(data.start, d), confirmed: obs, fitted: Number.isFinite(fitted) ? fitted : null });
+      observed.push({
+        region: s.code,
+        day: addDays(data.start, d),
+        confirmed: obs,
+        fitted: Number.isFinite(fitted) ? fitted : null,
+      });
     }
   }
   const run = await saveForecastRun(db, {
@@ -155,6 +171,7 @@ export async function buildForecast(
   const codes = new Set(stored.map((s) => s.code));
   return {
     run,
+    synthetic: data.synthetic,
     regions: n,
     storedRegions: stored.length,
     start: data.start,

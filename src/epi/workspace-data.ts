@@ -69,7 +69,12 @@ async function populations(
     return { pop, source: 'simulated' };
   }
   return {
-    pop: new Map(div.list('city').filter((c) => c.population > 0).map((c) => [c.code, c.population])),
+    pop: new Map(
+      div
+        .list('city')
+        .filter((c) => c.population > 0)
+        .map((c) => [c.code, c.population]),
+    ),
     source: 'census',
   };
 }
@@ -167,7 +172,11 @@ async function window(
  */
 export async function workspaceEpiData(
   db: Duck,
-  ws: { synthetic: boolean; scenario?: { from: string; to: string; epicentre: string }; synthDir: string | null },
+  ws: {
+    synthetic: boolean;
+    scenario?: { from: string; to: string; epicentre: string };
+    synthDir: string | null;
+  },
 ): Promise<WorkspaceEpi> {
   if (!(await hasTable(db, 'trace_cases')))
     throw new UserError(
@@ -228,7 +237,11 @@ export function forecastGroups(regions: readonly EpiRegion[], epicentre: string 
   const inProvince = (c: string): boolean => div.parentAt(c, 'province').code === province.code;
   groups.push(
     { code: province.code, name: province.name, members: all.filter(inProvince) },
-    { code: `${COUNTRY}-X${province.code}`, name: `全国（不含${province.name}）`, members: all.filter((c) => !inProvince(c)) },
+    {
+      code: `${COUNTRY}-X${province.code}`,
+      name: `全国（不含${province.name}）`,
+      members: all.filter((c) => !inProvince(c)),
+    },
   );
   return groups;
 }

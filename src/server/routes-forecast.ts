@@ -22,7 +22,10 @@ const ForecastQuery = z.object({
   run,
   region: z.string().regex(/^(\d{6}|CN|CN-X\d{6})$/, 'expected a 6-digit code, CN or CN-X<province>'),
   quantity: z.enum(QUANTITIES),
-  scenario: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a scenario name').default('baseline'),
+  scenario: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a scenario name')
+    .default('baseline'),
 });
 
 /** An account sees a region within its scope; an aggregate of several provinces (CN, CN-X...) needs all regions. */
@@ -114,14 +117,17 @@ async function published(duck: Duck, r: RunSummary, region: StoredRegion, k: num
   if (region.kind === 'region')
     return own.map((o) => ({
       day: o.day,
-      count: o.confirmed >= k ? o.confirmed : null,
+      // A true zero is not a small count: it is published as 0.
+      count: o.confirmed >= k || o.confirmed === 0 ? o.confirmed : null,
       suppressed: o.confirmed < k && o.confirmed > 0,
       suppressedCells: o.confirmed < k && o.confirmed > 0 ? 1 : 0,
       // The filter tracks what it assimilates: a fitted value beside a suppressed count would all but give it away.
       fitted: o.confirmed < k && o.confirmed > 0 ? null : o.fitted,
     }));
   // A group: the members' own cells (members without a stored series had no case: zeros).
-  const sums = new Map(own.map((o) => [o.day, { count: 0, published: 0, suppressedCells: 0, fitted: o.fitted }]));
+  const sums = new Map(
+    own.map((o) => [o.day, { count: 0, published: 0, suppressedCells: 0, fitted: o.fitted }]),
+  );
   for (const m of region.members) {
     if (!r.regions.some((g) => g.code === m && g.kind === 'region')) continue;
     for (const o of await observedSeries(duck, r.run, m)) {
