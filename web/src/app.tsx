@@ -11,16 +11,17 @@ const LayersView = lazy(async () => ({ default: (await import('./layers-view.tsx
 const AccountsView = lazy(async () => ({ default: (await import('./accounts-view.tsx')).AccountsView }));
 const AuditView = lazy(async () => ({ default: (await import('./audit-view.tsx')).AuditView }));
 const TracingView = lazy(async () => ({ default: (await import('./tracing-view.tsx')).TracingView }));
+const ForecastView = lazy(async () => ({ default: (await import('./forecast-view.tsx')).ForecastView }));
 const RiskView = lazy(async () => ({ default: (await import('./risk-view.tsx')).RiskView }));
 
-type View = 'outflow' | 'layers' | 'risk' | 'tracing' | 'accounts' | 'audit';
+type View = 'outflow' | 'layers' | 'risk' | 'forecast' | 'tracing' | 'accounts' | 'audit';
 
 /** The views a role may open; the server enforces the same (src/server/policy.ts). */
 function viewsOf(role: string): View[] {
-  if (role === 'admin') return ['outflow', 'layers', 'risk', 'accounts', 'audit'];
-  if (role === 'analyst') return ['outflow', 'layers', 'risk'];
+  if (role === 'admin') return ['outflow', 'layers', 'risk', 'forecast', 'accounts', 'audit'];
+  if (role === 'analyst') return ['outflow', 'layers', 'risk', 'forecast'];
   // Individual-level data: tracers only (not even admin), as the API's policy says.
-  if (role === 'tracer') return ['outflow', 'layers', 'risk', 'tracing'];
+  if (role === 'tracer') return ['outflow', 'layers', 'risk', 'forecast', 'tracing'];
   return [];
 }
 
@@ -114,6 +115,7 @@ export function App() {
               )}
               {view === 'layers' && <LayersView />}
               {view === 'risk' && <RiskView key={session.username} meta={meta} onUnauthorized={signedOut} />}
+              {view === 'forecast' && <ForecastView key={session.username} onUnauthorized={signedOut} />}
               {view === 'tracing' && session.role === 'tracer' && (
                 <TracingView key={session.username} onUnauthorized={signedOut} />
               )}
@@ -142,6 +144,7 @@ function ViewNav({
     outflow: t.navOutflow,
     layers: t.navLayers,
     risk: t.navRisk,
+    forecast: t.navForecast,
     tracing: t.navTracing,
     accounts: t.navAccounts,
     audit: t.navAudit,
