@@ -26,8 +26,10 @@ import type { EpiData, FitOptions, FitResult, ParamSummary, ReportedParam } from
 
 /** Ensemble size, Li et al. (inference.m: num_ens = 300). */
 export const DEFAULT_MEMBERS = 300;
-/** Multiplicative inflation applied each day before the forecast step, Li et al. (inference.m: lambda = 1.1). */
+/** Multiplicative inflation of the infected compartments each day before the forecast step, Li et al. (inference.m: lambda = 1.1). */
 export const INFLATION = 1.1;
+/** Inflation of the parameters each day (see README "Fitting": Li et al.'s 1.1 with one pass keeps them at the prior's width). */
+export const PARAM_INFLATION = 1.02;
 /**
  * Seeding: E and I^u of region i start uniform in [0, SEED_FACTOR x C_i], C_i
  * its confirmed cases over the first SEED_WINDOW days with cases. Li et al.
@@ -78,7 +80,7 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
       }
     }
     for (const key of PARAM_KEYS) {
-      inflate(columns[key], INFLATION);
+      inflate(columns[key], PARAM_INFLATION);
       checkBound(columns[key], ...LI2020_PRIOR_RANGE[key], rng);
     }
     // 2. Each member one stochastic day; its new reported infections; its expected confirmed today.
@@ -117,6 +119,14 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
           const pop = y[i]! + y[n + i]! + y[2 * n + i]! + y[3 * n + i]! + y[4 * n + i]!;
           y[block * n + i] = block === 0 ? Math.min(pop, Math.max(0, column[m]!)) : Math.max(0, column[m]!);
         }
+      }
+      // The member's recent reported infections are what the observation is a
+      // sum of, so they are adjusted as well (lags 1..K of the delay).
+      for (let k = 1; k <= Math.min(t, pmf.length - 1); k++) {
+        const at = (t - k) * n + i;
+        for (let m = 0; m < members; m++) column[m] = reported[m]![at]!;
+        regressUpdate(column, pred, mean, variance, shift);
+        for (let m = 0; m < members; m++) reported[m]![at] = Math.max(0, column[m]!);
       }
       for (const key of PARAM_KEYS) {
         regressUpdate(columns[key], pred, mean, variance, shift);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../synth/random.ts';
 import {
   integrateDeterministic,
+  flowsOn,
   integrateStochastic,
+  StochasticStepper,
   type DailySeries,
   type RunOptions,
 } from './integrate.ts';
@@ -132,5 +134,24 @@ describe('stochastic integrator', () => {
       expect(Math.abs(mean[i]! / expected - 1)).toBeLessThan(0.015);
     }
     expect(sample?.regions).toBe(2);
+  });
+});
+
+describe('day-stepping API', () => {
+  it('StochasticStepper one day at a time gives integrateStochastic exactly (same seed), with daily flows read from the running totals', () => {
+    const run = integrateStochastic(scenario, new Random(21));
+    const stepper = new StochasticStepper(2);
+    const y = Float64Array.from(scenario.initial, Math.round);
+    const rng = new Random(21);
+    for (let day = 0; day < scenario.days; day++) {
+      const before = y.slice(5 * 2, 7 * 2);
+      stepper.day(y, scenario.params, flowsOn(scenario.flows, day), rng);
+      for (let i = 0; i < 2; i++) {
+        expect(y[5 * 2 + i]! - before[i]!).toBe(run.newInfections[day * 2 + i]);
+        expect(y[6 * 2 + i]! - before[2 + i]!).toBe(run.newReported[day * 2 + i]);
+        expect(y[2 + i]).toBe(run.E[day * 2 + i]);
+      }
+    }
+    expect(sum(run.newInfections)).toBeGreaterThan(1000);
   });
 });
