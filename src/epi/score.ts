@@ -9,6 +9,8 @@
  * the 23 Forecast Hub quantiles, K = 11. The same paper shows WIS equals the
  * mean quantile (pinball) loss times 2 up to the factor, which the tests check.
  */
+import nbQuantile from '@stdlib/stats-base-dists-negative-binomial-quantile';
+import poissonQuantile from '@stdlib/stats-base-dists-poisson-quantile';
 
 /** One predictive quantile: level in (0, 1) and its value. */
 export interface QuantileValue {
@@ -146,4 +148,38 @@ export function naiveBaseline(
     );
   }
   return out;
+}
+
+/**
+ * Second naive baseline, flat in the horizon: daily counts negative binomial around m, the last 7 days'
+ * mean, with the variance of the last 14 days' counts around the mean of the 7 days before each
+ * (method of moments: size k = m^2 / (v - m); Poisson when v <= m). It does not widen with the horizon,
+ * so it is hard to beat where an epidemic has levelled off and easy where it grows.
+ */
+export function negbinBaseline(
+  series: ArrayLike<number>,
+  origin: number,
+  horizon: number,
+  levels: readonly number[],
+): QuantileValue[][] {
+  const m = recentMean(series, origin, 7);
+  let ss = 0;
+  let c = 0;
+  for (let t = origin; t > origin - 14 && t >= 7; t--) {
+    const y = series[t]!;
+    const a = recentMean(series, t - 1, 7);
+    if (Number.isNaN(y) || Number.isNaN(a)) continue;
+    ss += (y - a) ** 2;
+    c++;
+  }
+  const v = c ? ss / c : m;
+  const one = levels.map((level) => ({
+    level,
+    value: !(m > 0)
+      ? 0
+      : v > m
+        ? nbQuantile(level, (m * m) / (v - m), m / v) // p = k / (k + m) = m / v
+        : poissonQuantile(level, m),
+  }));
+  return Array.from({ length: horizon }, () => one.map((x) => ({ ...x })));
 }
