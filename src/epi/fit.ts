@@ -20,23 +20,35 @@ import {
 } from './eakf.ts';
 import { flowsOn, StochasticStepper } from './integrate.ts';
 import { newState } from './model.ts';
-import { DEFAULT_OBSERVATION, LI2020_PRIOR_RANGE, type EpiParams } from './params.ts';
+import {
+  DEFAULT_OBSERVATION,
+  DEFAULT_STOCHASTIC_STEPS_PER_DAY,
+  LI2020_PRIOR_RANGE,
+  type EpiParams,
+} from './params.ts';
 import { addDays } from './scenario.ts';
 import type { EpiData, FitOptions, FitResult, ParamSummary, ReportedParam } from './types.ts';
 
 /** Ensemble size, Li et al. (inference.m: num_ens = 300). */
 export const DEFAULT_MEMBERS = 300;
-/** Multiplicative inflation applied each day before the forecast step, Li et al. (inference.m: lambda = 1.1). */
+/** Multiplicative inflation of the infected compartments each day before the forecast step, Li et al. (inference.m: lambda = 1.1). */
 export const INFLATION = 1.1;
+/** Inflation of the parameters each day (see README "Fitting": Li et al.'s 1.1 with one pass keeps them at the prior's width). */
+export const PARAM_INFLATION = 1.02;
 /**
  * Seeding: E and I^u of region i start uniform in [0, SEED_FACTOR x C_i], C_i
- * its confirmed cases over the first SEED_WINDOW days with cases. Li et al.
+ * its confirmed cases over the first SEED_WINDOW days (see earlyCases). Li et al.
  * (initialize.m) seed Wuhan only, E and I^u uniform in [0, 2000], when Wuhan
  * reported 454 cases in its first 14 days of their data (10-23 Jan 2020,
  * Incidence.csv rows 1-14): 2000 / 454 = 4.4, rounded to 4.
  */
 export const SEED_FACTOR = 4;
 export const SEED_WINDOW = 14;
+/**
+ * Travellers of the members' runs (fit and forecast) are drawn per region, as
+ * Li et al.'s SEIR.m does, not per OD pair (see StochasticStepper).
+ */
+export const TRAVEL_DRAWS = 'regions';
 
 const PARAM_KEYS = ['beta', 'mu', 'theta', 'latentDays', 'infectiousDays', 'alpha'] as const;
 
@@ -60,13 +72,19 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
   const states = initialStates(data, days, members, rng);
   const reported = Array.from({ length: members }, () => new Float64Array(days * n));
   const pmf = discreteGamma(observation.confirmDelay);
-  const stepper = new StochasticStepper(n);
+  const stepper = new StochasticStepper(n, DEFAULT_STOCHASTIC_STEPS_PER_DAY, TRAVEL_DRAWS);
   const predicted = new Float64Array(n * members);
   const fittedConfirmed = new Float64Array(days * n);
   const column = new Float64Array(members);
   const shift = new Float64Array(members);
   const trajectory: FitResult['trajectory'] = [];
   const previous = new Float64Array(n);
+  // Days before the first case anywhere are taken as before reporting began,
+  // not as observed zeros (Li et al.'s series has six such days, 10-15 January
+  // 2020): zeros there would pull the reporting fraction to its bound before
+  // any case is seen, since every seeded member predicts some confirmations.
+  let firstCaseDay = 0;
+  while (firstCaseDay < days && !hasCase(data, firstCaseDay)) firstCaseDay++;
 
   for (let t = 0; t < days; t++) {
     // 1. Inflation of the infected compartments and the parameters (Li et al.), then bounds.
@@ -78,7 +96,7 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
       }
     }
     for (const key of PARAM_KEYS) {
-      inflate(columns[key], INFLATION);
+      inflate(columns[key], PARAM_INFLATION);
       checkBound(columns[key], ...LI2020_PRIOR_RANGE[key], rng);
     }
     // 2. Each member one stochastic day; its new reported infections; its expected confirmed today.
@@ -103,7 +121,7 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
     }
     // 3. Sequential update, one observed region at a time, localised to that
     //    region's compartments and the global parameters.
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; t >= firstCaseDay && i < n; i++) {
       const observed = data.confirmed[t * n + i]!;
       if (Number.isNaN(observed)) continue;
       const pred = predicted.subarray(i * members, (i + 1) * members);
@@ -117,6 +135,14 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
           const pop = y[i]! + y[n + i]! + y[2 * n + i]! + y[3 * n + i]! + y[4 * n + i]!;
           y[block * n + i] = block === 0 ? Math.min(pop, Math.max(0, column[m]!)) : Math.max(0, column[m]!);
         }
+      }
+      // The member's recent reported infections are what the observation is a
+      // sum of, so they are adjusted as well (lags 1..K of the delay).
+      for (let k = 1; k <= Math.min(t, pmf.length - 1); k++) {
+        const at = (t - k) * n + i;
+        for (let m = 0; m < members; m++) column[m] = reported[m]![at]!;
+        regressUpdate(column, pred, mean, variance, shift);
+        for (let m = 0; m < members; m++) reported[m]![at] = Math.max(0, column[m]!);
       }
       for (const key of PARAM_KEYS) {
         regressUpdate(columns[key], pred, mean, variance, shift);
@@ -165,19 +191,34 @@ function initialStates(data: EpiData, days: number, members: number, rng: Random
   return states;
 }
 
-/** Confirmed per region over the first SEED_WINDOW fitted days from the first day with any case. */
+/**
+ * Confirmed per region over the first SEED_WINDOW days (Li et al.'s window of
+ * their seed, see SEED_FACTOR), or, if there were none then, over the first
+ * SEED_WINDOW days from the first day with any case.
+ */
 function earlyCases(data: EpiData, days: number): Float64Array {
   const n = data.regions.length;
   const cases = (t: number, i: number): number => {
     const v = data.confirmed[t * n + i]!;
     return Number.isNaN(v) ? 0 : v;
   };
-  let first = 0;
-  while (first < days && data.regions.every((_, i) => cases(first, i) === 0)) first++;
-  const early = new Float64Array(n);
-  for (let t = first; t < Math.min(days, first + SEED_WINDOW); t++)
-    for (let i = 0; i < n; i++) early[i] = early[i]! + cases(t, i);
-  return early;
+  const sum = (from: number): Float64Array => {
+    const early = new Float64Array(n);
+    for (let t = from; t < Math.min(days, from + SEED_WINDOW); t++)
+      for (let i = 0; i < n; i++) early[i] = early[i]! + cases(t, i);
+    return early;
+  };
+  const first = sum(0);
+  if (first.some((v) => v > 0)) return first;
+  let start = 0;
+  while (start < days && data.regions.every((_, i) => cases(start, i) === 0)) start++;
+  return sum(start);
+}
+
+function hasCase(data: EpiData, t: number): boolean {
+  const n = data.regions.length;
+  for (let i = 0; i < n; i++) if (data.confirmed[t * n + i]! > 0) return true;
+  return false;
 }
 
 function gather(states: Float64Array[], at: number, out: Float64Array): void {

@@ -11,6 +11,8 @@ import { UserError } from '../errors.ts';
 import { Random } from '../synth/random.ts';
 import { discreteGamma } from './delay.ts';
 import { sortedQuantile } from './eakf.ts';
+import { TRAVEL_DRAWS } from './fit.ts';
+import { DEFAULT_STOCHASTIC_STEPS_PER_DAY } from './params.ts';
 import { flowsOn, StochasticStepper } from './integrate.ts';
 import { poisson } from './poisson.ts';
 import { addDays, scenarioFlows } from './scenario.ts';
@@ -134,7 +136,7 @@ function simulate(
   const total = fit.days + horizon;
   const confirmPmf = discreteGamma(fit.observation.confirmDelay);
   const deathPmf = discreteGamma(fit.observation.deathDelay);
-  const stepper = new StochasticStepper(n);
+  const stepper = new StochasticStepper(n, DEFAULT_STOCHASTIC_STEPS_PER_DAY, TRAVEL_DRAWS);
   const confirmed = new Float64Array(horizon * n * members);
   const deaths = new Float64Array(horizon * n * members);
   const reported = new Float64Array(total * n);

@@ -108,7 +108,7 @@ export function derivatives(
  * destination (compressed sparse rows), so each destination sums its inflow
  * in registers instead of scattering writes per pair.
  */
-interface PreparedFlows {
+export interface PreparedFlows {
   outflow: Float64Array;
   rowStart: Int32Array;
   origin: Int32Array;
@@ -117,7 +117,8 @@ interface PreparedFlows {
 
 const prepared = new WeakMap<DailyFlows, PreparedFlows>();
 
-function prepare(flows: DailyFlows, n: number): PreparedFlows {
+/** A day's flows grouped by destination, with each origin's outflow (cached per flows object). */
+export function prepare(flows: DailyFlows, n: number): PreparedFlows {
   const cached = prepared.get(flows);
   if (cached && cached.outflow.length === n) return cached;
   const outflow = new Float64Array(n);

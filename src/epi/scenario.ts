@@ -12,7 +12,7 @@ import type { EpiRegion, Scenario } from './types.ts';
 
 /** The ISO date `n` days after `day` (UTC calendar). */
 export function addDays(day: string, n: number): string {
-  const t = Date.parse(`${day}T00:00:00Z`);
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
   if (Number.isNaN(t)) throw new UserError(`not a date (YYYY-MM-DD): ${day}`);
   return new Date(t + n * 86_400_000).toISOString().slice(0, 10);
 }
