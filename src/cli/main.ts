@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { HttpError, UserError } from '../errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRisk } from './commands/risk.ts';
@@ -34,6 +35,8 @@ for (const register of [
   registerAudit,
   registerTrace,
   registerGeo,
+  // The lead wires `forecast build` (epi-view) in at merge: (p) => addForecastBuild(registerForecast(p)).
+  registerForecast,
   // `risk sources` joins the `risk` command (build, heatmap, levels, index, alerts).
   (p: Command) => addRiskSources(registerRisk(p)),
 ])

@@ -17,7 +17,7 @@ import { provinceOf } from './travel.ts';
 import type { TravelCity } from './travel.ts';
 
 /** Li's codes that are not our 2020 city codes, and the city that holds each place today. */
-const LI_CODE_TO_OURS: Readonly<Record<string, string>> = {
+export const LI_CODE_TO_OURS: Readonly<Record<string, string>> = {
   // Municipalities carry their province code in Li's table.
   '110000': '110100',
   '120000': '120100',

@@ -1,0 +1,318 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { UserError } from '../../errors.ts';
+import { runBacktest, backtestTable } from '../../epi/backtest.ts';
+import type { BacktestSource } from '../../epi/backtest.ts';
+import { readCasesFile } from '../../epi/cases-file.ts';
+import type { CasesFile, CountKind } from '../../epi/cases-file.ts';
+import { daysBetween, reasonCounts } from '../../epi/csv-text.ts';
+import type { Quarantined } from '../../epi/csv-text.ts';
+import { fitEnsemble } from '../../epi/fit.ts';
+import { forecastEnsemble } from '../../epi/forecast.ts';
+import { hubCsv } from '../../epi/hub-csv.ts';
+import { readMobilityFile } from '../../epi/mobility-file.ts';
+import { regionResolver } from '../../epi/region-names.ts';
+import type { RegionLevel } from '../../epi/region-names.ts';
+import { DEFAULT_DATA_DIR } from '../../epi/shared-data.ts';
+import type { DerivedRatios, EpiData, RegionGroup, Scenario } from '../../epi/types.ts';
+import { date, int } from '../options.ts';
+
+const out = (s: string): void => void process.stdout.write(`${s}\n`);
+
+/** Option parser for a number >= 0. */
+function nonNegative(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n >= 0) || v.trim() === '')
+      throw new InvalidArgumentError(`${name} must be a number >= 0, got '${v}'`);
+    return n;
+  };
+}
+
+/** --scenario NAME:REGIONS:CUT:FROM, e.g. wuhan-closed:420100:0.9:2020-01-23 (REGIONS comma list or *). */
+function scenarioArg(v: string, previous: string[] = []): string[] {
+  const m = /^([^:]+):([^:]+):([0-9.]+):(\d{4}-\d{2}-\d{2})$/.exec(v);
+  const cut = m ? Number(m[3]) : NaN;
+  if (!m || !(cut >= 0 && cut <= 1))
+    throw new InvalidArgumentError(
+      `expected NAME:REGIONS:CUT:FROM with CUT from 0 to 1 (e.g. wuhan-closed:420100:0.9:2020-01-23), got '${v}'`,
+    );
+  date(m[4]!);
+  return [...previous, v];
+}
+
+/** --group NAME:REGIONS, e.g. 'outside-hubei:*-420000' (* = all regions, -CODE leaves one out). */
+function groupArg(v: string, previous: string[] = []): string[] {
+  if (!/^[^:]+:.+$/.test(v))
+    throw new InvalidArgumentError(
+      `expected NAME:REGIONS (e.g. outside-hubei:*-420000 or pearl:440100,440300), got '${v}'`,
+    );
+  return [...previous, v];
+}
+
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Region names or codes of an option, as the data's region codes; '*' kept. */
+function codesOf(names: string[], data: EpiData, level: RegionLevel, what: string): string[] {
+  const resolve = regionResolver(level);
+  const have = new Set(data.regions.map((r) => r.code));
+  return names.map((name) => {
+    if (name === '*') return name;
+    const r = resolve(name);
+    if ('error' in r) throw new UserError(`${what}: ${r.error}`);
+    if (!have.has(r.region.code))
+      throw new UserError(`${what}: ${r.region.code} ${r.region.name} has no cases in the file`);
+    return r.region.code;
+  });
+}
+
+function scenariosOf(specs: string[], data: EpiData, level: RegionLevel): Scenario[] {
+  return specs.map((s) => {
+    const [name, regions, cut, from] = s.split(':') as [string, string, string, string];
+    return {
+      name,
+      mobilityCut: {
+        regions: codesOf(list(regions), data, level, `--scenario ${name}`),
+        cut: Number(cut),
+        from,
+      },
+    };
+  });
+}
+
+function groupsOf(specs: string[], data: EpiData, level: RegionLevel): RegionGroup[] {
+  return specs.map((s) => {
+    const colon = s.indexOf(':');
+    const name = s.slice(0, colon);
+    const parts = list(s.slice(colon + 1));
+    let members: string[];
+    if (parts[0]?.startsWith('*')) {
+      const drop = new Set(
+        codesOf(parts[0].slice(1).split('-').filter(Boolean), data, level, `--group ${name}`),
+      );
+      for (const p of parts.slice(1))
+        if (p.startsWith('-'))
+          codesOf([p.slice(1)], data, level, `--group ${name}`).forEach((c) => drop.add(c));
+      members = data.regions.map((r) => r.code).filter((c) => !drop.has(c));
+    } else members = codesOf(parts, data, level, `--group ${name}`);
+    if (!members.length) throw new UserError(`--group ${name} has no regions`);
+    return { code: name, name, members };
+  });
+}
+
+function quarantineLine(what: string, rows: number, accepted: number, q: readonly Quarantined[]): string {
+  const kinds = Object.entries(reasonCounts(q))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([k, n]) => `${n} ${k}`)
+    .join('; ');
+  return `${what}: ${rows} rows = ${accepted} accepted + ${q.length} quarantined${kinds ? ` (${kinds})` : ''}`;
+}
+
+function writeQuarantine(file: string, parts: [string, readonly Quarantined[]][]): void {
+  const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [
+    'file,line,reason',
+    ...parts.flatMap(([f, q]) => q.map((x) => `${esc(f)},${x.line},${esc(x.reason)}`)),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+interface ForecastFlags {
+  cases?: string;
+  origin?: string;
+  horizon?: number;
+  mobility?: string;
+  regions: RegionLevel;
+  counts: CountKind | 'auto';
+  members: number;
+  seed: number;
+  scenario: string[];
+  group: string[];
+  contactsPerCase?: number;
+  suspectedPerConfirmed?: number;
+  out?: string;
+  quarantine?: string;
+  backtest: boolean;
+  data: string;
+  source: BacktestSource;
+  origins: string;
+  start: string;
+}
+
+function forecastRun(o: ForecastFlags): void {
+  if (!o.cases) throw new UserError('--cases FILE is required (or --backtest)');
+  if (!o.out) throw new UserError('--out FILE is required (the Forecast-Hub-style CSV to write)');
+  const cases: CasesFile = readCasesFile(o.cases, { level: o.regions, counts: o.counts });
+  const data: EpiData = { ...cases.data };
+  out(
+    `${quarantineLine(`cases ${o.cases}`, cases.rows, cases.accepted, cases.quarantined)}; ${cases.encoding}; ` +
+      `confirmed read as ${cases.counts} (${cases.countsBecause})`,
+  );
+  out(
+    `${data.regions.length} ${o.regions} region(s), ${cases.data.days} day(s) from ${data.start}` +
+      (cases.interpolatedDays ? `; ${cases.interpolatedDays} skipped day(s) interpolated` : '') +
+      (cases.revisions ? `; ${cases.revisions} downward revision(s) kept (day unknown)` : ''),
+  );
+  const origin =
+    o.origin ??
+    new Date(Date.parse(`${data.start}T00:00:00Z`) + (data.days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const at = daysBetween(data.start, origin);
+  if (at < 0 || at >= data.days)
+    throw new UserError(`--origin ${origin} is outside the cases' dates ${data.start} + ${data.days} day(s)`);
+  if (o.mobility) {
+    const m = readMobilityFile(o.mobility, data, { level: o.regions });
+    data.flows = m.flows;
+    out(
+      `${quarantineLine(`mobility ${o.mobility}`, m.rows, m.accepted, m.quarantined)}; ${m.internal} trip row(s) inside one region dropped; ` +
+        `${m.flows.length} day(s) of flows (${m.daysBeforeFirst} before the first mobility date use its flows, ${m.daysCarried} gap day(s) carried)`,
+    );
+    if (o.quarantine)
+      writeQuarantine(o.quarantine, [
+        [o.cases, cases.quarantined],
+        [o.mobility, m.quarantined],
+      ]);
+  } else {
+    out('no --mobility: regions are not coupled by travel');
+    if (o.quarantine) writeQuarantine(o.quarantine, [[o.cases, cases.quarantined]]);
+  }
+  if ((o.contactsPerCase === undefined) !== (o.suspectedPerConfirmed === undefined))
+    throw new UserError('give both --contacts-per-case and --suspected-per-confirmed, or neither');
+  const ratios: DerivedRatios | undefined =
+    o.contactsPerCase === undefined
+      ? undefined
+      : {
+          contactsPerCase: o.contactsPerCase,
+          suspectedPerConfirmed: o.suspectedPerConfirmed!,
+          source: 'given',
+        };
+  const scenarios = scenariosOf(o.scenario, data, o.regions);
+  const groups = groupsOf(o.group, data, o.regions);
+  const t0 = Date.now();
+  const fit = fitEnsemble(data, { members: o.members, seed: o.seed, originDay: at + 1 });
+  const known = { ...data, days: at + 1 };
+  const rows = forecastEnsemble(fit, known, {
+    horizon: o.horizon ?? 30,
+    seed: o.seed + 1,
+    scenarios,
+    groups,
+    ratios,
+  });
+  const last = fit.trajectory.at(-1);
+  const rt = last?.params.Rt;
+  out(
+    `fitted ${fit.days} day(s) (${data.start} to ${origin}) with ${fit.members} members in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
+      (rt
+        ? `; Rt on ${origin}: ${rt.mean.toFixed(2)} (90% ${rt.lower.toFixed(2)}-${rt.upper.toFixed(2)})`
+        : ''),
+  );
+  const names = new Map<string, string>([
+    ...data.regions.map((r): [string, string] => [r.code, r.name]),
+    ...groups.map((g): [string, string] => [g.code, g.name]),
+  ]);
+  writeFileSync(o.out, hubCsv(rows, names));
+  out(
+    `wrote ${rows.length} row(s) to ${o.out}: ${1 + scenarios.length} scenario(s), ${data.regions.length + groups.length} region(s)/group(s), ` +
+      `horizons 1-${o.horizon ?? 30}, ${ratios ? 'confirmed, deaths, contacts, suspected' : 'confirmed, deaths'}`,
+  );
+}
+
+function backtestRun(o: ForecastFlags): void {
+  const origins = list(o.origins).map((d) => {
+    try {
+      return date(d);
+    } catch (e) {
+      throw new UserError(`--origins: ${(e as Error).message}`);
+    }
+  });
+  const r = runBacktest({
+    dir: o.data,
+    source: o.source,
+    level: o.regions,
+    origins,
+    horizon: o.horizon ?? 28,
+    members: o.members,
+    seed: o.seed,
+    start: o.start,
+    now: () => Date.now(),
+  });
+  for (const l of backtestTable(r)) out(l);
+}
+
+/** `epitrace forecast` (from files) and `epitrace forecast --backtest`; returns the command so others can add subcommands. */
+export function registerForecast(program: Command): Command {
+  return program
+    .command('forecast')
+    .description(
+      'fit the SEIR model to a cases file and forecast 30 days (Forecast-Hub CSV), or --backtest on real data',
+    )
+    .option(
+      '--cases <file>',
+      'cases CSV: date,region,confirmed[,deaths] (README "Forecast input and output formats")',
+    )
+    .option('--origin <date>', 'last day fitted (default: the last date of the cases)', date)
+    .option('--horizon <days>', 'days ahead (default 30; 28 with --backtest)', int('--horizon', 1))
+    .option('--mobility <file>', 'mobility CSV: date,origin,destination,value')
+    .addOption(
+      new Option('--regions <level>', 'model cities or provinces (rows are summed up)')
+        .choices(['city', 'province'])
+        .default('city'),
+    )
+    .addOption(
+      new Option(
+        '--counts <kind>',
+        'confirmed and deaths are cumulative or daily (auto: cumulative when no series falls)',
+      )
+        .choices(['auto', 'cumulative', 'daily'])
+        .default('auto'),
+    )
+    .option('--members <n>', 'ensemble members', int('--members', 2), 300)
+    .option('--seed <n>', 'random seed (same seed, same numbers)', int('--seed'), 1)
+    .option(
+      '--scenario <spec>',
+      'NAME:REGIONS:CUT:FROM, travel out of/into REGIONS scaled by 1-CUT from FROM (repeatable)',
+      scenarioArg,
+      [],
+    )
+    .option(
+      '--group <spec>',
+      "NAME:REGIONS also forecast their sum, e.g. 'outside-hubei:*-420000' (repeatable)",
+      groupArg,
+      [],
+    )
+    .option(
+      '--contacts-per-case <x>',
+      'close contacts per confirmed case (adds contacts)',
+      nonNegative('--contacts-per-case'),
+    )
+    .option(
+      '--suspected-per-confirmed <y>',
+      'suspected per confirmed case (adds suspected)',
+      nonNegative('--suspected-per-confirmed'),
+    )
+    .option('--out <file>', 'Forecast-Hub-style CSV to write')
+    .option('--quarantine <file>', 'also write the quarantined input rows (file,line,reason) here')
+    .option(
+      '--backtest',
+      'score forecasts against what was reported, next to naive baselines, on the shared real data',
+      false,
+    )
+    .option('--data <dir>', 'folder of the shared epi data (--backtest)', DEFAULT_DATA_DIR)
+    .addOption(
+      new Option('--source <name>', 'backtest data (--backtest)')
+        .choices(['china-cases', 'li2020'])
+        .default('china-cases'),
+    )
+    .option(
+      '--origins <dates>',
+      'backtest forecast origins, comma list (--backtest)',
+      '2020-02-01,2020-02-08',
+    )
+    .option('--start <date>', 'first day of china-cases data used (--backtest)', date, '2020-01-15')
+    .action((o: ForecastFlags) => (o.backtest ? backtestRun(o) : forecastRun(o)));
+}
