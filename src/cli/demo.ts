@@ -173,7 +173,11 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
     epicentre: params.epicentre,
   };
   progress.start('building forecast (fit, baseline and 2 scenarios)', 1);
-  const forecast = await buildDemoForecast(ws, scenario, params.seed);
+  // A tiny demo (e.g. --people 50) may confirm no case: the forecast is then skipped, saying why.
+  const forecast = await buildDemoForecast(ws, scenario, params.seed).catch((e: unknown) => {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  });
   progress.update(1);
   progress.stop();
   // Written last: a workspace without a scenario is an unfinished build and is rebuilt.
@@ -182,6 +186,6 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
     `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers, ${s.cases} confirmed cases; ` +
       `case registry ${registry.accepted} cases, ${registry.accepted - registry.unmatched.length} matched a subscriber; ` +
       `risk tables: ${risk.people.companion} companions, ${risk.levelRows} area-level rows, ${risk.alerts} alerts\n` +
-      `${buildLine(forecast)}\n`,
+      `${typeof forecast === 'string' ? `no forecast: ${forecast}` : buildLine(forecast)}\n`,
   );
 }
