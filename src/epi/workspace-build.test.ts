@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerForecast } from '../cli/commands/forecast.ts';
 import { addForecastBuild, ENGINE } from '../cli/commands/forecast-build.ts';
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
@@ -12,7 +13,8 @@ import { listRuns } from './store.ts';
 import { buildForecast } from './workspace-build.ts';
 import { workspaceEpiData } from './workspace-data.ts';
 
-// EpiData from a workspace, `forecast build` on the command line, and the atomic replacement of a stored run.
+// EpiData from a workspace, `forecast build` on the command line (under epi-data's `forecast` command, whose
+// own --members/--seed/--horizon must not swallow build's), and the atomic replacement of a stored run.
 // The simulator's folder sits beside the test workspace; the CLI (which looks inside the workspace) therefore
 // models census populations, the direct calls the simulated ones.
 
@@ -94,8 +96,9 @@ describe('forecast from a workspace', { timeout: 300_000 }, () => {
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (lines.push(String(s)), true));
     try {
       for (let i = 0; i < 2; i++) {
+        // Wired as main.ts wires it: the `forecast` command (forecast from files) gets the `build` subcommand.
         const program = new Command();
-        addForecastBuild(program.command('forecast'));
+        addForecastBuild(registerForecast(program));
         await program.parseAsync(
           ['forecast', 'build', '-w', ws.root, '--members', '10', '--horizon', '5', '--seed', '3'],
           { from: 'user' },

@@ -26,6 +26,11 @@ export function buildLine(s: ForecastBuildSummary): string {
  * (src/cli/commands/forecast.ts registers it); returns it.
  */
 export function addForecastBuild(forecast: Command): Command {
+  // `forecast` has its own --members, --seed and --horizon (forecasts from files): without positional options
+  // it would take them from `forecast build --members 10` too, leaving build its defaults. Commander reads
+  // positional options only when the program has them as well.
+  forecast.parent?.enablePositionalOptions();
+  forecast.enablePositionalOptions();
   forecast
     .command('build')
     .description(
