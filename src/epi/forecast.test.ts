@@ -52,6 +52,14 @@ describe('forecastEnsemble', () => {
     expect(rows.find((r) => r.horizon === 30)!.target).toBe('2020-03-04');
   });
 
+  it('continues the fit: day-1 median confirmed near the last fitted day, noise widening the interval', () => {
+    const last = fit.fittedConfirmed[(fit.days - 1) * codes.length]!;
+    const day1 = pick(rows, 'baseline', epicentre, 'confirmed', 1);
+    expect(Math.abs(value(day1, null) / last - 1)).toBeLessThan(0.3); // measured 0.91 (median 57.5 vs 63.5)
+    // Negative binomial noise of size 4: a 90% interval of at least about +-50% around a median in the tens.
+    expect(value(day1, 0.95) / value(day1, 0.05)).toBeGreaterThan(3); // measured 5.5 (24 to 131)
+  });
+
   it('contacts and suspected are confirmed times the ratios, and are left out without ratios', () => {
     const c = pick(rows, 'baseline', epicentre, 'confirmed', 10);
     const k = pick(rows, 'baseline', epicentre, 'contacts', 10);
