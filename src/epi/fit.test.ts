@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.ts';
 import { FIXTURE_TRUTH, simulatedData } from './fit-fixture.ts';
 import { fitEnsemble } from './fit.ts';
 import { LI2020_PRIOR_RANGE, type EpiParams } from './params.ts';
@@ -82,6 +83,10 @@ describe('fitEnsemble on data simulated by the model itself', () => {
     expect(a.trajectory).toEqual(b.trajectory);
     expect(a.states).toEqual(b.states);
     expect(c.trajectory).not.toEqual(a.trajectory);
+    expect(() => fitEnsemble(small, { seed: 3, originDay: 61 })).toThrow(UserError);
+    expect(() => fitEnsemble({ ...small, confirmed: new Float64Array(5) }, { seed: 3 })).toThrow(
+      /expected days x regions/,
+    );
   });
 
   it('skips missing (NaN) observations: a region never observed and an epicentre gap leave everything finite and the fit informative', () => {
