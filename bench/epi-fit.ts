@@ -137,14 +137,17 @@ console.log(
 );
 
 const hubei = data.regions.filter((r) => r.code.startsWith('42')).map((r) => r.code);
-const groups = [
-  { code: 'hubei', name: 'Hubei', members: hubei },
-  {
-    code: 'china-excl-hubei',
-    name: 'China without Hubei',
-    members: data.regions.map((r) => r.code).filter((c) => !hubei.includes(c)),
-  },
-].filter((g) => g.members.length > 0);
+// Li et al.'s cities: Hubei (division codes 42xxxx) and the rest of the country; synthetic: all regions.
+const groups = useLi
+  ? [
+      { code: 'hubei', name: 'Hubei', members: hubei },
+      {
+        code: 'china-excl-hubei',
+        name: 'China without Hubei',
+        members: data.regions.map((r) => r.code).filter((c) => !hubei.includes(c)),
+      },
+    ]
+  : [{ code: 'all', name: 'all synthetic regions', members: data.regions.map((r) => r.code) }];
 
 const t0 = performance.now();
 const fit = fitEnsemble(data, { seed: 1, members });
