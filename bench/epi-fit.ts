@@ -11,17 +11,17 @@
  * forecast bookkeeping, i.e. the simulation cost the filter cannot avoid.
  * Figures only; not a test.
  *
- *   npx tsx bench/epi-fit.ts [--members 300] [--horizon 30] [--data ../shared/data/epi/li2020-375-cities] [--synthetic]
+ *   npx tsx bench/epi-fit.ts [--members 300] [--horizon 30] [--fit-days N] [--data ../shared/data/epi/li2020-375-cities] [--synthetic]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { fitEnsemble, TRAVEL_DRAWS } from '../src/epi/fit.ts';
+import { ENSEMBLE_STEPS_PER_DAY, fitEnsemble, TRAVEL_DRAWS } from '../src/epi/fit.ts';
 import { forecastEnsemble } from '../src/epi/forecast.ts';
 import { flowsOn, integrateStochastic, StochasticStepper } from '../src/epi/integrate.ts';
 import { newState, seededState, type DailyFlows } from '../src/epi/model.ts';
-import { DEFAULT_STOCHASTIC_STEPS_PER_DAY, LI2020_PARAMS } from '../src/epi/params.ts';
+import { LI2020_PARAMS } from '../src/epi/params.ts';
 import type { EpiData } from '../src/epi/types.ts';
 import { Random } from '../src/synth/random.ts';
 
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     horizon: { type: 'string', default: '30' },
     data: { type: 'string', default: join(import.meta.dirname, '../../shared/data/epi/li2020-375-cities') },
     synthetic: { type: 'boolean', default: false },
+    'fit-days': { type: 'string' },
   },
 });
 const members = Number(values.members);
@@ -137,17 +138,21 @@ console.log(
 );
 
 const hubei = data.regions.filter((r) => r.code.startsWith('42')).map((r) => r.code);
-const groups = [
-  { code: 'hubei', name: 'Hubei', members: hubei },
-  {
-    code: 'china-excl-hubei',
-    name: 'China without Hubei',
-    members: data.regions.map((r) => r.code).filter((c) => !hubei.includes(c)),
-  },
-].filter((g) => g.members.length > 0);
+// Li et al.'s cities: Hubei (division codes 42xxxx) and the rest of the country; synthetic: all regions.
+const groups = useLi
+  ? [
+      { code: 'hubei', name: 'Hubei', members: hubei },
+      {
+        code: 'china-excl-hubei',
+        name: 'China without Hubei',
+        members: data.regions.map((r) => r.code).filter((c) => !hubei.includes(c)),
+      },
+    ]
+  : [{ code: 'all', name: 'all synthetic regions', members: data.regions.map((r) => r.code) }];
 
 const t0 = performance.now();
-const fit = fitEnsemble(data, { seed: 1, members });
+const originDay = values['fit-days'] === undefined ? undefined : Number(values['fit-days']);
+const fit = fitEnsemble(data, { seed: 1, members, originDay });
 const t1 = performance.now();
 const rows = forecastEnsemble(fit, data, { horizon, seed: 2, groups });
 const t2 = performance.now();
@@ -157,8 +162,8 @@ const t2 = performance.now();
 const initial = newState(n);
 for (let i = 0; i < n; i++) initial[i] = data.regions[i]!.population;
 initial[n] = 100; // a seed, so that the runs carry an outbreak
-const totalDays = data.days + horizon;
-const stepper = new StochasticStepper(n, DEFAULT_STOCHASTIC_STEPS_PER_DAY, TRAVEL_DRAWS);
+const totalDays = fit.days + horizon;
+const stepper = new StochasticStepper(n, ENSEMBLE_STEPS_PER_DAY, TRAVEL_DRAWS);
 const t3 = performance.now();
 for (let m = 0; m < members; m++) {
   const y = Float64Array.from(initial);
@@ -182,11 +187,11 @@ console.log(
   `fit ${s(t1 - t0)} s, forecast ${s(t2 - t1)} s (${rows.length} rows), fit + forecast ${s(t2 - t0)} s`,
 );
 console.log(
-  `baseline: ${members} plain stochastic runs of ${totalDays} days (travel drawn per region) ${s(t4 - t3)} s; ` +
+  `baseline: ${members} plain stochastic runs of ${totalDays} days (same stepper: travel drawn per region, ${ENSEMBLE_STEPS_PER_DAY} steps a day) ${s(t4 - t3)} s; ` +
     `fit + forecast / baseline = ${((t2 - t0) / (t4 - t3)).toFixed(2)}`,
 );
 console.log(
-  `for scale: travel drawn per OD pair (integrateStochastic) would take ${(((t6 - t5) / pairMembers) * (members / 1000)).toFixed(1)} s ` +
+  `for scale: travel drawn per OD pair, 4 steps a day (integrateStochastic) would take ${(((t6 - t5) / pairMembers) * (members / 1000)).toFixed(1)} s ` +
     `for ${members} runs (timed on ${pairMembers})`,
 );
 console.log(
