@@ -47,13 +47,14 @@ describe.skipIf(!have)(`backtest on the shared real data${note}`, () => {
     });
     expect(r.epicentre).toBe('420000 湖北省');
     expect(r.blocks.map((b) => [b.name, b.regions, b.rows.length])).toEqual([
-      ['outside the epicentre (each region)', 30, 28],
-      ['epicentre', 1, 28],
-      ['outside the epicentre (sum)', 1, 28],
+      ['outside the epicentre province (each region)', 30, 28],
+      ['outside the epicentre province (sum)', 1, 28],
+      ['epicentre province', 1, 28],
     ]);
     expect(r.ms).toEqual([1000, 1000]);
     for (const b of r.blocks)
       for (const row of b.rows) {
+        // Every province is observed on every day of 2020-02-02..03-17 in this data set.
         expect(row.targets).toBe(b.regions * 2);
         for (const k of SCORERS) {
           expect(row.wis[k]).toBeGreaterThan(0);
@@ -66,7 +67,7 @@ describe.skipIf(!have)(`backtest on the shared real data${note}`, () => {
     expect(relativeWis(week, 'negbin')).toBeCloseTo(week.wis.model / week.wis.negbin, 12);
     const lines = backtestTable(r);
     expect(lines[0]).toBe(
-      'backtest: china-cases, province level, origins 2020-02-01, 2020-02-08, 60 members, seed 7; epicentre 420000 湖北省',
+      'backtest: china-cases, province level, origins 2020-02-01, 2020-02-08, 60 members, seed 7; epicentre 420000 湖北省; travel after 2020-01-23: carry',
     );
     // Per block: title, header, 28 horizons, 3 pooled lines.
     expect(lines.filter((l) => /^\d+\t/.test(l)).length).toBe(3 * 28);

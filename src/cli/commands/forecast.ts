@@ -128,7 +128,7 @@ interface ForecastFlags {
   origin?: string;
   horizon?: number;
   mobility?: string;
-  regions: RegionLevel;
+  regions?: RegionLevel;
   counts: CountKind | 'auto';
   members: number;
   seed: number;
@@ -143,9 +143,11 @@ interface ForecastFlags {
   source: BacktestSource;
   origins: string;
   start: string;
+  mobilityAfter: 'carry' | 'none';
 }
 
-function forecastRun(o: ForecastFlags): void {
+function forecastRun(flags: ForecastFlags): void {
+  const o = { ...flags, regions: flags.regions ?? 'city' };
   if (!o.cases) throw new UserError('--cases FILE is required (or --backtest)');
   if (!o.out) throw new UserError('--out FILE is required (the Forecast-Hub-style CSV to write)');
   const cases: CasesFile = readCasesFile(o.cases, { level: o.regions, counts: o.counts });
@@ -222,7 +224,8 @@ function forecastRun(o: ForecastFlags): void {
   );
 }
 
-function backtestRun(o: ForecastFlags): void {
+function backtestRun(flags: ForecastFlags): void {
+  const o = { ...flags, regions: flags.regions ?? 'province' };
   const origins = list(o.origins).map((d) => {
     try {
       return date(d);
@@ -239,6 +242,7 @@ function backtestRun(o: ForecastFlags): void {
     members: o.members,
     seed: o.seed,
     start: o.start,
+    mobilityAfter: o.mobilityAfter,
     now: () => Date.now(),
   });
   for (const l of backtestTable(r)) out(l);
@@ -259,9 +263,10 @@ export function registerForecast(program: Command): Command {
     .option('--horizon <days>', 'days ahead (default 30; 28 with --backtest)', int('--horizon', 1))
     .option('--mobility <file>', 'mobility CSV: date,origin,destination,value')
     .addOption(
-      new Option('--regions <level>', 'model cities or provinces (rows are summed up)')
-        .choices(['city', 'province'])
-        .default('city'),
+      new Option(
+        '--regions <level>',
+        'model cities or provinces, rows summed up (default city; province with --backtest)',
+      ).choices(['city', 'province']),
     )
     .addOption(
       new Option(
@@ -311,8 +316,16 @@ export function registerForecast(program: Command): Command {
     .option(
       '--origins <dates>',
       'backtest forecast origins, comma list (--backtest)',
-      '2020-02-01,2020-02-08',
+      '2020-01-28,2020-02-04,2020-02-11,2020-02-18',
     )
     .option('--start <date>', 'first day of china-cases data used (--backtest)', date, '2020-01-15')
+    .addOption(
+      new Option(
+        '--mobility-after <how>',
+        "travel after Li et al.'s last mobility day, 2020-01-23: that day's flows carried on, or none (--backtest)",
+      )
+        .choices(['carry', 'none'])
+        .default('carry'),
+    )
     .action((o: ForecastFlags) => (o.backtest ? backtestRun(o) : forecastRun(o)));
 }
