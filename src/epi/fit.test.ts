@@ -33,9 +33,9 @@ describe('fitEnsemble on data simulated by the model itself', () => {
     const width = (day: number, key: ReportedParam): number =>
       fit.trajectory[day]!.params[key].upper - fit.trajectory[day]!.params[key].lower;
     // Day 0 has no information (no member predicts a confirmation yet): the prior.
-    expect(width(0, 'alpha') / width(59, 'alpha')).toBeGreaterThan(2.2); // measured 2.7
-    expect(width(0, 'Rt') / width(59, 'Rt')).toBeGreaterThan(1.8); // measured 2.1
-    expect(Math.abs(fit.trajectory.at(-1)!.params.alpha.mean - FIXTURE_TRUTH.alpha)).toBeLessThan(0.08); // measured 0.02
+    expect(width(0, 'alpha') / width(59, 'alpha')).toBeGreaterThan(2.5); // measured 3.3
+    expect(width(0, 'Rt') / width(59, 'Rt')).toBeGreaterThan(1.7); // measured 2.0
+    expect(Math.abs(fit.trajectory.at(-1)!.params.alpha.mean - FIXTURE_TRUTH.alpha)).toBeLessThan(0.1); // measured 0.07 (mean 0.23, interval 0.13-0.40)
   });
 
   it('keeps every member inside the prior ranges and returns the contract shapes', () => {
@@ -54,7 +54,7 @@ describe('fitEnsemble on data simulated by the model itself', () => {
   });
 
   it('tracks the observed series: one-day-ahead fitted confirmed within 20% in total and the epicentre within 0.55-1.45x daily over the last month', () => {
-    // Measured: total 0.92; epicentre days 30-59 0.68-0.99 (the filter's one-day-ahead
+    // Measured: total 0.90; epicentre days 30-59 0.63-0.97 (the filter's one-day-ahead
     // prior runs low while the outbreak grows, see README "Fitting").
     let observed = 0;
     let fitted = 0;

@@ -52,6 +52,14 @@ describe('forecastEnsemble', () => {
     expect(rows.find((r) => r.horizon === 30)!.target).toBe('2020-03-04');
   });
 
+  it('continues the fit: day-1 median confirmed near the last fitted day, noise widening the interval', () => {
+    const last = fit.fittedConfirmed[(fit.days - 1) * codes.length]!;
+    const day1 = pick(rows, 'baseline', epicentre, 'confirmed', 1);
+    expect(Math.abs(value(day1, null) / last - 1)).toBeLessThan(0.3); // measured 0.91 (median 57.5 vs 63.5)
+    // Negative binomial noise of size 4: a 90% interval of at least about +-50% around a median in the tens.
+    expect(value(day1, 0.95) / value(day1, 0.05)).toBeGreaterThan(3); // measured 5.5 (24 to 131)
+  });
+
   it('contacts and suspected are confirmed times the ratios, and are left out without ratios', () => {
     const c = pick(rows, 'baseline', epicentre, 'confirmed', 10);
     const k = pick(rows, 'baseline', epicentre, 'contacts', 10);
@@ -77,7 +85,7 @@ describe('forecastEnsemble', () => {
       for (const m of members) expect(value(group, level)).toBeGreaterThanOrEqual(value(m, level));
     // Summing quantiles instead of draws would make these equal; independent draws make the sum's lower tail higher.
     const sumOf = (level: number): number => members.reduce((a, m) => a + value(m, level), 0);
-    expect(value(group, 0.05)).toBeGreaterThan(1.5 * sumOf(0.05)); // measured 3.95 vs 1.95
+    expect(value(group, 0.05)).toBeGreaterThan(1.3 * sumOf(0.05)); // measured 3 vs 1.95
     expect(value(group, 0.5)).toBeLessThan(sumOf(0.99));
   });
 
@@ -86,7 +94,7 @@ describe('forecastEnsemble', () => {
       regions.reduce((a, c) => a + value(pick(rows, scenario, c, 'confirmed', h), 0.5), 0);
     const others = codes.slice(1);
     const ratio = total('lockdown', others, 30) / total('baseline', others, 30);
-    expect(ratio).toBeLessThan(0.45); // measured 0.29
+    expect(ratio).toBeLessThan(0.2); // measured 0.03
     const epi = total('lockdown', [epicentre], 30) / total('baseline', [epicentre], 30);
     expect(Math.abs(epi - 1)).toBeLessThan(0.25); // measured 1.07
     // Before the cut takes effect (horizon 1) the scenarios draw from the same state.
@@ -121,7 +129,7 @@ describe('forecastEnsemble', () => {
         value(pick(rows, 'baseline', 'G2', 'confirmed', h), null) +
         value(pick(rows, 'baseline', 'G1', 'confirmed', h), null);
     }
-    // Deaths lag confirmed by ~9 days in a growing outbreak, so below the ratio itself: measured 0.015.
+    // Deaths lag confirmed by ~9 days in a growing outbreak, so below the ratio itself: measured 0.017.
     expect(deaths / confirmed).toBeGreaterThan(0.01);
     expect(deaths / confirmed).toBeLessThan(0.0367);
   });

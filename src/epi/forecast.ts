@@ -11,8 +11,7 @@ import { UserError } from '../errors.ts';
 import { Random } from '../synth/random.ts';
 import { discreteGamma } from './delay.ts';
 import { sortedQuantile } from './eakf.ts';
-import { TRAVEL_DRAWS } from './fit.ts';
-import { DEFAULT_STOCHASTIC_STEPS_PER_DAY } from './params.ts';
+import { ENSEMBLE_STEPS_PER_DAY, TRAVEL_DRAWS } from './fit.ts';
 import { flowsOn, StochasticStepper } from './integrate.ts';
 import { poisson } from './poisson.ts';
 import { addDays, scenarioFlows } from './scenario.ts';
@@ -136,7 +135,7 @@ function simulate(
   const total = fit.days + horizon;
   const confirmPmf = discreteGamma(fit.observation.confirmDelay);
   const deathPmf = discreteGamma(fit.observation.deathDelay);
-  const stepper = new StochasticStepper(n, DEFAULT_STOCHASTIC_STEPS_PER_DAY, TRAVEL_DRAWS);
+  const stepper = new StochasticStepper(n, ENSEMBLE_STEPS_PER_DAY, TRAVEL_DRAWS);
   const confirmed = new Float64Array(horizon * n * members);
   const deaths = new Float64Array(horizon * n * members);
   const reported = new Float64Array(total * n);

@@ -203,18 +203,29 @@ function regionTravelDraws(
   rng: Random,
 ): void {
   const { outflow, rowStart, origin, people } = prepare(flows, n);
+  const [e, u, r] = [n, 3 * n, 4 * n];
   for (let d = 0; d < n; d++) {
-    const leaving = outflow[d]! * perMover[d]!;
-    for (const block of [0, 1, 3, 4]) {
-      const at = block * n;
-      let arriving = 0;
-      for (let k = rowStart[d]!; k < rowStart[d + 1]!; k++) {
-        const o = origin[k]!;
-        arriving += people[k]! * perMover[o]! * rateState[at + o]!;
-      }
-      const departed = Math.min(left[at + d]!, poisson(rng, leaving * rateState[at + d]!));
-      next[at + d] = next[at + d]! - departed + poisson(rng, arriving);
+    // One pass over the incoming pairs for all four compartments.
+    let aS = 0;
+    let aE = 0;
+    let aU = 0;
+    let aR = 0;
+    for (let k = rowStart[d]!; k < rowStart[d + 1]!; k++) {
+      const o = origin[k]!;
+      const rate = people[k]! * perMover[o]!;
+      aS += rate * rateState[o]!;
+      aE += rate * rateState[e + o]!;
+      aU += rate * rateState[u + o]!;
+      aR += rate * rateState[r + o]!;
     }
+    const leaving = outflow[d]! * perMover[d]!;
+    next[d] = next[d]! - Math.min(left[d]!, poisson(rng, leaving * rateState[d]!)) + poisson(rng, aS);
+    next[e + d] =
+      next[e + d]! - Math.min(left[e + d]!, poisson(rng, leaving * rateState[e + d]!)) + poisson(rng, aE);
+    next[u + d] =
+      next[u + d]! - Math.min(left[u + d]!, poisson(rng, leaving * rateState[u + d]!)) + poisson(rng, aU);
+    next[r + d] =
+      next[r + d]! - Math.min(left[r + d]!, poisson(rng, leaving * rateState[r + d]!)) + poisson(rng, aR);
   }
 }
 
