@@ -95,14 +95,22 @@ const emptySums = (): HorizonScore => ({
   cover90: perScorer(),
 });
 
+const NO_TRAVEL: DailyFlows = {
+  origin: new Int32Array(0),
+  dest: new Int32Array(0),
+  people: new Float64Array(0),
+};
+
 /** The data and mobility of the chosen source. */
 function load(o: BacktestOptions): { data: EpiData; note: string } {
   const li = readLi(o.dir, o.level);
   const liNote = `Li et al. mobility ${li.mobility.rows} rows = ${li.mobility.accepted} accepted + ${li.mobility.quarantined.length} quarantined`;
   if (o.source === 'li2020') {
     const c = li.cases;
+    const flows = [...li.mobility.flows];
+    if (o.mobilityAfter === 'none' && flows.length < c.data.days) flows.push(NO_TRAVEL);
     return {
-      data: { ...c.data, flows: li.mobility.flows },
+      data: { ...c.data, flows },
       note: `Li et al. incidence ${c.rows} rows = ${c.accepted} accepted + ${c.quarantined.length} quarantined; ${liNote}`,
     };
   }
@@ -123,8 +131,7 @@ function load(o: BacktestOptions): { data: EpiData; note: string } {
       people: Float64Array.from(keep, (k) => f.people[k]!),
     });
   }
-  if (o.mobilityAfter === 'none' && flows.length < c.data.days)
-    flows.push({ origin: new Int32Array(0), dest: new Int32Array(0), people: new Float64Array(0) });
+  if (o.mobilityAfter === 'none' && flows.length < c.data.days) flows.push(NO_TRAVEL);
   return {
     data: { ...c.data, flows },
     note:
