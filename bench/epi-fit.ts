@@ -11,7 +11,7 @@
  * forecast bookkeeping, i.e. the simulation cost the filter cannot avoid.
  * Figures only; not a test.
  *
- *   npx tsx bench/epi-fit.ts [--members 300] [--horizon 30] [--data ../shared/data/epi/li2020-375-cities] [--synthetic]
+ *   npx tsx bench/epi-fit.ts [--members 300] [--horizon 30] [--fit-days N] [--data ../shared/data/epi/li2020-375-cities] [--synthetic]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     horizon: { type: 'string', default: '30' },
     data: { type: 'string', default: join(import.meta.dirname, '../../shared/data/epi/li2020-375-cities') },
     synthetic: { type: 'boolean', default: false },
+    'fit-days': { type: 'string' },
   },
 });
 const members = Number(values.members);
@@ -137,17 +138,21 @@ console.log(
 );
 
 const hubei = data.regions.filter((r) => r.code.startsWith('42')).map((r) => r.code);
-const groups = [
-  { code: 'hubei', name: 'Hubei', members: hubei },
-  {
-    code: 'china-excl-hubei',
-    name: 'China without Hubei',
-    members: data.regions.map((r) => r.code).filter((c) => !hubei.includes(c)),
-  },
-].filter((g) => g.members.length > 0);
+// Li et al.'s cities: Hubei (division codes 42xxxx) and the rest of the country; synthetic: all regions.
+const groups = useLi
+  ? [
+      { code: 'hubei', name: 'Hubei', members: hubei },
+      {
+        code: 'china-excl-hubei',
+        name: 'China without Hubei',
+        members: data.regions.map((r) => r.code).filter((c) => !hubei.includes(c)),
+      },
+    ]
+  : [{ code: 'all', name: 'all synthetic regions', members: data.regions.map((r) => r.code) }];
 
 const t0 = performance.now();
-const fit = fitEnsemble(data, { seed: 1, members });
+const originDay = values['fit-days'] === undefined ? undefined : Number(values['fit-days']);
+const fit = fitEnsemble(data, { seed: 1, members, originDay });
 const t1 = performance.now();
 const rows = forecastEnsemble(fit, data, { horizon, seed: 2, groups });
 const t2 = performance.now();
@@ -157,7 +162,7 @@ const t2 = performance.now();
 const initial = newState(n);
 for (let i = 0; i < n; i++) initial[i] = data.regions[i]!.population;
 initial[n] = 100; // a seed, so that the runs carry an outbreak
-const totalDays = data.days + horizon;
+const totalDays = fit.days + horizon;
 const stepper = new StochasticStepper(n, ENSEMBLE_STEPS_PER_DAY, TRAVEL_DRAWS);
 const t3 = performance.now();
 for (let m = 0; m < members; m++) {

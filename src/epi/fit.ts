@@ -65,6 +65,11 @@ export function fitEnsemble(data: EpiData, options: FitOptions): FitResult {
     throw new UserError(`originDay must be an integer in 1..${data.days}, got ${days}`);
   const observation = options.observation ?? DEFAULT_OBSERVATION;
   const n = data.regions.length;
+  if (n === 0) throw new UserError('no regions to fit');
+  if (data.confirmed.length !== data.days * n)
+    throw new UserError(
+      `confirmed has ${data.confirmed.length} values, expected days x regions = ${data.days * n}`,
+    );
   const rng = new Random(options.seed, 0);
   const memberRng = Array.from({ length: members }, (_, m) => new Random(options.seed, m + 1));
 

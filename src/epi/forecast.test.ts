@@ -97,9 +97,9 @@ describe('forecastEnsemble', () => {
     expect(ratio).toBeLessThan(0.2); // measured 0.03
     const epi = total('lockdown', [epicentre], 30) / total('baseline', [epicentre], 30);
     expect(Math.abs(epi - 1)).toBeLessThan(0.25); // measured 1.07
-    // Before the cut takes effect (horizon 1) the scenarios draw from the same state.
-    const first = total('lockdown', others, 1) / total('baseline', others, 1);
-    expect(Math.abs(first - 1)).toBeLessThan(0.1); // measured 1.00
+    // Day 1's confirmations come from infections reported before the origin, which the cut cannot touch.
+    const day1 = (scenario: string): number => value(pick(rows, scenario, epicentre, 'confirmed', 1), 0.5);
+    expect(Math.abs(day1('lockdown') / day1('baseline') - 1)).toBeLessThan(0.15); // measured 1.04
   });
 
   it('is deterministic with a seed and rejects unknown group members and duplicate scenarios', () => {
