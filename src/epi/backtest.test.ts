@@ -1,6 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { backtestTable, pooled, relativeWis, runBacktest, SCORERS } from './backtest.ts';
+import { backtestTable, pooled, relativeWis, runBacktest, SCORERS, upTo } from './backtest.ts';
+import type { EpiData } from './types.ts';
 import { DEFAULT_DATA_DIR, hasSharedData, readChinaCases, readLi } from './shared-data.ts';
+
+describe('backtest data cut at the origin', () => {
+  it('passes the fit nothing after the origin: counts, deaths and flows end there', () => {
+    const flow = (k: number) => ({
+      origin: Int32Array.of(0),
+      dest: Int32Array.of(1),
+      people: Float64Array.of(k),
+    });
+    const data: EpiData = {
+      regions: [
+        { code: 'A', name: 'a', population: 100 },
+        { code: 'B', name: 'b', population: 100 },
+      ],
+      start: '2020-01-01',
+      days: 4,
+      confirmed: Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+      deaths: Float64Array.of(0, 0, 0, 1, 0, 1, 1, 1),
+      flows: [flow(1), flow(2), flow(3), flow(4)],
+      synthetic: true,
+    };
+    const known = upTo(data, 2);
+    expect(known.days).toBe(2);
+    expect([...known.confirmed]).toEqual([1, 2, 3, 4]);
+    expect([...known.deaths!]).toEqual([0, 0, 0, 1]);
+    expect(known.flows.map((f) => f.people[0])).toEqual([1, 2]);
+  });
+});
 
 // Real data (../shared/data/epi) is not committed: without it these tests are reported as skipped.
 const have = hasSharedData(DEFAULT_DATA_DIR);

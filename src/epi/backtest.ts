@@ -141,7 +141,7 @@ function load(o: BacktestOptions): { data: EpiData; note: string } {
 }
 
 /** The first `days` days of the data (what was known at the origin). */
-function upTo(data: EpiData, days: number): EpiData {
+export function upTo(data: EpiData, days: number): EpiData {
   const n = data.regions.length;
   return {
     ...data,
