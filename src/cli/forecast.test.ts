@@ -60,6 +60,8 @@ describe('epitrace forecast', () => {
       'both:*',
       '--out',
       outFile,
+      '--quarantine',
+      join(dir, 'rejected.csv'),
     ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -71,6 +73,9 @@ describe('epitrace forecast', () => {
     expect(r.out).toContain('2 city region(s), 10 day(s) from 2020-01-15');
     expect(r.out).toContain('mobility ' + mobilityFile + ': 2 rows = 2 accepted + 0 quarantined');
     expect(r.out).toMatch(/fitted 8 day\(s\) \(2020-01-15 to 2020-01-22\) with 40 members/);
+    expect(readFileSync(join(dir, 'rejected.csv'), 'utf8')).toBe(
+      `file,line,reason\n${casesFile},22,unknown region 'Atlantis'\n`,
+    );
     const { rows, names } = readHubCsv(readFileSync(outFile, 'utf8'));
     // 2 scenarios x (2 regions + 1 group) x 5 horizons x 2 quantities (no ratios given) x (23 quantiles + point).
     expect(rows.length).toBe(2 * 3 * 5 * 2 * 24);

@@ -4,10 +4,12 @@
  * (fitEnsemble), forecast `horizon` days (forecastEnsemble), and score daily
  * confirmed against what was then reported, next to the naive baseline
  * (score.ts) on the same targets: WIS per horizon, relative WIS (model / baseline, ratio of mean WIS over
- * the same targets), and 50% and 90% interval coverage. The epicentre is scored apart from the rest, and
- * the rest is also scored as one aggregate (the country without the epicentre).
+ * the same targets), and 50% and 90% interval coverage. The epicentre province's regions are scored apart
+ * from the rest, and both are also scored as aggregates (the country without the epicentre province; the
+ * province itself at city level).
  */
 import { UserError } from '../errors.ts';
+import { loadDivisions } from '../geo/divisions.ts';
 import { daysBetween } from './csv-text.ts';
 import { fitEnsemble } from './fit.ts';
 import { forecastEnsemble } from './forecast.ts';
@@ -33,8 +35,13 @@ export interface BacktestOptions {
   seed: number;
   /** First day of data used (china-cases; Li's data start on 10 January 2020). */
   start: string;
-  /** The epicentre (scored apart): Hubei 420000 at province level, Wuhan 420100 at city level. */
+  /** The epicentre province (its regions scored apart; default Hubei, 420000). */
   epicentre?: string;
+  /**
+   * Travel after Li et al.'s last day (23 January 2020, the day Wuhan closed): 'carry' keeps that day's
+   * flows, 'none' stops travel between regions (default 'carry').
+   */
+  mobilityAfter?: 'carry' | 'none';
   /** Clock for timing (effects passed in). */
   now?: () => number;
 }
@@ -57,7 +64,7 @@ export type Scorer = (typeof SCORERS)[number];
 export const relativeWis = (s: HorizonScore, baseline: Exclude<Scorer, 'model'>): number =>
   s.wis.model / s.wis[baseline];
 
-/** A scored block: the regions outside the epicentre, the epicentre, the aggregate without it. */
+/** A scored block: the regions outside the epicentre province, their sum, the province's regions, their sum. */
 export interface BacktestBlock {
   name: string;
   regions: number;
@@ -71,6 +78,7 @@ export interface BacktestResult {
   members: number;
   seed: number;
   epicentre: string;
+  mobilityAfter: 'carry' | 'none';
   blocks: BacktestBlock[];
   /** Fit + forecast time per origin, ms. */
   ms: number[];
@@ -87,14 +95,22 @@ const emptySums = (): HorizonScore => ({
   cover90: perScorer(),
 });
 
+const NO_TRAVEL: DailyFlows = {
+  origin: new Int32Array(0),
+  dest: new Int32Array(0),
+  people: new Float64Array(0),
+};
+
 /** The data and mobility of the chosen source. */
 function load(o: BacktestOptions): { data: EpiData; note: string } {
   const li = readLi(o.dir, o.level);
   const liNote = `Li et al. mobility ${li.mobility.rows} rows = ${li.mobility.accepted} accepted + ${li.mobility.quarantined.length} quarantined`;
   if (o.source === 'li2020') {
     const c = li.cases;
+    const flows = [...li.mobility.flows];
+    if (o.mobilityAfter === 'none' && flows.length < c.data.days) flows.push(NO_TRAVEL);
     return {
-      data: { ...c.data, flows: li.mobility.flows },
+      data: { ...c.data, flows },
       note: `Li et al. incidence ${c.rows} rows = ${c.accepted} accepted + ${c.quarantined.length} quarantined; ${liNote}`,
     };
   }
@@ -115,6 +131,7 @@ function load(o: BacktestOptions): { data: EpiData; note: string } {
       people: Float64Array.from(keep, (k) => f.people[k]!),
     });
   }
+  if (o.mobilityAfter === 'none' && flows.length < c.data.days) flows.push(NO_TRAVEL);
   return {
     data: { ...c.data, flows },
     note:
@@ -124,7 +141,7 @@ function load(o: BacktestOptions): { data: EpiData; note: string } {
 }
 
 /** The first `days` days of the data (what was known at the origin). */
-function upTo(data: EpiData, days: number): EpiData {
+export function upTo(data: EpiData, days: number): EpiData {
   const n = data.regions.length;
   return {
     ...data,
@@ -140,32 +157,45 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const now = o.now ?? (() => 0);
   const { data, note } = load(o);
   const n = data.regions.length;
-  const epicentre = o.epicentre ?? (o.level === 'province' ? '420000' : '420100');
-  const epi = data.regions.findIndex((r) => r.code === epicentre);
-  if (epi < 0) throw new UserError(`epicentre ${epicentre} is not among the data's regions`);
-  const rest = data.regions.map((r) => r.code).filter((c) => c !== epicentre);
-  const group: RegionGroup = { code: 'REST', name: 'all regions without the epicentre', members: rest };
-  const blocks = ['outside the epicentre (each region)', 'epicentre', 'outside the epicentre (sum)'];
+  const epicentre = o.epicentre ?? '420000';
+  const div = loadDivisions();
+  const inEpi = data.regions.map((r) => div.parentAt(r.code, 'province').code === epicentre);
+  const epiCount = inEpi.filter(Boolean).length;
+  if (!epiCount) throw new UserError(`epicentre province ${epicentre} has no region in the data`);
+  const codes = data.regions.map((r) => r.code);
+  const groups: RegionGroup[] = [
+    { code: 'REST', name: 'outside the epicentre province', members: codes.filter((_, i) => !inEpi[i]) },
+    { code: 'EPI', name: 'the epicentre province', members: codes.filter((_, i) => inEpi[i]) },
+  ];
+  const blocks = [
+    'outside the epicentre province (each region)',
+    'outside the epicentre province (sum)',
+    o.level === 'province' ? 'epicentre province' : 'epicentre province (each city)',
+    ...(o.level === 'province' ? [] : ['epicentre province (sum)']),
+  ];
+  const sizes = [n - epiCount, 1, epiCount, 1];
   const sums = blocks.map(() => Array.from({ length: o.horizon }, emptySums));
   const ms: number[] = [];
-  const series = (i: number | 'rest'): Float64Array => {
+  // A sum is observed on a day only when every region in it is (an unobserved region would bias it low).
+  const series = (i: number | 'REST' | 'EPI'): Float64Array => {
     const s = new Float64Array(data.days);
     for (let d = 0; d < data.days; d++) {
-      if (i !== 'rest') s[d] = data.confirmed[d * n + i]!;
-      else for (let j = 0; j < n; j++) if (j !== epi) s[d] = s[d]! + data.confirmed[d * n + j]!;
+      if (typeof i === 'number') s[d] = data.confirmed[d * n + i]!;
+      else
+        for (let j = 0; j < n; j++) if (inEpi[j] === (i === 'EPI')) s[d] = s[d]! + data.confirmed[d * n + j]!;
     }
     return s;
   };
   for (const origin of o.origins) {
     const at = daysBetween(data.start, origin);
-    if (at < 14 || at + o.horizon >= data.days)
+    if (at < 13 || at + o.horizon >= data.days)
       throw new UserError(
-        `origin ${origin} needs 14 days of data before it and ${o.horizon} after (data ${data.start}, ${data.days} days)`,
+        `origin ${origin} needs 14 days of data up to it and ${o.horizon} after (data ${data.start}, ${data.days} days)`,
       );
     const t0 = now();
     const known = upTo(data, at + 1);
     const fit = fitEnsemble(known, { members: o.members, seed: o.seed });
-    const rows = forecastEnsemble(fit, known, { horizon: o.horizon, seed: o.seed + 1, groups: [group] });
+    const rows = forecastEnsemble(fit, known, { horizon: o.horizon, seed: o.seed + 1, groups });
     ms.push(now() - t0);
     const quantiles = new Map<string, QuantileValue[]>();
     for (const r of rows as ForecastRow[]) {
@@ -175,9 +205,10 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       quantiles.set(k, list);
       list.push({ level: r.quantile, value: r.value });
     }
-    const targets: [number, string, number | 'rest'][] = [
-      ...data.regions.map((r, i): [number, string, number] => [i === epi ? 1 : 0, r.code, i]),
-      [2, group.code, 'rest'],
+    const targets: [number, string, number | 'REST' | 'EPI'][] = [
+      ...data.regions.map((r, i): [number, string, number] => [inEpi[i] ? 2 : 0, r.code, i]),
+      [1, 'REST', 'REST'],
+      ...(o.level === 'province' ? [] : [[3, 'EPI', 'EPI'] as [number, string, 'EPI']]),
     ];
     for (const [block, code, i] of targets) {
       const s = series(i);
@@ -208,10 +239,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     origins: o.origins,
     members: o.members,
     seed: o.seed,
-    epicentre: `${epicentre} ${data.regions[epi]!.name}`,
+    epicentre: `${epicentre} ${div.byCode(epicentre, 'province').name}`,
+    mobilityAfter: o.mobilityAfter ?? 'carry',
     blocks: blocks.map((name, b) => ({
       name,
-      regions: b === 0 ? n - 1 : 1,
+      regions: sizes[b]!,
       rows: sums[b]!.map((s, k) => pooled([{ ...s, horizon: k + 1 }], k + 1, k + 1, true)),
     })),
     ms,
@@ -256,7 +288,7 @@ export function backtestTable(r: BacktestResult): string[] {
       pct(s.cover90.negbin),
     ].join('\t');
   const out = [
-    `backtest: ${r.source}, ${r.level} level, origins ${r.origins.join(', ')}, ${r.members} members, seed ${r.seed}; epicentre ${r.epicentre}`,
+    `backtest: ${r.source}, ${r.level} level, origins ${r.origins.join(', ')}, ${r.members} members, seed ${r.seed}; epicentre ${r.epicentre}; travel after 2020-01-23: ${r.mobilityAfter}`,
     `fit + forecast ${r.ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ')} per origin; ${r.inputNote}`,
     'daily confirmed; WIS = mean over targets; rel = WIS model / WIS baseline (emp = empirical-error baseline, nb = negative binomial baseline); cov = central interval coverage',
   ];

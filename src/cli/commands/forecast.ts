@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { UserError } from '../../errors.ts';
 import { runBacktest, backtestTable } from '../../epi/backtest.ts';
 import type { BacktestSource } from '../../epi/backtest.ts';
@@ -12,98 +12,13 @@ import { fitEnsemble } from '../../epi/fit.ts';
 import { forecastEnsemble } from '../../epi/forecast.ts';
 import { hubCsv } from '../../epi/hub-csv.ts';
 import { readMobilityFile } from '../../epi/mobility-file.ts';
-import { regionResolver } from '../../epi/region-names.ts';
 import type { RegionLevel } from '../../epi/region-names.ts';
 import { DEFAULT_DATA_DIR } from '../../epi/shared-data.ts';
-import type { DerivedRatios, EpiData, RegionGroup, Scenario } from '../../epi/types.ts';
+import type { DerivedRatios, EpiData } from '../../epi/types.ts';
+import { groupArg, groupsOf, list, nonNegative, scenarioArg, scenariosOf } from './forecast-args.ts';
 import { date, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
-
-/** Option parser for a number >= 0. */
-function nonNegative(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(n >= 0) || v.trim() === '')
-      throw new InvalidArgumentError(`${name} must be a number >= 0, got '${v}'`);
-    return n;
-  };
-}
-
-/** --scenario NAME:REGIONS:CUT:FROM, e.g. wuhan-closed:420100:0.9:2020-01-23 (REGIONS comma list or *). */
-function scenarioArg(v: string, previous: string[] = []): string[] {
-  const m = /^([^:]+):([^:]+):([0-9.]+):(\d{4}-\d{2}-\d{2})$/.exec(v);
-  const cut = m ? Number(m[3]) : NaN;
-  if (!m || !(cut >= 0 && cut <= 1))
-    throw new InvalidArgumentError(
-      `expected NAME:REGIONS:CUT:FROM with CUT from 0 to 1 (e.g. wuhan-closed:420100:0.9:2020-01-23), got '${v}'`,
-    );
-  date(m[4]!);
-  return [...previous, v];
-}
-
-/** --group NAME:REGIONS, e.g. 'outside-hubei:*-420000' (* = all regions, -CODE leaves one out). */
-function groupArg(v: string, previous: string[] = []): string[] {
-  if (!/^[^:]+:.+$/.test(v))
-    throw new InvalidArgumentError(
-      `expected NAME:REGIONS (e.g. outside-hubei:*-420000 or pearl:440100,440300), got '${v}'`,
-    );
-  return [...previous, v];
-}
-
-const list = (v: string): string[] =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/** Region names or codes of an option, as the data's region codes; '*' kept. */
-function codesOf(names: string[], data: EpiData, level: RegionLevel, what: string): string[] {
-  const resolve = regionResolver(level);
-  const have = new Set(data.regions.map((r) => r.code));
-  return names.map((name) => {
-    if (name === '*') return name;
-    const r = resolve(name);
-    if ('error' in r) throw new UserError(`${what}: ${r.error}`);
-    if (!have.has(r.region.code))
-      throw new UserError(`${what}: ${r.region.code} ${r.region.name} has no cases in the file`);
-    return r.region.code;
-  });
-}
-
-function scenariosOf(specs: string[], data: EpiData, level: RegionLevel): Scenario[] {
-  return specs.map((s) => {
-    const [name, regions, cut, from] = s.split(':') as [string, string, string, string];
-    return {
-      name,
-      mobilityCut: {
-        regions: codesOf(list(regions), data, level, `--scenario ${name}`),
-        cut: Number(cut),
-        from,
-      },
-    };
-  });
-}
-
-function groupsOf(specs: string[], data: EpiData, level: RegionLevel): RegionGroup[] {
-  return specs.map((s) => {
-    const colon = s.indexOf(':');
-    const name = s.slice(0, colon);
-    const parts = list(s.slice(colon + 1));
-    let members: string[];
-    if (parts[0]?.startsWith('*')) {
-      const drop = new Set(
-        codesOf(parts[0].slice(1).split('-').filter(Boolean), data, level, `--group ${name}`),
-      );
-      for (const p of parts.slice(1))
-        if (p.startsWith('-'))
-          codesOf([p.slice(1)], data, level, `--group ${name}`).forEach((c) => drop.add(c));
-      members = data.regions.map((r) => r.code).filter((c) => !drop.has(c));
-    } else members = codesOf(parts, data, level, `--group ${name}`);
-    if (!members.length) throw new UserError(`--group ${name} has no regions`);
-    return { code: name, name, members };
-  });
-}
 
 function quarantineLine(what: string, rows: number, accepted: number, q: readonly Quarantined[]): string {
   const kinds = Object.entries(reasonCounts(q))
@@ -128,7 +43,7 @@ interface ForecastFlags {
   origin?: string;
   horizon?: number;
   mobility?: string;
-  regions: RegionLevel;
+  regions?: RegionLevel;
   counts: CountKind | 'auto';
   members: number;
   seed: number;
@@ -143,9 +58,11 @@ interface ForecastFlags {
   source: BacktestSource;
   origins: string;
   start: string;
+  mobilityAfter: 'carry' | 'none';
 }
 
-function forecastRun(o: ForecastFlags): void {
+function forecastRun(flags: ForecastFlags): void {
+  const o = { ...flags, regions: flags.regions ?? 'city' };
   if (!o.cases) throw new UserError('--cases FILE is required (or --backtest)');
   if (!o.out) throw new UserError('--out FILE is required (the Forecast-Hub-style CSV to write)');
   const cases: CasesFile = readCasesFile(o.cases, { level: o.regions, counts: o.counts });
@@ -222,7 +139,8 @@ function forecastRun(o: ForecastFlags): void {
   );
 }
 
-function backtestRun(o: ForecastFlags): void {
+function backtestRun(flags: ForecastFlags): void {
+  const o = { ...flags, regions: flags.regions ?? 'province' };
   const origins = list(o.origins).map((d) => {
     try {
       return date(d);
@@ -239,6 +157,7 @@ function backtestRun(o: ForecastFlags): void {
     members: o.members,
     seed: o.seed,
     start: o.start,
+    mobilityAfter: o.mobilityAfter,
     now: () => Date.now(),
   });
   for (const l of backtestTable(r)) out(l);
@@ -259,9 +178,10 @@ export function registerForecast(program: Command): Command {
     .option('--horizon <days>', 'days ahead (default 30; 28 with --backtest)', int('--horizon', 1))
     .option('--mobility <file>', 'mobility CSV: date,origin,destination,value')
     .addOption(
-      new Option('--regions <level>', 'model cities or provinces (rows are summed up)')
-        .choices(['city', 'province'])
-        .default('city'),
+      new Option(
+        '--regions <level>',
+        'model cities or provinces, rows summed up (default city; province with --backtest)',
+      ).choices(['city', 'province']),
     )
     .addOption(
       new Option(
@@ -311,8 +231,16 @@ export function registerForecast(program: Command): Command {
     .option(
       '--origins <dates>',
       'backtest forecast origins, comma list (--backtest)',
-      '2020-02-01,2020-02-08',
+      '2020-01-28,2020-02-04,2020-02-11,2020-02-18',
     )
     .option('--start <date>', 'first day of china-cases data used (--backtest)', date, '2020-01-15')
+    .addOption(
+      new Option(
+        '--mobility-after <how>',
+        "travel after Li et al.'s last mobility day, 2020-01-23: that day's flows carried on, or none (--backtest)",
+      )
+        .choices(['carry', 'none'])
+        .default('carry'),
+    )
     .action((o: ForecastFlags) => (o.backtest ? backtestRun(o) : forecastRun(o)));
 }
