@@ -6,6 +6,8 @@ import { openAppDb } from '../db/sqlite.ts';
 import { HttpError } from '../errors.ts';
 import { Client } from '../testing/http.ts';
 import { tracingFixture } from '../testing/tracing-fixture.ts';
+import { ENGINE } from '../cli/commands/forecast-build.ts';
+import { buildForecast } from '../epi/workspace-build.ts';
 import { buildRisk } from '../risk/build.ts';
 import { listCases } from '../tracing/index.ts';
 import type { Workspace } from '../workspace.ts';
@@ -59,6 +61,9 @@ const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
   'GET /api/risk/index': () => ({ path: '/api/risk/index?city=420100&day=2020-01-20' }),
   'GET /api/risk/alerts': () => ({ path: '/api/risk/alerts?city=420100&day=2020-01-20' }),
   'GET /api/risk/sources': () => ({ path: `/api/risk/sources?origin=420100&${WEEK}` }),
+  'GET /api/forecast/runs': () => ({ path: '/api/forecast/runs' }),
+  'GET /api/forecast': () => ({ path: '/api/forecast?run=1&region=CN&quantity=confirmed' }),
+  'GET /api/forecast/params': () => ({ path: '/api/forecast/params?run=1' }),
   'GET /api/cases/:ref/trajectory': () => ({ path: `/api/cases/${ref}/trajectory?${traced()}` }),
   'GET /api/cases/:ref/companions': () => ({ path: `/api/cases/${ref}/companions?${traced()}` }),
   'GET /api/cases/:ref/companions.csv': () => ({ path: `/api/cases/${ref}/companions.csv?${traced()}` }),
@@ -76,6 +81,13 @@ beforeAll(async () => {
   const duck = await ws.openDuck();
   ref = (await listCases(duck)).find((c) => c.userId !== null)!.ref;
   await buildRisk(duck);
+  // A small stored forecast run, so the forecast routes answer 2xx to the roles allowed them.
+  await buildForecast(
+    duck,
+    { root: ws.root, info: ws.info() },
+    { horizon: 5, members: 10, seed: 1, scenarios: [] },
+    ENGINE,
+  );
   duck.close();
   const db = openAppDb(ws.sqlitePath);
   const acc = new Accounts(db);
