@@ -58,6 +58,9 @@ const PATHS = [
   '/api/admin/accounts/no-one/passwd',
   '/api/admin/audit',
   '/api/cases',
+  '/api/forecast/runs',
+  '/api/forecast',
+  '/api/forecast/params',
   '/api/cases/%E2%80%AE/trajectory',
   '/api/cases/..%2F..%2Fetc/companions',
   '/',
@@ -68,6 +71,10 @@ const PATHS = [
   '/%00',
 ];
 const FIELDS = [
+  'run',
+  'region',
+  'quantity',
+  'scenario',
   'origin',
   'dest',
   'city',
