@@ -3,6 +3,7 @@ import { HttpError, UserError } from '../errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerForecast } from './commands/forecast.ts';
+import { addForecastBuild } from './commands/forecast-build.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRisk } from './commands/risk.ts';
@@ -35,8 +36,8 @@ for (const register of [
   registerAudit,
   registerTrace,
   registerGeo,
-  // The lead wires `forecast build` (epi-view) in at merge: (p) => addForecastBuild(registerForecast(p)).
-  registerForecast,
+  // `forecast build` (from the workspace) joins the `forecast` command (from files, --backtest).
+  (p: Command) => addForecastBuild(registerForecast(p)),
   // `risk sources` joins the `risk` command (build, heatmap, levels, index, alerts).
   (p: Command) => addRiskSources(registerRisk(p)),
 ])
