@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import { FIXTURE_TRUTH, simulatedData } from './fit-fixture.ts';
 import { fitEnsemble } from './fit.ts';
-import { LI2020_PRIOR_RANGE, type EpiParams } from './params.ts';
+import { FIT_BOUNDS, type EpiParams } from './params.ts';
 import type { ReportedParam } from './types.ts';
 
 // 12 regions, 60 days: long enough for the outbreak to deplete susceptibles,
@@ -34,22 +34,24 @@ describe('fitEnsemble on data simulated by the model itself', () => {
     const width = (day: number, key: ReportedParam): number =>
       fit.trajectory[day]!.params[key].upper - fit.trajectory[day]!.params[key].lower;
     // Day 0 has no information (no member predicts a confirmation yet): the prior.
-    expect(width(0, 'alpha') / width(59, 'alpha')).toBeGreaterThan(2.5); // measured 3.3
-    expect(width(0, 'Rt') / width(59, 'Rt')).toBeGreaterThan(1.7); // measured 2.0
+    // Measured 1.9 and 1.7 with the random walk on beta (BETA_INFLATION), 3.3 and 2.0 without:
+    // a beta free to move leaves more of the curve to explain by beta, less by alpha.
+    expect(width(0, 'alpha') / width(59, 'alpha')).toBeGreaterThan(1.7);
+    expect(width(0, 'Rt') / width(59, 'Rt')).toBeGreaterThan(1.5);
     // ...while the daily parameter inflation keeps the unidentified ones spread:
-    // mu's interval measured 0.72 wide (0.47 without inflation).
+    // mu's interval measured 0.77 wide (0.47 without inflation).
     expect(width(59, 'mu')).toBeGreaterThan(0.6);
-    expect(Math.abs(fit.trajectory.at(-1)!.params.alpha.mean - FIXTURE_TRUTH.alpha)).toBeLessThan(0.1); // measured 0.07 (mean 0.23, interval 0.13-0.40)
+    expect(Math.abs(fit.trajectory.at(-1)!.params.alpha.mean - FIXTURE_TRUTH.alpha)).toBeLessThan(0.1); // measured 0.04 (mean 0.26, interval 0.10-0.56)
   });
 
-  it('keeps every member inside the prior ranges and returns the contract shapes', () => {
+  it('keeps every member inside the fit bounds and returns the contract shapes', () => {
     expect(fit.members).toBe(200);
     expect(fit.days).toBe(60);
     expect(fit.trajectory).toHaveLength(60);
     expect(fit.trajectory[0]!.day).toBe('2020-01-10');
     expect(fit.trajectory[59]!.day).toBe('2020-03-09');
     for (const p of fit.params)
-      for (const [key, [lo, hi]] of Object.entries(LI2020_PRIOR_RANGE)) {
+      for (const [key, [lo, hi]] of Object.entries(FIT_BOUNDS)) {
         expect(p[key as keyof EpiParams]).toBeGreaterThanOrEqual(lo);
         expect(p[key as keyof EpiParams]).toBeLessThanOrEqual(hi);
       }
@@ -58,7 +60,7 @@ describe('fitEnsemble on data simulated by the model itself', () => {
   });
 
   it('tracks the observed series: one-day-ahead fitted confirmed within 20% in total and the epicentre within 0.55-1.45x daily over the last month', () => {
-    // Measured: total 0.90; epicentre days 30-59 0.63-0.97 (the filter's one-day-ahead
+    // Measured: total 0.82; epicentre days 30-59 0.70-0.85 (the filter's one-day-ahead
     // prior runs low while the outbreak grows, see README "Fitting").
     let observed = 0;
     let fitted = 0;
@@ -96,8 +98,10 @@ describe('fitEnsemble on data simulated by the model itself', () => {
     const gappy = fitEnsemble({ ...data, confirmed }, { seed: 1, members: 50 });
     expect(gappy.fittedConfirmed.every(Number.isFinite)).toBe(true);
     expect(gappy.states.every((y) => y.every(Number.isFinite))).toBe(true);
-    const alpha = gappy.trajectory.at(-1)!.params.alpha;
-    expect(alpha.upper - alpha.lower).toBeLessThan(0.5);
+    // Informative: Rt's 90% interval at the end measured 0.47 of its width on day 0.
+    const width = (day: number): number =>
+      gappy.trajectory[day]!.params.Rt.upper - gappy.trajectory[day]!.params.Rt.lower;
+    expect(width(59) / width(0)).toBeLessThan(0.6);
   });
 });
 

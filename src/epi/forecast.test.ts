@@ -72,7 +72,7 @@ describe('forecastEnsemble', () => {
     expect(new Set(plain.map((r) => r.quantity))).toEqual(new Set(['confirmed', 'deaths']));
   });
 
-  it('groups sum the members draw by draw: a group of one is that region; a group dominates its members and has a lower tail above the summed quantiles', () => {
+  it('groups sum the members draw by draw: a group of one is that region; a group dominates its members and differs from the summed quantiles', () => {
     const strip = (r: ForecastRow[]): unknown[] => r.map(({ region: _region, ...rest }) => rest);
     for (const h of [1, 15, 30])
       expect(strip(pick(rows, 'baseline', 'G1', 'confirmed', h))).toEqual(
@@ -83,9 +83,11 @@ describe('forecastEnsemble', () => {
     const members = codes.slice(1).map((c) => pick(rows, 'baseline', c, 'confirmed', h));
     for (const level of HUB_QUANTILES)
       for (const m of members) expect(value(group, level)).toBeGreaterThanOrEqual(value(m, level));
-    // Summing quantiles instead of draws would make these equal; independent draws make the sum's lower tail higher.
+    // Summing quantiles instead of draws would make these equal. Measured at the 75% level: 343 vs 204. (The
+    // lower tail is 0 for the group and its members alike at day 20: with the random walk on beta some members'
+    // transmission has fallen so far by the origin that outside the epicentre their outbreak dies out.)
     const sumOf = (level: number): number => members.reduce((a, m) => a + value(m, level), 0);
-    expect(value(group, 0.05)).toBeGreaterThan(1.3 * sumOf(0.05)); // measured 3 vs 1.95
+    expect(value(group, 0.75)).toBeGreaterThan(1.3 * sumOf(0.75));
     expect(value(group, 0.5)).toBeLessThan(sumOf(0.99));
   });
 

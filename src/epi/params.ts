@@ -66,6 +66,20 @@ export const LI2020_PRIOR_RANGE: Readonly<Record<keyof EpiParams, readonly [numb
 };
 
 /**
+ * Bounds the filter keeps the parameters in (its checkbound), wider than Li
+ * et al.'s prior ranges, which are for 10-23 January 2020 only and are still
+ * where the members start (LI2020_PRIOR_RANGE). Only beta's lower bound
+ * differs: 0.1 instead of 0.8, so that Rt = beta D (alpha + (1 - alpha) mu)
+ * can fall below 1 after control measures. At Li et al.'s Table 1 values of
+ * the others (D 3.47, alpha 0.14, mu 0.55; LI2020_PARAMS) beta 0.8 means
+ * Rt = 1.70 at least, beta 0.1 Rt = 0.21.
+ */
+export const FIT_BOUNDS: Readonly<Record<keyof EpiParams, readonly [number, number]>> = {
+  ...LI2020_PRIOR_RANGE,
+  beta: [0.1, 1.5],
+};
+
+/**
  * Observation defaults.
  * - confirmDelay: Li et al.'s code (inference.m) draws the reporting delay
  *   from a gamma distribution with mean Td = 9 days and shape a = 1.85 for
