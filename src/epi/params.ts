@@ -72,7 +72,11 @@ export const LI2020_PRIOR_RANGE: Readonly<Record<keyof EpiParams, readonly [numb
  * differs: 0.1 instead of 0.8, so that Rt = beta D (alpha + (1 - alpha) mu)
  * can fall below 1 after control measures. At Li et al.'s Table 1 values of
  * the others (D 3.47, alpha 0.14, mu 0.55; LI2020_PARAMS) beta 0.8 means
- * Rt = 1.70 at least, beta 0.1 Rt = 0.21.
+ * Rt = 1.70 at least, beta 0.1 Rt = 0.21; at the low ends of the other ranges
+ * Rt = 0.04. Hao et al. (medRxiv 2020.04.27.20078436, 2020; Wuhan, 32,583
+ * laboratory-confirmed cases) estimate Rt fell from 3.89 before the
+ * interventions to 0.14 (95% CrI 0.11-0.28) after them, which these bounds
+ * admit and Li et al.'s did not.
  */
 export const FIT_BOUNDS: Readonly<Record<keyof EpiParams, readonly [number, number]>> = {
   ...LI2020_PRIOR_RANGE,
