@@ -295,6 +295,15 @@ export async function observedSeries(
   );
 }
 
+/** Total observed confirmed per stored region of a run (disclosure control decides from it which forecasts are shown). */
+export async function observedTotals(db: Duck, run: number): Promise<Map<string, number>> {
+  const rows = await db.all<{ region: string; total: number }>(
+    `SELECT region, coalesce(sum(confirmed), 0)::DOUBLE AS total FROM forecast_observed WHERE run = $1 GROUP BY region`,
+    [run],
+  );
+  return new Map(rows.map((r) => [r.region, r.total]));
+}
+
 /** The parameter trajectory of a run: per day, per reported parameter, mean and 90% interval. */
 export async function paramTrajectory(
   db: Duck,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
+import { observedTotals } from '../epi/store.ts';
 import { HUB_QUANTILES } from '../epi/types.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
 import { forecastFixture } from '../testing/forecast-fixture.ts';
@@ -22,9 +23,21 @@ const ACCOUNTS: [string, Role, string][] = [
 const clients: Record<string, Client> = {};
 let base: string;
 let close: () => Promise<void>;
+// Cities of the stored run by their total observed confirmed, read from the store before the server opens it.
+const small: string[] = [];
+const large: string[] = [];
 
 beforeAll(async () => {
   const f = await forecastFixture('forecast-api');
+  const db = await f.ws.openDuck();
+  try {
+    const totals = await observedTotals(db, 1);
+    for (const [code, total] of totals)
+      if (/^\d{6}$/.test(code) && !/0000$/.test(code) && total > 0)
+        (total < DEFAULT_K ? small : large).push(code);
+  } finally {
+    db.close();
+  }
   const app = openAppDb(f.ws.sqlitePath);
   const acc = new Accounts(app);
   for (const [u, role, regions] of ACCOUNTS) await acc.upsert(u, PW, role, 3, regions);
@@ -134,6 +147,25 @@ describe('forecast routes', () => {
       expect(r.status).toBe(200);
       expect(r.body['observed']).toEqual([]);
       expect((r.body['forecast'] as Point[]).length).toBe(30);
+    }
+  });
+
+  it('a city with fewer than k confirmed in the fitted days is neither listed nor served, with the no-case message', async () => {
+    // The fixture has both kinds of city: the rule is exercised, not vacuous.
+    expect(small.length).toBeGreaterThan(0);
+    expect(large).toContain('420100');
+    const listed = ((await get('analyst', '/api/forecast/runs')).body['runs'] as Run[])[0]!.regions.map(
+      (g) => g.code,
+    );
+    for (const c of large) expect(listed).toContain(c);
+    const noCase = await get('analyst', '/api/forecast?run=1&region=540600&quantity=confirmed');
+    for (const c of small) {
+      expect(listed).not.toContain(c);
+      const r = await get('analyst', `/api/forecast?run=1&region=${c}&quantity=confirmed`);
+      expect([r.status, r.body['field']]).toEqual([400, 'region']);
+      expect(String(r.body['error']).replace(c, 'X')).toBe(
+        String(noCase.body['error']).replace('540600', 'X'),
+      );
     }
   });
 

@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
-import { forecastSeries, hasForecast, listRuns, observedSeries, paramTrajectory } from '../epi/store.ts';
+import {
+  forecastSeries,
+  hasForecast,
+  listRuns,
+  observedSeries,
+  observedTotals,
+  paramTrajectory,
+} from '../epi/store.ts';
 import type { RunSummary, StoredRegion } from '../epi/store.ts';
 import { QUANTITIES } from '../epi/types.ts';
 import type { AuditLog } from '../privacy/audit.ts';
@@ -54,7 +61,18 @@ export async function registerForecast(
   const runs = async (): Promise<RunSummary[]> => {
     if (!(await hasForecast(d.duck)))
       throw new HttpError(409, "the workspace has no forecast yet: run 'epitrace forecast build'");
-    return listRuns(d.duck);
+    // A city's forecast grows from its own few cases: a city with fewer than k confirmed in the fitted days is
+    // not listed and not served (groups are), and the message for it is the one for a city with no case at all.
+    const all = await listRuns(d.duck);
+    return Promise.all(
+      all.map(async (r) => {
+        const totals = await observedTotals(d.duck, r.run);
+        return {
+          ...r,
+          regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= d.k),
+        };
+      }),
+    );
   };
   const findRun = async (id: number): Promise<RunSummary> => {
     const r = (await runs()).find((x) => x.run === id);
@@ -79,7 +97,12 @@ export async function registerForecast(
       throw new HttpError(403, `region: ${q.region} is outside the regions of this account`, 'region');
     const r = await findRun(q.run);
     const region = r.regions.find((g) => g.code === q.region);
-    if (!region) throw new HttpError(400, `region: ${q.region} has no forecast in run ${q.run}`, 'region');
+    if (!region)
+      throw new HttpError(
+        400,
+        `region: ${q.region} has no published forecast in run ${q.run} (no case, or fewer than k = ${d.k} confirmed)`,
+        'region',
+      );
     if (!r.scenarios.some((s) => s.name === q.scenario))
       throw new HttpError(400, `scenario: no scenario ${q.scenario} in run ${q.run}`, 'scenario');
     d.audit.record(account.username, 'forecast.series', q);
