@@ -42,6 +42,8 @@ export interface ObservationParams {
  * Li et al., Table 1: posterior estimates for 10-23 January 2020 (before the
  * travel restrictions): beta 1.12, mu 0.55, theta 1.36, Z 3.69, alpha 0.14,
  * D 3.47. These are starting values, not truths: the filter is to fit them.
+ * mu, alpha, Z and D are in the paper's text (p. 490); beta follows from its
+ * median Re 2.38 = beta D (alpha + (1 - alpha) mu); theta is not yet checked.
  */
 export const LI2020_PARAMS: Readonly<EpiParams> = {
   beta: 1.12,
