@@ -13,7 +13,7 @@ import {
   count,
   daysBetween,
   decodeText,
-  isoDate,
+  rowDate,
   parseTable,
   readBytes,
 } from './csv-text.ts';
@@ -72,15 +72,8 @@ function checkRows(text: string, o: CasesOptions, what: string) {
   const seen = new Map<string, number>();
   for (const { line, cells } of table.rows) {
     const q = (reason: string) => void quarantined.push({ line, reason });
-    if (cells.length !== table.header.length) {
-      q(`${cells.length} fields, expected ${table.header.length}`);
-      continue;
-    }
-    const date = isoDate(cells[col.date]!);
-    if (!date) {
-      q(`bad date '${cells[col.date]}'`);
-      continue;
-    }
+    const date = rowDate(table, cells, col.date, q);
+    if (!date) continue;
     const r = resolve(cells[col.region]!);
     if ('error' in r) {
       q(r.error);

@@ -116,3 +116,19 @@ export function count(v: string): number | null {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
 }
+
+/** The date of a data row, or null with the row quarantined (wrong field count, bad date): the readers' shared first checks. */
+export function rowDate(
+  table: CsvTable,
+  cells: readonly string[],
+  dateColumn: number,
+  q: (reason: string) => void,
+): string | null {
+  if (cells.length !== table.header.length) {
+    q(`${cells.length} fields, expected ${table.header.length}`);
+    return null;
+  }
+  const date = isoDate(cells[dateColumn]!);
+  if (!date) q(`bad date '${cells[dateColumn]}'`);
+  return date;
+}

@@ -8,7 +8,7 @@
  */
 import { UserError } from '../errors.ts';
 import type { Divisions } from '../geo/divisions.ts';
-import { columns, count, daysBetween, decodeText, isoDate, parseTable, readBytes } from './csv-text.ts';
+import { columns, count, daysBetween, decodeText, parseTable, readBytes, rowDate } from './csv-text.ts';
 import type { Quarantined } from './csv-text.ts';
 import type { DailyFlows } from './model.ts';
 import { regionResolver } from './region-names.ts';
@@ -65,15 +65,8 @@ export function readMobilityText(
   let internal = 0;
   for (const { line, cells } of table.rows) {
     const q = (reason: string) => void quarantined.push({ line, reason });
-    if (cells.length !== table.header.length) {
-      q(`${cells.length} fields, expected ${table.header.length}`);
-      continue;
-    }
-    const date = isoDate(cells[col.date]!);
-    if (!date) {
-      q(`bad date '${cells[col.date]}'`);
-      continue;
-    }
+    const date = rowDate(table, cells, col.date, q);
+    if (!date) continue;
     const ends: number[] = [];
     const named: string[] = [];
     for (const c of [col.origin, col.destination]) {

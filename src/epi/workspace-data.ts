@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
-import { loadDivisions } from '../geo/divisions.ts';
+import { cityOfCase, loadDivisions } from '../geo/divisions.ts';
 import type { DailyFlows } from './model.ts';
 import type { DerivedRatios, EpiData, EpiRegion, RegionGroup } from './types.ts';
 
@@ -199,14 +199,7 @@ export async function workspaceEpiData(
   );
   let unplaced = 0;
   for (const r of rows) {
-    let city = r.city;
-    if (!city && r.county) {
-      try {
-        city = div.parentAt(r.county, 'city').code;
-      } catch {
-        city = null;
-      }
-    }
+    const city = cityOfCase(div, r.city, r.county);
     const i = city ? index.get(city) : undefined;
     if (i === undefined) unplaced += r.n;
     else confirmed[r.d * regions.length + i]! += r.n;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import type { Division, Level } from './divisions.ts';
-import { loadDivisions, nameStem } from './divisions.ts';
+import { cityOfCase, loadDivisions, nameStem } from './divisions.ts';
 
 /** 7th census (2020) county total, as documented in data/PROVENANCE.md and the shared data README. */
 const CENSUS_TOTAL = 1_409_878_724;
@@ -159,5 +159,14 @@ describe('lookups', () => {
     expect(userError(() => div.byName('鼓楼区'))).toMatch(/ambiguous.*320106 鼓楼区.*\(南京市\)/);
     expect(userError(() => div.byName('Suzhou'))).toMatch(/320500.*341300/);
     expect(userError(() => div.parentAt('420000', 'city'))).toContain('420000 湖北省');
+  });
+});
+
+describe('cityOfCase', () => {
+  it("gives a case's own city, else its county's city, else null for no place or an unknown county", () => {
+    expect(cityOfCase(div, '420100', '110101')).toBe('420100');
+    expect(cityOfCase(div, null, '420102')).toBe('420100');
+    expect(cityOfCase(div, null, '999999')).toBeNull();
+    expect(cityOfCase(div, null, null)).toBeNull();
   });
 });

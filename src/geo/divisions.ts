@@ -34,6 +34,17 @@ export interface Divisions {
   parentAt(code: string, level: Level): Division;
 }
 
+/** A case's city: its own, else its county's city, else null (no place, or a county the divisions do not know). */
+export function cityOfCase(div: Divisions, city: string | null, county: string | null): string | null {
+  if (city) return city;
+  if (!county) return null;
+  try {
+    return div.parentAt(county, 'city').code;
+  } catch {
+    return null;
+  }
+}
+
 /** CSV texts of the three tables, as written by scripts/build-geo.ts. */
 export interface DivisionTables {
   provinces: string;

@@ -5,7 +5,7 @@
  */
 import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
-import { loadDivisions } from '../geo/divisions.ts';
+import { cityOfCase, loadDivisions } from '../geo/divisions.ts';
 import { outflow } from '../pipeline/flows.ts';
 import type { Naming } from '../pipeline/flows.ts';
 import { fitSources } from './sources.ts';
@@ -54,14 +54,7 @@ export async function casesByCity(
   const byCity = new Map<string, number>();
   let unplaced = 0;
   for (const r of rows) {
-    let city = r.city;
-    if (!city && r.county) {
-      try {
-        city = div.parentAt(r.county, 'city').code;
-      } catch {
-        city = null;
-      }
-    }
+    const city = cityOfCase(div, r.city, r.county);
     if (city) byCity.set(city, (byCity.get(city) ?? 0) + r.n);
     else unplaced += r.n;
   }
