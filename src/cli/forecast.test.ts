@@ -170,6 +170,10 @@ describe('epitrace forecast', () => {
         /^epitrace: --scenario x: unknown region 'Atlantis'/,
       ],
       [
+        ['forecast', '--cases', casesFile, '--members', '4', '--out', join(dir, 'no-such-dir', 'x.csv')],
+        /^epitrace: cannot write .*no-such-dir\/x\.csv: ENOENT/,
+      ],
+      [
         ['forecast', '--backtest', '--data', join(dir, 'nowhere')],
         /^epitrace: no li2020-375-cities in .*nowhere/,
       ],

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UserError } from '../../errors.ts';
@@ -20,6 +20,18 @@ import { date, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 
+/** Writes `file` whole or not at all: a kill mid-write leaves the previous file (or none), never half a CSV. */
+function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 function quarantineLine(what: string, rows: number, accepted: number, q: readonly Quarantined[]): string {
   const kinds = Object.entries(reasonCounts(q))
     .sort((a, b) => b[1] - a[1])
@@ -35,7 +47,7 @@ function writeQuarantine(file: string, parts: [string, readonly Quarantined[]][]
     'file,line,reason',
     ...parts.flatMap(([f, q]) => q.map((x) => `${esc(f)},${x.line},${esc(x.reason)}`)),
   ];
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeWhole(file, lines.join('\n') + '\n');
 }
 
 interface ForecastFlags {
@@ -132,7 +144,7 @@ function forecastRun(flags: ForecastFlags): void {
     ...data.regions.map((r): [string, string] => [r.code, r.name]),
     ...groups.map((g): [string, string] => [g.code, g.name]),
   ]);
-  writeFileSync(o.out, hubCsv(rows, names));
+  writeWhole(o.out, hubCsv(rows, names));
   out(
     `wrote ${rows.length} row(s) to ${o.out}: ${1 + scenarios.length} scenario(s), ${data.regions.length + groups.length} region(s)/group(s), ` +
       `horizons 1-${o.horizon ?? 30}, ${ratios ? 'confirmed, deaths, contacts, suspected' : 'confirmed, deaths'}`,
