@@ -163,23 +163,15 @@ export async function hasForecast(db: Duck): Promise<boolean> {
   return (r?.n ?? 0) > 0;
 }
 
-/** A stored run as listed. */
-export interface RunSummary {
+/** A stored run as listed: its number and what the build stored about it, without the series. */
+export type RunSummary = Omit<
+  ForecastRunInput,
+  'rows' | 'observed' | 'trajectory' | 'regions' | 'scenarios'
+> & {
   run: number;
-  createdAt: string;
-  start: string;
-  origin: string;
-  horizon: number;
-  members: number;
-  seed: number;
-  synthetic: boolean;
-  populationSource: string;
-  fitMs: number;
-  forecastMs: number;
   regions: StoredRegion[];
   scenarios: Scenario[];
-  ratios: DerivedRatios | null;
-}
+};
 
 /** The stored runs, newest first, with regions, scenarios and ratios. */
 export async function listRuns(db: Duck): Promise<RunSummary[]> {

@@ -46,17 +46,24 @@ function band(
   ];
 }
 
+/** What every chart of the view shares: one category axis of days (shown as MM-DD) and counts from 0. */
+function dayAxes(days: readonly string[]): ChartOption {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    grid: { left: 48, right: 16, top: 16, bottom: 28 },
+    xAxis: { type: 'category', data: [...days], axisLabel: { formatter: (v: string) => v.slice(5) } },
+    yAxis: { type: 'value', min: 0 },
+  };
+}
+
 /** The fan chart's option: observed (gaps where suppressed), fitted, median and the 50%/90% bands ahead. */
 export function fanOption(s: ForecastSeries, t: Strings): ChartOption {
   const days = [...s.observed.map((o) => o.day), ...s.forecast.map((f) => f.target)];
   const pad = (n: number) => new Array<null>(n).fill(null);
   const ahead = (f: (p: ForecastPoint) => number) => [...pad(s.observed.length), ...s.forecast.map(f)];
   return {
-    animation: false,
-    tooltip: { trigger: 'axis' },
-    grid: { left: 48, right: 16, top: 16, bottom: 28 },
-    xAxis: { type: 'category', data: days, axisLabel: { formatter: (v: string) => v.slice(5) } },
-    yAxis: { type: 'value', min: 0 },
+    ...dayAxes(days),
     series: [
       ...band(
         t.fcBand90,
@@ -116,22 +123,14 @@ export function ScenarioChart({
 }) {
   const option = useMemo<ChartOption>(
     () => ({
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 16, bottom: 28 },
-      xAxis: {
-        type: 'category',
-        data: series[0]?.forecast.map((f) => f.target) ?? [],
-        axisLabel: { formatter: (v: string) => v.slice(5) },
-      },
-      yAxis: { type: 'value', min: 0 },
+      ...dayAxes(series[0]?.forecast.map((f) => f.target) ?? []),
       series: series.map((s, i) => ({
         name: label(s.scenario),
         type: 'line' as const,
         data: s.forecast.map((f) => f.median),
         symbol: 'none',
-        lineStyle: { color: scenarioColours[i % scenarioColours.length], width: 2 },
-        itemStyle: { color: scenarioColours[i % scenarioColours.length] },
+        lineStyle: { color: scenarioColour(i), width: 2 },
+        itemStyle: { color: scenarioColour(i) },
       })),
     }),
     [series, label],
@@ -149,15 +148,7 @@ export function scenarioColour(i: number): string {
 export function RtChart({ points, t, testId }: { points: ParamPoint[]; t: Strings; testId: string }) {
   const option = useMemo<ChartOption>(
     () => ({
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 16, bottom: 28 },
-      xAxis: {
-        type: 'category',
-        data: points.map((p) => p.day),
-        axisLabel: { formatter: (v: string) => v.slice(5) },
-      },
-      yAxis: { type: 'value', min: 0 },
+      ...dayAxes(points.map((p) => p.day)),
       series: [
         ...band(
           t.fcBand90,
