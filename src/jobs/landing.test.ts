@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDb } from '../db/sqlite.ts';
+import { buildRisk, DEFAULT_BUILD } from '../risk/build.ts';
 import { readCurrent } from '../snapshot/publish.ts';
 import { LandingWatcher } from './landing.ts';
 import { watchLockPath } from './lock.ts';
@@ -116,8 +117,11 @@ describe('landing watcher', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it('counts a re-sent file once: the second job adds nothing and publishes nothing', async () => {
+  it('counts a re-sent file once: the second job adds nothing and publishes nothing; risk tables are rebuilt with the new day', async () => {
     const [day, src] = [...fx.later.entries()][0]!;
+    const duck = await fx.ws.openDuck();
+    await buildRisk(duck, { ...DEFAULT_BUILD, k: 7 });
+    duck.close();
     const drop = (): Promise<Job[]> => {
       copyFileSync(src, join(fx.landing, basename(src)));
       const w = watcher({ settleMs: 1, intervalMs: 100, once: true });
@@ -128,6 +132,14 @@ describe('landing watcher', () => {
     expect(first!.state).toBe('succeeded');
     const r1 = first!.result as LandingResult;
     expect(r1.days).toEqual([day]);
+    expect([r1.risk, r1.forecast]).toEqual([true, false]);
+    const ro = await fx.ws.openDuck({ readOnly: true });
+    // Rebuilt with the options it was built with (k 7), over the new day.
+    expect(await ro.one(`SELECT k, strftime(last, '%Y-%m-%d') AS last FROM risk_meta`)).toEqual({
+      k: 7,
+      last: day,
+    });
+    ro.close();
     expect(r1.accepted).toBeGreaterThan(1000);
     expect(r1.accepted + r1.quarantined).toBe(r1.read);
     const snap = readCurrent(fx.ws)!;
