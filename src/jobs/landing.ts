@@ -179,6 +179,9 @@ export class LandingWatcher {
       const job = this.o.store.get(id);
       const dir = join(this.dirs.processing, String(id));
       if (job && (job.state === 'queued' || job.state === 'running')) continue;
+      // Reaped for a stale heartbeat but still alive (e.g. a long synchronous forecast fit): a second
+      // process would contend for the database; its files wait until it ends (it may yet succeed).
+      if (job && this.o.store.processAlive(job)) continue;
       const interrupted = !job || job.error?.startsWith('interrupted') === true;
       if (interrupted && !existsSync(join(dir, RETRY_MARK))) {
         const retry = this.o.store.create('landing', inputsOf(dir));

@@ -13,6 +13,9 @@ import { publish } from '../../snapshot/publish.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE, int } from '../options.ts';
 
+/** Heartbeat period of a job process: well inside the 60 s after which a silent job counts as dead. */
+const HEARTBEAT_EVERY_MS = 10_000;
+
 const err = (l: string): void => void process.stderr.write(`${l}\n`);
 
 /** Option parser for seconds (fractions allowed, for tests), as milliseconds. */
@@ -45,6 +48,9 @@ export function registerJob(program: Command): void {
       if (j.kind !== 'landing')
         throw new UserError(`job ${o.job} is a ${j.kind} job; only landing jobs run here`);
       store.start(j.id, process.pid);
+      // Between progress steps (a long ingest or pipeline day) the heartbeat still shows the process alive.
+      const beat = setInterval(() => store.heartbeat(j.id), HEARTBEAT_EVERY_MS);
+      beat.unref();
       try {
         const key = loadKey(o.keyFile);
         const landing = resolve(o.landing ?? defaultLanding(ws));
@@ -66,6 +72,8 @@ export function registerJob(program: Command): void {
         // A bug's message is recorded too (one line), marked as such; its stack goes to stderr.
         store.fail(j.id, e instanceof UserError ? oneLine(msg) : `internal error: ${oneLine(msg)}`);
         throw e;
+      } finally {
+        clearInterval(beat);
       }
     });
 }
