@@ -48,6 +48,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => db?.close());
 
+/** `--once` counts a file as settled when its mtime is settleMs old: these tests use 1 ms, so wait past it. */
+const settled = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
+
 function watcher(o: { settleMs: number; intervalMs: number; once?: boolean }): LandingWatcher {
   return new LandingWatcher({ ws: fx.ws, store, landing: fx.landing, keyFile: fx.keyFile, ...o });
 }
@@ -86,6 +89,7 @@ describe('landing watcher', () => {
 
   it('fails a file it cannot read at all, moving it to failed/ with the reason', async () => {
     writeFileSync(join(fx.landing, 'notes.txt'), 'this is not a record file\n');
+    await settled();
     const w = watcher({ settleMs: 1, intervalMs: 100, once: true });
     w.start();
     const [job] = await w.runOnce();
@@ -122,8 +126,9 @@ describe('landing watcher', () => {
     const duck = await fx.ws.openDuck();
     await buildRisk(duck, { ...DEFAULT_BUILD, k: 7 });
     duck.close();
-    const drop = (): Promise<Job[]> => {
+    const drop = async (): Promise<Job[]> => {
       copyFileSync(src, join(fx.landing, basename(src)));
+      await settled();
       const w = watcher({ settleMs: 1, intervalMs: 100, once: true });
       w.start();
       return w.runOnce().finally(() => w.stop());
