@@ -91,12 +91,17 @@ export class LandingWatcher {
     this.log = o.log ?? (() => {});
   }
 
-  /** Takes the lock, creates the folders and starts polling (unless `once`). */
-  start(): void {
+  /** Takes the lock, creates the folders and starts polling (unless `once`, or `poll` is false: see `poll()`). */
+  start(poll = true): void {
     this.release = takeWatchLock(this.o.ws, this.o.landing);
     for (const d of [this.o.landing, this.dirs.processing, this.dirs.done, this.dirs.failed])
       mkdirSync(d, { recursive: true });
-    if (!this.o.once) void this.tick();
+    if (poll && !this.o.once) void this.tick();
+  }
+
+  /** Starts polling after `start(false)` (serve: once the server has published and listens). */
+  poll(): void {
+    if (!this.o.once && !this.stopped) void this.tick();
   }
 
   /** One pass: reap dead jobs, settle the interrupted ones' files, claim ready files, start the next job. */

@@ -109,7 +109,7 @@ export function landingOptions(c: Command, withLanding: boolean): Command {
 /** Starts a landing watcher for a workspace (the lock is taken here, or a one-line refusal thrown). */
 export function startWatcher(
   ws: Workspace,
-  o: { landing?: string; keyFile?: string; interval: number; settle: number; once?: boolean },
+  o: { landing?: string; keyFile?: string; interval: number; settle: number; once?: boolean; poll?: boolean },
 ): { watcher: LandingWatcher; close: () => void } {
   // The key is checked now, so a watcher without one fails at once rather than at every job.
   loadKey(o.keyFile);
@@ -125,7 +125,7 @@ export function startWatcher(
     log: err,
   });
   try {
-    watcher.start();
+    watcher.start(o.poll ?? true);
   } catch (e) {
     db.close();
     throw e;

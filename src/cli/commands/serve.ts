@@ -40,8 +40,9 @@ export function registerServe(program: Command): void {
     .option('--landing <dir>', 'also watch this landing folder: ingest, run and publish what lands in it')
     .action(async (o: ServeFlags & LandingFlags) => {
       const ws = new Workspace(o.workspace).require();
-      // The watcher first: a second watcher on the workspace is refused before anything listens.
-      const w = o.landing ? startWatcher(ws, { ...o, landing: o.landing }) : null;
+      // The watcher's lock first: a second watcher on the workspace is refused before anything listens;
+      // it polls once the server listens (serve publishes a never-published workspace first, as the writer).
+      const w = o.landing ? startWatcher(ws, { ...o, landing: o.landing, poll: false }) : null;
       const stopWatcher = async (): Promise<void> => {
         if (!w) return;
         await w.watcher.stop();
@@ -55,6 +56,9 @@ export function registerServe(program: Command): void {
         await stopWatcher();
         throw e;
       }
-      if (w) process.stderr.write(`watching ${o.landing} for new files\n`);
+      if (w) {
+        w.watcher.poll();
+        process.stderr.write(`watching ${o.landing} for new files\n`);
+      }
     });
 }
