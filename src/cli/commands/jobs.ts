@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { openAppDb } from '../../db/sqlite.ts';
 import { fitEnsemble } from '../../epi/fit.ts';
@@ -22,7 +23,8 @@ const err = (l: string): void => void process.stderr.write(`${l}\n`);
 function seconds(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!(n > 0 && n <= 86_400)) throw new UserError(`${name} must be a number of seconds > 0, got '${v}'`);
+    if (!(n > 0 && n <= 86_400))
+      throw new InvalidArgumentError(`${name} must be a number of seconds > 0, got '${v}'`);
     return Math.round(n * 1000);
   };
 }
@@ -92,17 +94,18 @@ export function landingOptions(c: Command, withLanding: boolean): Command {
   if (withLanding) c.option('--landing <dir>', 'landing folder to watch (default <workspace>/landing)');
   return c
     .option('--key-file <file>', 'file holding the HMAC pseudonymisation key (else EPITRACE_HMAC_KEY)')
-    .option(
-      '--interval <s>',
-      'seconds between polls of the landing folder',
-      seconds('--interval'),
-      DEFAULT_INTERVAL_S * 1000,
+    .addOption(
+      new Option('--interval <s>', 'seconds between polls of the landing folder')
+        .argParser(seconds('--interval'))
+        .default(DEFAULT_INTERVAL_S * 1000, String(DEFAULT_INTERVAL_S)),
     )
-    .option(
-      '--settle <s>',
-      'a file is ready once its size and modification time are unchanged this long',
-      seconds('--settle'),
-      DEFAULT_SETTLE_S * 1000,
+    .addOption(
+      new Option(
+        '--settle <s>',
+        'a file is ready once its size and modification time are unchanged this many seconds',
+      )
+        .argParser(seconds('--settle'))
+        .default(DEFAULT_SETTLE_S * 1000, String(DEFAULT_SETTLE_S)),
     );
 }
 
