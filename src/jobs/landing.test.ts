@@ -87,7 +87,7 @@ describe('landing watcher', () => {
     }
   }, 60_000);
 
-  it('fails a file it cannot read at all, moving it to failed/ with the reason', async () => {
+  it('fails a file it cannot read at all, moving it to failed/ with the reason; in a batch only that file', async () => {
     writeFileSync(join(fx.landing, 'notes.txt'), 'this is not a record file\n');
     await settled();
     const w = watcher({ settleMs: 1, intervalMs: 100, once: true });
@@ -101,6 +101,27 @@ describe('landing watcher', () => {
     expect(existsSync(join(fx.landing, 'failed', String(job!.id), 'notes.txt'))).toBe(true);
     const st = epitrace(['status', '-w', fx.ws.root]);
     expect(st.out).toContain(`job ${job!.id} (landing, notes.txt)`);
+
+    // In a batch, a refused file is set aside with its reason and does not hold back the others.
+    writeFileSync(join(fx.landing, 'bad.txt'), 'still not a record file\n');
+    writeFileSync(join(fx.landing, 'rows.csv'), 'raw_id,ts,cell_id\nu1,not a time,1\n');
+    await settled();
+    const w2 = watcher({ settleMs: 1, intervalMs: 100, once: true });
+    w2.start();
+    const [batch] = await w2.runOnce();
+    await w2.stop();
+    expect(batch).toMatchObject({ state: 'succeeded', inputs: ['bad.txt', 'rows.csv'] });
+    expect((batch!.result as LandingResult).refused).toEqual([
+      { file: 'bad.txt', reason: expect.stringMatching(/^bad.txt: no id and time column/) },
+    ]);
+    expect(readdirSync(join(fx.landing, 'failed', String(batch!.id))).sort()).toEqual([
+      'bad.txt',
+      'reason.txt',
+    ]);
+    expect(readFileSync(join(fx.landing, 'failed', String(batch!.id), 'reason.txt'), 'utf8')).toMatch(
+      /^bad.txt: no id and time column[^\n]*\n$/,
+    );
+    expect(readdirSync(join(fx.landing, 'done', String(batch!.id)))).toEqual(['rows.csv']);
   }, 60_000);
 
   it('lets one watcher hold a workspace: a second one is refused naming the first, a dead one is taken over', async () => {

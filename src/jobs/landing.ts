@@ -205,6 +205,17 @@ export class LandingWatcher {
     const job = this.o.store.get(id);
     const from = join(this.dirs.processing, String(id));
     if (job?.state === 'succeeded') {
+      // Files ingest refused within a succeeded batch go to failed/ with their reasons, the rest to done/.
+      const refused = (job.result?.['refused'] ?? []) as { file: string; reason: string }[];
+      if (refused.length > 0) {
+        const to = join(this.dirs.failed, String(id));
+        mkdirSync(to, { recursive: true });
+        for (const r of refused) renameSync(join(from, r.file), join(to, r.file));
+        writeFileSync(
+          join(to, 'reason.txt'),
+          refused.map((r) => `${r.reason.startsWith(r.file) ? '' : `${r.file}: `}${r.reason}\n`).join(''),
+        );
+      }
       renameSync(from, join(this.dirs.done, String(id)));
       return;
     }

@@ -38,6 +38,8 @@ export interface LandingJobDeps {
 /** What a landing job stores as its result. */
 export interface LandingResult extends Record<string, unknown> {
   files: { file: string; read: number; accepted: number; quarantined: number; skipped: boolean }[];
+  /** Files ingest refused, with the reason (the watcher moves them to failed/<job>/). */
+  refused: { file: string; reason: string }[];
   /** Over the files ingested now (a re-sent file, already ingested, adds nothing). */
   read: number;
   accepted: number;
@@ -110,11 +112,20 @@ export async function runLandingJob(
   const log = d.log ?? (() => {});
   const summaries: FileSummary[] = [];
   // One ingest per file: progress per file, and each file is committed whole (ingest's own rule).
+  // A file ingest refuses (unreadable, no id or time column) is set aside with its reason: it does not hold
+  // back the other files of the batch. When every file is refused, the job fails with the first reason.
+  const refused: { file: string; reason: string }[] = [];
   for (const [i, f] of files.entries()) {
     d.store.progress(jobId, 'ingest', i, files.length);
-    summaries.push(...(await ingest(ws, { inputs: [join(dir, f)], key: d.key }, { log })));
+    try {
+      summaries.push(...(await ingest(ws, { inputs: [join(dir, f)], key: d.key }, { log })));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      refused.push({ file: f, reason: oneLine(e.message) });
+    }
   }
   d.store.progress(jobId, 'ingest', files.length, files.length);
+  if (refused.length === files.length && refused[0]) throw new UserError(refused[0].reason);
 
   const db0 = await ws.openDuck();
   let settings: Awaited<ReturnType<typeof pipelineSettings>>;
@@ -140,6 +151,7 @@ export async function runLandingJob(
       quarantined: s.quarantined,
       skipped: s.skipped,
     })),
+    refused,
     ...counts,
     days: run.days,
     risk: false,
