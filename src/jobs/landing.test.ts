@@ -183,4 +183,14 @@ describe('landing watcher', () => {
     expect(readdirSync(join(fx.ws.rawDir, `date=${day}`))).toEqual(parts);
     expect(existsSync(join(fx.landing, 'done', String(second!.id), basename(src)))).toBe(true);
   }, 60_000);
+
+  it('runs only a queued landing job, and keeps the internal job command out of --help', () => {
+    const done = store.list().find((j) => j.state === 'succeeded')!;
+    const r = epitrace(['job', 'run', '-w', fx.ws.root, '--job', String(done.id), '--key-file', fx.keyFile]);
+    expect([r.code, r.err.trim()]).toEqual([2, `epitrace: job ${done.id} is succeeded, not queued`]);
+    expect(store.get(done.id)!.state).toBe('succeeded');
+    const help = epitrace(['--help']);
+    expect(help.out).toMatch(/watch \[options\]/);
+    expect(help.out).not.toMatch(/^\s*job\b/m);
+  }, 30_000);
 });
