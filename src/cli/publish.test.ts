@@ -58,6 +58,10 @@ describe('publishing from the CLI', () => {
     const read = epitrace(['cases', 'list']);
     expect(read.code).toBe(2);
     expect(read.err).toMatch(IN_USE);
+    // serve publishes a workspace never published before serving it: refused the same way.
+    const serve = epitrace(['serve', '--port', '0']);
+    expect(serve.code).toBe(2);
+    expect(serve.err).toMatch(IN_USE);
     free();
     const r = epitrace(['publish']);
     expect(r.err).toBe('');
