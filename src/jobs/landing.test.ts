@@ -193,4 +193,27 @@ describe('landing watcher', () => {
     expect(help.out).toMatch(/watch \[options\]/);
     expect(help.out).not.toMatch(/^\s*job\b/m);
   }, 30_000);
+
+  it('waits while another command holds the workspace, instead of failing the batch', async () => {
+    const held = await fx.ws.openDuck();
+    let released = false;
+    try {
+      writeFileSync(join(fx.landing, 'late.csv'), 'raw_id,ts,cell_id\nu9,still not a time,1\n');
+      await settled();
+      const w = watcher({ settleMs: 1, intervalMs: 100, once: true });
+      w.start();
+      const run = w.runOnce().finally(() => w.stop());
+      const waiting = await waitFor(() => {
+        const j = store.list({ limit: 1 })[0];
+        return j?.inputs.includes('late.csv') && j.step === 'waiting for the workspace' ? j : null;
+      });
+      expect(waiting.state).toBe('running');
+      held.close();
+      released = true;
+      const [job] = await run;
+      expect(job).toMatchObject({ id: waiting.id, state: 'succeeded', result: { read: 1, quarantined: 1 } });
+    } finally {
+      if (!released) held.close();
+    }
+  }, 60_000);
 });

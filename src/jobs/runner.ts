@@ -33,6 +33,8 @@ export interface LandingJobDeps {
   publish: Publisher;
   forecastEngine: ForecastEngine;
   log?: (line: string) => void;
+  /** How long to wait for another writer to release the workspace (default WRITER_WAIT_MS). */
+  writerWaitMs?: number;
 }
 
 /** What a landing job stores as its result. */
@@ -98,6 +100,28 @@ function sumFresh(list: FileSummary[]): Pick<LandingResult, 'read' | 'accepted' 
   return { read: sum('read'), accepted: sum('accepted'), quarantined: sum('quarantined'), reasons };
 }
 
+/** How long a job waits for another writer (a manual `run`, `risk build`...) to release the workspace. */
+export const WRITER_WAIT_MS = 10 * 60_000;
+
+/**
+ * Waits until the workspace's database can be opened for writing (another command may hold it), showing
+ * the step 'waiting for the workspace' (also the heartbeat); past `maxMs` the job fails with the in-use line.
+ */
+async function waitForWriter(ws: Workspace, jobId: number, d: LandingJobDeps, maxMs: number): Promise<void> {
+  const t0 = Date.now();
+  for (let i = 0; ; i++) {
+    try {
+      (await ws.openDuck()).close();
+      return;
+    } catch (e) {
+      if (!(e instanceof UserError) || !/is in use by another process/.test(e.message)) throw e;
+      if (Date.now() - t0 > maxMs) throw e;
+      d.store.progress(jobId, 'waiting for the workspace', i, 0);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /**
  * Runs landing job `jobId` over `files` (basenames in `dir`) and returns its result; the caller
  * records success or failure. Publishes once, at the end, when anything changed.
@@ -110,6 +134,7 @@ export async function runLandingJob(
   d: LandingJobDeps,
 ): Promise<{ result: LandingResult; snapshotId: number | null }> {
   const log = d.log ?? (() => {});
+  await waitForWriter(ws, jobId, d, d.writerWaitMs ?? WRITER_WAIT_MS);
   const summaries: FileSummary[] = [];
   // One ingest per file: progress per file, and each file is committed whole (ingest's own rule).
   // A file ingest refuses (unreadable, no id or time column) is set aside with its reason: it does not hold
