@@ -63,7 +63,7 @@ export function formatStatus(s: StatusReport): string {
   out.push(
     r
       ? `running: job ${r.id} (${r.kind}, process ${r.pid}) since ${r.startedAt}: ${r.step ?? 'starting'}` +
-          (r.total !== null ? ` ${r.done}/${r.total}` : '') +
+          (r.total ? ` ${r.done}/${r.total}` : '') +
           `, heartbeat ${r.heartbeatAt}`
       : 'running: none',
   );
