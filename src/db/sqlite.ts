@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Database as DB } from 'better-sqlite3';
 
 /** Bumped when the schema changes; `PRAGMA user_version` records what a file has. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const ACCOUNTS = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -26,13 +26,37 @@ CREATE TABLE IF NOT EXISTS audit (
   hash TEXT NOT NULL
 );`;
 
+/**
+ * Version 3: background jobs (landing folder, ingest, run, publish), written by job
+ * processes and read by the server and `epitrace status`; WAL makes that safe across processes.
+ */
+const JOBS = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+  pid INTEGER,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  heartbeat_at TEXT,
+  step TEXT,
+  done INTEGER,
+  total INTEGER,
+  inputs TEXT NOT NULL DEFAULT '[]',
+  result TEXT,
+  error TEXT,
+  snapshot_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);`;
+
 const SCHEMA = `${ACCOUNTS}
 CREATE TABLE IF NOT EXISTS sessions (
   token_hash TEXT PRIMARY KEY,
   username TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
   expires_at TEXT NOT NULL,
   created_at TEXT NOT NULL
-);${AUDIT}`;
+);${AUDIT}${JOBS}`;
 
 function hasTable(db: DB, name: string): boolean {
   return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
@@ -62,7 +86,7 @@ function migrateV1(db: DB): void {
   db.pragma('foreign_keys = ON');
 }
 
-/** Opens the application database (accounts, sessions, audit) with WAL and foreign keys on, migrating old files. */
+/** Opens the application database (accounts, sessions, audit, jobs) with WAL and foreign keys on, migrating old files. */
 export function openAppDb(path: string): DB {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -70,7 +94,8 @@ export function openAppDb(path: string): DB {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version < SCHEMA_VERSION && hasTable(db, 'accounts')) migrateV1(db);
+  // Version 2 -> 3 only adds the jobs table (CREATE IF NOT EXISTS below).
+  if (version < 2 && hasTable(db, 'accounts')) migrateV1(db);
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
