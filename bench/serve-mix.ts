@@ -124,9 +124,7 @@ export function episode(rng: Random, c: MixContext): Step[] {
       steps.push(req('/api/flows/outflow', { origin: city(rng, c), ...range(rng, c) }));
   } else if (view === 1) {
     steps.push(req('/api/divisions', { level: 'city' }));
-    steps.push(
-      req('/api/risk/sources', { origin: c.epicentre, from: c.from, to: c.to, model: 'loglog' }),
-    );
+    steps.push(req('/api/risk/sources', { origin: c.epicentre, from: c.from, to: c.to, model: 'loglog' }));
     steps.push(...riskPanels(c.epicentre, c.to));
     for (let i = 0; i < changes; i++) steps.push(...riskPanels(city(rng, c), day(rng, c)));
   } else {
