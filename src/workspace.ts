@@ -42,6 +42,10 @@ export class Workspace {
   get tmpDir(): string {
     return join(this.root, 'tmp');
   }
+  /** Published copies of analytics.duckdb and current.json, the one the server reads. */
+  get snapshotsDir(): string {
+    return join(this.root, 'snapshots');
+  }
 
   exists(): boolean {
     return existsSync(this.infoPath);

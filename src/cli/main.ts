@@ -6,6 +6,7 @@ import { registerForecast } from './commands/forecast.ts';
 import { addForecastBuild } from './commands/forecast-build.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerJob, registerStatus, registerWatch } from './commands/jobs.ts';
 import { registerRisk } from './commands/risk.ts';
 import { addRiskSources } from './commands/risk-sources.ts';
 import { registerRun } from './commands/run.ts';
@@ -32,6 +33,9 @@ for (const register of [
   registerSynth,
   registerIngest,
   registerRun,
+  registerWatch,
+  registerStatus,
+  registerJob,
   registerUser,
   registerAudit,
   registerTrace,
