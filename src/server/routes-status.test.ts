@@ -11,7 +11,6 @@ import { Client } from '../testing/http.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
 import { buildServer } from './app.ts';
-import { pendingFiles } from './routes-status.ts';
 
 const PW = 'status-test-password';
 /** The fake clock of the jobs: a minute per tick from this instant. */
@@ -53,7 +52,7 @@ beforeAll(async () => {
   jobs.progress(ids.running, 'ingest', 2, 5);
   const landing = join(tempDir('status-landing'), 'landing');
   mkdirSync(join(landing, 'done'), { recursive: true });
-  for (const f of ['a.csv', 'b.csv.gz', '.c.csv.partial']) writeFileSync(join(landing, f), 'x');
+  for (const f of ['a.csv', 'b.csv.gz', '.c.csv', 'd.csv.part']) writeFileSync(join(landing, f), 'x');
 
   duck = await ws.openDuck({ readOnly: true });
   const app = await buildServer({
@@ -144,18 +143,5 @@ describe('GET /api/status and GET /api/admin/jobs', () => {
     const two = await (await as('admin')).send('GET', '/api/admin/jobs?limit=2');
     expect((two.body['jobs'] as unknown[]).length).toBe(2);
     expect((await (await as('admin')).send('GET', '/api/admin/jobs?limit=0')).status).toBe(400);
-  });
-});
-
-describe('pendingFiles', () => {
-  it('counts regular files at the top level, not dot files or folders; a missing folder has none', () => {
-    const dir = tempDir('pending');
-    mkdirSync(join(dir, '.processing', '7'), { recursive: true });
-    mkdirSync(join(dir, 'failed'));
-    writeFileSync(join(dir, '.processing', '7', 'x.csv'), 'x');
-    writeFileSync(join(dir, 'one.csv'), 'x');
-    writeFileSync(join(dir, '.upload.tmp'), 'x');
-    expect(pendingFiles(dir)).toBe(1);
-    expect(pendingFiles(join(dir, 'missing'))).toBe(0);
   });
 });

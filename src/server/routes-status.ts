@@ -1,6 +1,6 @@
-import { readdirSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { pendingFiles } from '../jobs/landing.ts';
 import type { Job, JobStore } from '../jobs/store.ts';
 import { parse } from './validate.ts';
 
@@ -47,21 +47,6 @@ export interface Status {
 
 const JobsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-/**
- * Files waiting in the landing folder: regular files at its top level whose names do not start with a dot
- * (the watcher's .processing/, done/ and failed/ are folders; a dot file is a partial upload by convention).
- * A missing folder has none waiting.
- */
-export function pendingFiles(dir: string): number {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.'))
-      .length;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
-}
-
 /** The status answer; failure reasons and file names are left out unless `admin`. */
 export function statusOf(d: StatusDeps, req: FastifyRequest, admin: boolean): Status {
   // A job whose process died is shown failed from the next read on, whoever reads first.
@@ -92,7 +77,8 @@ export function statusOf(d: StatusDeps, req: FastifyRequest, admin: boolean): St
         ...(admin ? { error: f.error } : {}),
       },
     },
-    landing: d.landing ? { pending: pendingFiles(d.landing.dir) } : null,
+    // The same count as `epitrace status` (src/jobs/landing.ts: unclaimed regular files, no dot/.tmp/.part names).
+    landing: d.landing ? { pending: pendingFiles(d.landing.dir).length } : null,
   };
 }
 
