@@ -114,6 +114,7 @@ describe('status bar and jobs view in a real browser', () => {
       expect(await text(page, 'status-bar')).not.toContain('.csv');
       expect(await page.locator('[data-testid="nav-jobs"]').count()).toBe(0);
       mkdirSync(OUT, { recursive: true });
+      await page.locator('[data-testid="outflow-total"]').waitFor();
       await page.screenshot({ path: `${OUT}status-${lang}.png` });
       await page.close();
     }, 60_000);
