@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAudit } from '../cli/serve.ts';
-import type { Duck } from '../db/duck.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { JobStore } from '../jobs/store.ts';
+import { publishWorkspace } from '../snapshot/publish.ts';
+import type { SnapshotManifest } from '../snapshot/publish.ts';
+import { SnapshotSource } from '../snapshot/source.ts';
 import { pipelineFixture, tempDir } from '../testing/fixture.ts';
 import { Client } from '../testing/http.ts';
 import type { Workspace } from '../workspace.ts';
@@ -21,7 +23,8 @@ let tick = 0;
 const now = (): Date => new Date(T0 + tick * 60_000);
 
 let ws: Workspace;
-let duck: Duck;
+let snapshots: SnapshotSource;
+let manifest: SnapshotManifest;
 let appDb: Database;
 let close: () => Promise<void>;
 let base: string;
@@ -54,12 +57,13 @@ beforeAll(async () => {
   mkdirSync(join(landing, 'done'), { recursive: true });
   for (const f of ['a.csv', 'b.csv.gz', '.c.csv', 'd.csv.part']) writeFileSync(join(landing, f), 'x');
 
-  duck = await ws.openDuck({ readOnly: true });
+  manifest = await publishWorkspace(ws);
+  snapshots = await SnapshotSource.open(ws, { pollMs: 0 });
+  expect(manifest.days?.count).toBeGreaterThan(0);
   const app = await buildServer({
-    duck,
+    snapshots,
     appDb,
     audit: openAudit(ws, appDb),
-    info: ws.info(),
     k: 10,
     jobs,
     landing: { dir: landing },
@@ -69,7 +73,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
   close = async () => {
     await app.close();
-    duck.close();
+    await snapshots.close();
     appDb.close();
   };
 });
@@ -97,7 +101,7 @@ describe('GET /api/status and GET /api/admin/jobs', () => {
       expect(r.status).toBe(200);
       expect(r.body).toEqual({
         synthetic: true,
-        snapshot: null,
+        snapshot: { id: manifest.id, publishedAt: manifest.publishedAt, days: manifest.days },
         jobs: {
           running: {
             id: ids.running,

@@ -11,17 +11,16 @@ export interface SnapshotStatus {
   days: { first: string; last: string; count: number } | null;
 }
 
-/** What the status routes read: the jobs table, the landing folder, and the request's snapshot. */
+/** What the status routes read besides the request's snapshot: the jobs table and the landing folder. */
 export interface StatusDeps {
   jobs: JobStore;
   landing: { dir: string } | null;
-  synthetic: (req: FastifyRequest) => boolean;
-  snapshot: (req: FastifyRequest) => SnapshotStatus | null;
 }
 
 /** The facts of GET /api/status; `error` and `inputs` only for administrators. */
 export interface Status {
   synthetic: boolean;
+  /** Always set by this server (it serves only published snapshots); null kept in the type for older clients. */
   snapshot: SnapshotStatus | null;
   jobs: {
     running: {
@@ -55,9 +54,11 @@ export function statusOf(d: StatusDeps, req: FastifyRequest, admin: boolean): St
   const r = s.running;
   const f = s.lastFailure;
   const ok = s.lastSuccess;
+  const m = req.snapshot.manifest;
   return {
-    synthetic: d.synthetic(req),
-    snapshot: d.snapshot(req),
+    synthetic: req.snapshot.info.synthetic,
+    // The snapshot this request leased: the one every other answer given now comes from.
+    snapshot: { id: m.id, publishedAt: m.publishedAt, days: m.days },
     jobs: {
       running: r && {
         id: r.id,
@@ -88,6 +89,6 @@ export async function registerStatus(app: FastifyInstance, d: StatusDeps): Promi
   app.get('/api/admin/jobs', async (req) => {
     const q = parse(JobsQuery, req.query ?? {});
     d.jobs.reapDead();
-    return { synthetic: d.synthetic(req), jobs: d.jobs.list({ limit: q.limit }) };
+    return { synthetic: req.snapshot.info.synthetic, jobs: d.jobs.list({ limit: q.limit }) };
   });
 }
