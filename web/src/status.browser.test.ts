@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { JobStore } from '../../src/jobs/store.ts';
 import { Accounts } from '../../src/server/accounts.ts';
+import { publishWorkspace } from '../../src/snapshot/publish.ts';
 import type { Status } from '../../src/server/routes-status.ts';
 import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
@@ -165,4 +166,24 @@ describe('status bar and jobs view in a real browser', () => {
       await page.close();
     }, 60_000);
   }
+
+  it('shows a newly published snapshot without a reload, and the open view loads its data again', async () => {
+    const page = await loginAs('analyst', 'en');
+    await page.locator('[data-testid="outflow-total"]').waitFor();
+    const before = await api<Status>(page, '/api/status');
+    const outflows: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/flows/outflow')) outflows.push(r.url());
+    });
+    const m = await publishWorkspace(ws);
+    expect(m.id).toBe(before.snapshot!.id + 1);
+    // The server switches within its 1 s poll; the dashboard asks every 12 s.
+    await expect
+      .poll(() => text(page, 'status-snapshot-id'), { timeout: 20_000, interval: 500 })
+      .toContain(`snapshot ${m.id}`);
+    expect(await text(page, 'status-published')).toBe(`${cst(m.publishedAt)} (UTC+8)`);
+    await expect.poll(() => outflows.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.locator('[data-testid="outflow-total"]').waitFor();
+    await page.close();
+  }, 60_000);
 });
