@@ -15,7 +15,7 @@ export interface MixContext {
   to: string;
   /** The data's days, from..to. */
   days: string[];
-  /** Other cities users look at: the epicentre's top destinations (the ones with published figures). */
+  /** Other cities users look at: the 20 most populous besides the epicentre. */
   cities: string[];
   forecast: { run: number; regions: string[]; defaultRegion: string; scenarios: string[] } | null;
   /** The server answers /api/status (the dashboard's status bar polls it). */

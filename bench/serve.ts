@@ -128,13 +128,15 @@ async function context(url: string, cookie: string): Promise<MixContext> {
   const days: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
     days.push(new Date(t).toISOString().slice(0, 10));
-  const outflow = await getJson<{ destinations: { code: string; count: number | null }[] }>(
+  // Other cities users pick: the 20 most populous (the city list of the outflow and risk views).
+  const divisions = await getJson<{ code: string; population: number }[]>(
     url,
     cookie,
-    `/api/flows/outflow?${new URLSearchParams({ origin: epicentre, from, to })}`,
+    '/api/divisions?level=city',
   );
-  const cities = outflow.destinations
-    .filter((d) => d.count !== null)
+  const cities = divisions
+    .filter((d) => d.code !== epicentre)
+    .sort((a, b) => b.population - a.population)
     .slice(0, 20)
     .map((d) => d.code);
   const runs = await getJson<{
@@ -300,7 +302,7 @@ console.log(
   `bench/serve.ts: ${USERS} virtual users, ${WARMUP} s warm-up + ${SECONDS} s measured per phase, seed ${SEED}, workspace ${WS}`,
 );
 const today = await phase(
-  hasCache ? 'today: cache off (--cache-mb 0)' : 'today (this build has no response cache)',
+  hasCache ? 'today: cache off (--cache-mb 0)' : 'as built (serve has no --cache-mb flag: its default)',
   hasCache ? ['--cache-mb', '0'] : [],
 );
 if (hasCache) {
@@ -313,5 +315,7 @@ if (hasCache) {
       `requests/s ${(cached.rps / today.rps).toFixed(2)}x, errors ${today.errors} -> ${cached.errors}`,
   );
 } else {
-  console.log("\n(no --cache-mb on `epitrace serve` in this build: only today's behaviour was measured)");
+  console.log(
+    '\n(`epitrace serve` has no --cache-mb flag in this build: one phase, at its default, no comparison)',
+  );
 }
