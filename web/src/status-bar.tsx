@@ -19,7 +19,9 @@ export function useStatus(
   username: string | undefined,
   onUnauthorized: () => void,
 ): { status: Status | null; reloads: number } {
-  const [status, setStatus] = useState<Status | null>(null);
+  // Kept with the account it was asked for: after a logout and another login, the previous account's answer
+  // (an admin's failure reasons) is never shown to the next one.
+  const [answer, setAnswer] = useState<{ username: string; status: Status } | null>(null);
   const [reloads, setReloads] = useState(0);
   const lastId = useRef<number | null | undefined>(undefined);
   useEffect(() => {
@@ -32,7 +34,7 @@ export function useStatus(
           const id = s.snapshot?.id ?? null;
           if (lastId.current !== undefined && lastId.current !== id) setReloads((n) => n + 1);
           lastId.current = id;
-          setStatus(s);
+          setAnswer({ username, status: s });
         },
         (err: unknown) => {
           if (!ctl.signal.aborted && isUnauthorized(err)) onUnauthorized();
@@ -46,7 +48,7 @@ export function useStatus(
       clearInterval(timer);
     };
   }, [username, onUnauthorized]);
-  return { status, reloads };
+  return { status: answer && answer.username === username ? answer.status : null, reloads };
 }
 
 function when(iso: string | null, t: Strings): string {
