@@ -13,6 +13,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Random } from '../src/synth/random.ts';
@@ -37,6 +38,9 @@ const WARMUP = Number(values.warmup);
 const SEED = Number(values.seed);
 const WS = values.workspace;
 const CLI = join(import.meta.dirname, '..', 'bin', 'epitrace.mjs');
+const TSX = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** Has `epitrace serve` the --cache-mb flag? Else the phases run startServer through bench/serve-server.ts. */
+const SERVE_HAS_CACHE_FLAG = cli(['serve', '--help']).stdout.includes('--cache-mb');
 /** Roles of the virtual users: most are analysts; tracers and admins see the same aggregate views. */
 const ROLES = [
   ['bench-analyst', 'analyst', 0.6],
@@ -46,8 +50,8 @@ const ROLES = [
 const PASSWORD = 'bench-only-password-0001';
 
 /** Starts the CLI with `args` and resolves with the URL once it prints "serving http://...". */
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startCli(args: string[], script = CLI): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const seen = (chunk: Buffer): void => {
@@ -262,9 +266,14 @@ function report(name: string, samples: Sample[], seconds: number): Figures {
 }
 
 /** One phase: a fresh server with `serveArgs`, logins, warm-up, then the measured window. */
-async function phase(name: string, serveArgs: string[]): Promise<Figures> {
+async function phase(name: string, cacheMb: string): Promise<Figures> {
   const extra = values['max-concurrent'] ? ['--max-concurrent', values['max-concurrent']] : [];
-  const { child, url } = await startCli(['serve', '--workspace', WS, '--port', '0', ...extra, ...serveArgs]);
+  const { child, url } = SERVE_HAS_CACHE_FLAG
+    ? await startCli(['serve', '--workspace', WS, '--port', '0', '--cache-mb', cacheMb, ...extra])
+    : await startCli(
+        [join(import.meta.dirname, 'serve-server.ts'), '--workspace', WS, '--cache-mb', cacheMb, ...extra],
+        TSX,
+      );
   try {
     const rng = new Random(SEED);
     const cookies: string[] = [];
@@ -285,6 +294,10 @@ async function phase(name: string, serveArgs: string[]): Promise<Figures> {
       cookies.map((cookie, i) => user(url, cookie, c, new Random(SEED, i + 1), end, samples)),
     );
     const measured = samples.filter((s) => s.start >= measureFrom);
+    // Other work on the machine shares its cores with the server and these users: say how busy it was.
+    console.log(
+      `\n[load average ${loadavg()[0]!.toFixed(1)} over the last minute, ${cpus().length} cores, at the end of the phase]`,
+    );
     return report(
       `${name} (${USERS} users, ${c.cities.length} other cities, status poll ${c.status})`,
       measured,
@@ -297,25 +310,16 @@ async function phase(name: string, serveArgs: string[]): Promise<Figures> {
 
 await ensureDemo();
 ensureAccounts();
-const hasCache = cli(['serve', '--help']).stdout.includes('--cache-mb');
 console.log(
-  `bench/serve.ts: ${USERS} virtual users, ${WARMUP} s warm-up + ${SECONDS} s measured per phase, seed ${SEED}, workspace ${WS}`,
+  `bench/serve.ts: ${USERS} virtual users, ${WARMUP} s warm-up + ${SECONDS} s measured per phase, seed ${SEED}, workspace ${WS}` +
+    (SERVE_HAS_CACHE_FLAG
+      ? ''
+      : '\n(`epitrace serve` has no --cache-mb flag here: startServer via bench/serve-server.ts)'),
 );
-const today = await phase(
-  hasCache ? 'today: cache off (--cache-mb 0)' : 'as built (serve has no --cache-mb flag: its default)',
-  hasCache ? ['--cache-mb', '0'] : [],
+const today = await phase('today: cache off (--cache-mb 0)', '0');
+const cached = await phase(`cache on (--cache-mb ${values['cache-mb']})`, values['cache-mb']);
+console.log(
+  `\nratio cache on / off: p95 ${(cached.p95 / today.p95).toFixed(3)}x, p99 ${(cached.p99 / today.p99).toFixed(3)}x, ` +
+    `2xx p95 ${(cached.okP95 / today.okP95).toFixed(3)}x, requests/s ${(cached.rps / today.rps).toFixed(2)}x, ` +
+    `errors ${today.errors} -> ${cached.errors}`,
 );
-if (hasCache) {
-  const cached = await phase(`cache on (--cache-mb ${values['cache-mb']})`, [
-    '--cache-mb',
-    values['cache-mb'],
-  ]);
-  console.log(
-    `\nratio cache on / off: p95 ${(cached.p95 / today.p95).toFixed(3)}x, p99 ${(cached.p99 / today.p99).toFixed(3)}x, ` +
-      `requests/s ${(cached.rps / today.rps).toFixed(2)}x, errors ${today.errors} -> ${cached.errors}`,
-  );
-} else {
-  console.log(
-    '\n(`epitrace serve` has no --cache-mb flag in this build: one phase, at its default, no comparison)',
-  );
-}
