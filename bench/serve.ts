@@ -161,44 +161,58 @@ async function context(url: string, cookie: string): Promise<MixContext> {
   return { epicentre, from, to, days, cities, forecast, status };
 }
 
+/** A virtual user's session and role. */
+interface Who {
+  role: string;
+  cookie: string;
+}
+
 /** One answered (or failed) request: its route, when it started, how long it took, its status (0 = network). */
 interface Sample {
   route: string;
+  /** The role and the request (path and query): what a response cache can tell apart. */
+  key: string;
   start: number;
   ms: number;
   status: number;
 }
 
-async function send(url: string, cookie: string, step: Step, out: Sample[]): Promise<unknown> {
+async function send(url: string, who: Who, step: Step, out: Sample[]): Promise<unknown> {
   const start = performance.now();
   let status = 0;
   let body: unknown = null;
   try {
-    const res = await fetch(`${url}${step.req.path}`, { headers: { cookie } });
+    const res = await fetch(`${url}${step.req.path}`, { headers: { cookie: who.cookie } });
     status = res.status;
     const text = await res.text();
     if (res.ok && step.next) body = JSON.parse(text) as unknown;
   } catch {
     // A network error (refused, reset): counted with status 0.
   }
-  out.push({ route: step.req.route, start, ms: performance.now() - start, status });
+  out.push({
+    route: step.req.route,
+    key: `${who.role}|${step.req.path}`,
+    start,
+    ms: performance.now() - start,
+    status,
+  });
   return res2xx(status) ? body : null;
 }
 
 const res2xx = (s: number): boolean => s >= 200 && s < 300;
 
 /** One virtual user: episodes until `end`, the status poll in between when its time has come. */
-async function user(url: string, cookie: string, c: MixContext, rng: Random, end: number, out: Sample[]) {
+async function user(url: string, who: Who, c: MixContext, rng: Random, end: number, out: Sample[]) {
   let lastStatus = performance.now() - rng.range(0, STATUS_POLL_MS);
   while (performance.now() < end) {
     const queue = episode(rng, c);
     while (queue.length > 0 && performance.now() < end) {
       if (c.status && performance.now() - lastStatus >= STATUS_POLL_MS) {
         lastStatus = performance.now();
-        await send(url, cookie, STATUS, out);
+        await send(url, who, STATUS, out);
       }
       const step = queue.shift()!;
-      const body = await send(url, cookie, step, out);
+      const body = await send(url, who, step, out);
       if (body !== null && step.next) queue.unshift(...step.next(body));
     }
   }
@@ -276,27 +290,36 @@ async function phase(name: string, cacheMb: string): Promise<Figures> {
       );
   try {
     const rng = new Random(SEED);
-    const cookies: string[] = [];
+    const cookies: Who[] = [];
     // Each virtual user has its own session, as 50 people at 50 browsers would.
     const weights = ROLES.map((r) => r[2]);
     for (let i = 0; i < USERS; i++) {
       let x = rng.next();
       let k = 0;
       while (k < weights.length - 1 && x >= weights[k]!) x -= weights[k++]!;
-      cookies.push(await login(url, ROLES[k]![0]));
+      cookies.push({ role: ROLES[k]![1], cookie: await login(url, ROLES[k]![0]) });
     }
-    const c = await context(url, cookies[0]!);
+    const c = await context(url, cookies[0]!.cookie);
     const t0 = performance.now();
     const measureFrom = t0 + WARMUP * 1000;
     const end = measureFrom + SECONDS * 1000;
     const samples: Sample[] = [];
-    await Promise.all(
-      cookies.map((cookie, i) => user(url, cookie, c, new Random(SEED, i + 1), end, samples)),
-    );
+    await Promise.all(cookies.map((who, i) => user(url, who, c, new Random(SEED, i + 1), end, samples)));
     const measured = samples.filter((s) => s.start >= measureFrom);
+    // The share of measured requests asked before in the phase (warm-up included): the most an unbounded
+    // per-snapshot cache could answer without computing.
+    const seen = new Set(samples.filter((s) => s.start < measureFrom).map((s) => s.key));
+    let repeats = 0;
+    for (const s of measured) {
+      if (seen.has(s.key)) repeats++;
+      else seen.add(s.key);
+    }
+    console.log(
+      `\n[${((100 * repeats) / measured.length).toFixed(1)}% of the measured requests repeat an earlier one (role and query)]`,
+    );
     // Other work on the machine shares its cores with the server and these users: say how busy it was.
     console.log(
-      `\n[load average ${loadavg()[0]!.toFixed(1)} over the last minute, ${cpus().length} cores, at the end of the phase]`,
+      `[load average ${loadavg()[0]!.toFixed(1)} over the last minute, ${cpus().length} cores, at the end of the phase]`,
     );
     return report(
       `${name} (${USERS} users, ${c.cities.length} other cities, status poll ${c.status})`,
