@@ -7,6 +7,7 @@ import { addForecastBuild } from './commands/forecast-build.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerJob, registerStatus, registerWatch } from './commands/jobs.ts';
+import { registerPublish } from './commands/publish.ts';
 import { registerRisk } from './commands/risk.ts';
 import { addRiskSources } from './commands/risk-sources.ts';
 import { registerRun } from './commands/run.ts';
@@ -36,6 +37,7 @@ for (const register of [
   registerWatch,
   registerStatus,
   registerJob,
+  registerPublish,
   registerUser,
   registerAudit,
   registerTrace,
