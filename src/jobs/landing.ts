@@ -91,12 +91,17 @@ export class LandingWatcher {
     this.log = o.log ?? (() => {});
   }
 
-  /** Takes the lock, creates the folders and starts polling (unless `once`). */
-  start(): void {
+  /** Takes the lock, creates the folders and starts polling (unless `once`, or `poll` is false: see `poll()`). */
+  start(poll = true): void {
     this.release = takeWatchLock(this.o.ws, this.o.landing);
     for (const d of [this.o.landing, this.dirs.processing, this.dirs.done, this.dirs.failed])
       mkdirSync(d, { recursive: true });
-    if (!this.o.once) void this.tick();
+    if (poll && !this.o.once) void this.tick();
+  }
+
+  /** Starts polling after `start(false)` (serve: once the server has published and listens). */
+  poll(): void {
+    if (!this.o.once && !this.stopped) void this.tick();
   }
 
   /** One pass: reap dead jobs, settle the interrupted ones' files, claim ready files, start the next job. */
@@ -179,6 +184,9 @@ export class LandingWatcher {
       const job = this.o.store.get(id);
       const dir = join(this.dirs.processing, String(id));
       if (job && (job.state === 'queued' || job.state === 'running')) continue;
+      // Reaped for a stale heartbeat but still alive (e.g. a long synchronous forecast fit): a second
+      // process would contend for the database; its files wait until it ends (it may yet succeed).
+      if (job && this.o.store.processAlive(job)) continue;
       const interrupted = !job || job.error?.startsWith('interrupted') === true;
       if (interrupted && !existsSync(join(dir, RETRY_MARK))) {
         const retry = this.o.store.create('landing', inputsOf(dir));

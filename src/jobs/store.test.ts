@@ -72,9 +72,17 @@ describe('JobStore', () => {
       error: 'interrupted: process 10 ended without finishing (killed or crashed)',
     });
     clock.advance(2_000); // hung: 61 s without heartbeat; fine: 2 s
+    store.heartbeat(fine.id);
     expect(store.reapDead()).toBe(1);
     expect(store.get(hung.id)!.error).toMatch(/^interrupted: process 11 sent no heartbeat for 61 s/);
     expect(store.get(fine.id)!.state).toBe('running');
+    // A timer heartbeat alone keeps a job between progress steps alive, and says whether its process is.
+    clock.advance(59_000);
+    store.heartbeat(fine.id);
+    clock.advance(59_000);
+    expect(store.reapDead()).toBe(0);
+    expect(store.get(fine.id)!.step).toBe('pipeline');
+    expect(store.processAlive(store.get(hung.id)!)).toBe(true);
     // A finished job is never reaped.
     store.succeed(fine.id, {}, null);
     alive.delete(12);

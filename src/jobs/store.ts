@@ -125,6 +125,18 @@ export class JobStore {
       .run(step, done, total, this.stamp(), id);
   }
 
+  /** Records that the job's process is alive without changing its step (a timer in the job process). */
+  heartbeat(id: number): void {
+    this.db
+      .prepare("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND state = 'running'")
+      .run(this.stamp(), id);
+  }
+
+  /** True when the job's process still exists (a job reaped for a stale heartbeat may still be working). */
+  processAlive(job: Job): boolean {
+    return job.pid !== null && this.isAlive(job.pid);
+  }
+
   /** Marks a job succeeded with its result and the snapshot it published. */
   succeed(id: number, result: Record<string, unknown>, snapshotId: number | null): void {
     this.db

@@ -88,6 +88,7 @@ export async function landingFixture(
     scenario: { name: 'test', from: params.start, to: lastDay(params), epicentre: params.epicentre },
   });
   await publishWorkspace(ws);
+  mkdirSync(join(ws.root, 'landing'), { recursive: true });
   const later = new Map(dayList.slice(n).map((d) => [d, paths.get(d)!]));
   return { root, ws, keyFile, landing: join(ws.root, 'landing'), later, initial };
 }

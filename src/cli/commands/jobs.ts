@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { openAppDb } from '../../db/sqlite.ts';
 import { fitEnsemble } from '../../epi/fit.ts';
@@ -13,13 +14,17 @@ import { publish } from '../../snapshot/publish.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE, int } from '../options.ts';
 
+/** Heartbeat period of a job process: well inside the 60 s after which a silent job counts as dead. */
+const HEARTBEAT_EVERY_MS = 10_000;
+
 const err = (l: string): void => void process.stderr.write(`${l}\n`);
 
 /** Option parser for seconds (fractions allowed, for tests), as milliseconds. */
 function seconds(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!(n > 0 && n <= 86_400)) throw new UserError(`${name} must be a number of seconds > 0, got '${v}'`);
+    if (!(n > 0 && n <= 86_400))
+      throw new InvalidArgumentError(`${name} must be a number of seconds > 0, got '${v}'`);
     return Math.round(n * 1000);
   };
 }
@@ -45,6 +50,9 @@ export function registerJob(program: Command): void {
       if (j.kind !== 'landing')
         throw new UserError(`job ${o.job} is a ${j.kind} job; only landing jobs run here`);
       store.start(j.id, process.pid);
+      // Between progress steps (a long ingest or pipeline day) the heartbeat still shows the process alive.
+      const beat = setInterval(() => store.heartbeat(j.id), HEARTBEAT_EVERY_MS);
+      beat.unref();
       try {
         const key = loadKey(o.keyFile);
         const landing = resolve(o.landing ?? defaultLanding(ws));
@@ -66,6 +74,8 @@ export function registerJob(program: Command): void {
         // A bug's message is recorded too (one line), marked as such; its stack goes to stderr.
         store.fail(j.id, e instanceof UserError ? oneLine(msg) : `internal error: ${oneLine(msg)}`);
         throw e;
+      } finally {
+        clearInterval(beat);
       }
     });
 }
@@ -84,24 +94,25 @@ export function landingOptions(c: Command, withLanding: boolean): Command {
   if (withLanding) c.option('--landing <dir>', 'landing folder to watch (default <workspace>/landing)');
   return c
     .option('--key-file <file>', 'file holding the HMAC pseudonymisation key (else EPITRACE_HMAC_KEY)')
-    .option(
-      '--interval <s>',
-      'seconds between polls of the landing folder',
-      seconds('--interval'),
-      DEFAULT_INTERVAL_S * 1000,
+    .addOption(
+      new Option('--interval <s>', 'seconds between polls of the landing folder')
+        .argParser(seconds('--interval'))
+        .default(DEFAULT_INTERVAL_S * 1000, String(DEFAULT_INTERVAL_S)),
     )
-    .option(
-      '--settle <s>',
-      'a file is ready once its size and modification time are unchanged this long',
-      seconds('--settle'),
-      DEFAULT_SETTLE_S * 1000,
+    .addOption(
+      new Option(
+        '--settle <s>',
+        'a file is ready once its size and modification time are unchanged this many seconds',
+      )
+        .argParser(seconds('--settle'))
+        .default(DEFAULT_SETTLE_S * 1000, String(DEFAULT_SETTLE_S)),
     );
 }
 
 /** Starts a landing watcher for a workspace (the lock is taken here, or a one-line refusal thrown). */
 export function startWatcher(
   ws: Workspace,
-  o: { landing?: string; keyFile?: string; interval: number; settle: number; once?: boolean },
+  o: { landing?: string; keyFile?: string; interval: number; settle: number; once?: boolean; poll?: boolean },
 ): { watcher: LandingWatcher; close: () => void } {
   // The key is checked now, so a watcher without one fails at once rather than at every job.
   loadKey(o.keyFile);
@@ -117,7 +128,7 @@ export function startWatcher(
     log: err,
   });
   try {
-    watcher.start();
+    watcher.start(o.poll ?? true);
   } catch (e) {
     db.close();
     throw e;
