@@ -38,9 +38,6 @@ const WARMUP = Number(values.warmup);
 const SEED = Number(values.seed);
 const WS = values.workspace;
 const CLI = join(import.meta.dirname, '..', 'bin', 'epitrace.mjs');
-const TSX = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-/** Has `epitrace serve` the --cache-mb flag? Else the phases run startServer through bench/serve-server.ts. */
-const SERVE_HAS_CACHE_FLAG = cli(['serve', '--help']).stdout.includes('--cache-mb');
 /** Roles of the virtual users: most are analysts; tracers and admins see the same aggregate views. */
 const ROLES = [
   ['bench-analyst', 'analyst', 0.6],
@@ -50,8 +47,8 @@ const ROLES = [
 const PASSWORD = 'bench-only-password-0001';
 
 /** Starts the CLI with `args` and resolves with the URL once it prints "serving http://...". */
-function startCli(args: string[], script = CLI): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const seen = (chunk: Buffer): void => {
@@ -282,12 +279,16 @@ function report(name: string, samples: Sample[], seconds: number): Figures {
 /** One phase: a fresh server with `serveArgs`, logins, warm-up, then the measured window. */
 async function phase(name: string, cacheMb: string): Promise<Figures> {
   const extra = values['max-concurrent'] ? ['--max-concurrent', values['max-concurrent']] : [];
-  const { child, url } = SERVE_HAS_CACHE_FLAG
-    ? await startCli(['serve', '--workspace', WS, '--port', '0', '--cache-mb', cacheMb, ...extra])
-    : await startCli(
-        [join(import.meta.dirname, 'serve-server.ts'), '--workspace', WS, '--cache-mb', cacheMb, ...extra],
-        TSX,
-      );
+  const { child, url } = await startCli([
+    'serve',
+    '--workspace',
+    WS,
+    '--port',
+    '0',
+    '--cache-mb',
+    cacheMb,
+    ...extra,
+  ]);
   try {
     const rng = new Random(SEED);
     const cookies: Who[] = [];
@@ -334,10 +335,7 @@ async function phase(name: string, cacheMb: string): Promise<Figures> {
 await ensureDemo();
 ensureAccounts();
 console.log(
-  `bench/serve.ts: ${USERS} virtual users, ${WARMUP} s warm-up + ${SECONDS} s measured per phase, seed ${SEED}, workspace ${WS}` +
-    (SERVE_HAS_CACHE_FLAG
-      ? ''
-      : '\n(`epitrace serve` has no --cache-mb flag here: startServer via bench/serve-server.ts)'),
+  `bench/serve.ts: ${USERS} virtual users, ${WARMUP} s warm-up + ${SECONDS} s measured per phase, seed ${SEED}, workspace ${WS}`,
 );
 const today = await phase('today: cache off (--cache-mb 0)', '0');
 const cached = await phase(`cache on (--cache-mb ${values['cache-mb']})`, values['cache-mb']);
