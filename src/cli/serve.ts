@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { openAppDb } from '../db/sqlite.ts';
 import { UserError } from '../errors.ts';
 import { AuditLog, auditFiles, loadAuditKey } from '../privacy/audit.ts';
+import { defaultLanding } from '../jobs/landing.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
 import { buildServer, checkSnapshot } from '../server/app.ts';
 import type { Limits } from '../server/limits.ts';
@@ -26,6 +27,8 @@ export interface ServeOptions {
   pollMs?: number;
   /** Where snapshot switches are reported (default stderr). */
   log?: (line: string) => void;
+  /** The landing folder whose waiting files /api/status counts (default <workspace>/landing). */
+  landing?: string;
 }
 
 /** Opens a workspace's audit log with its key and checkpoint file. */
@@ -68,6 +71,7 @@ export async function startServer(
       idleTimeoutMs: opts.idleTimeoutMs,
       secureCookies: opts.secureCookies,
       trustProxy: opts.trustProxy,
+      landing: { dir: opts.landing ?? defaultLanding(ws) },
     });
   } catch (e) {
     await closeDbs();

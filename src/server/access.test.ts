@@ -64,6 +64,8 @@ const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
   'GET /api/forecast/runs': () => ({ path: '/api/forecast/runs' }),
   'GET /api/forecast': () => ({ path: '/api/forecast?run=1&region=CN&quantity=confirmed' }),
   'GET /api/forecast/params': () => ({ path: '/api/forecast/params?run=1' }),
+  'GET /api/status': () => ({ path: '/api/status' }),
+  'GET /api/admin/jobs': () => ({ path: '/api/admin/jobs?limit=5' }),
   'GET /api/cases/:ref/trajectory': () => ({ path: `/api/cases/${ref}/trajectory?${traced()}` }),
   'GET /api/cases/:ref/companions': () => ({ path: `/api/cases/${ref}/companions?${traced()}` }),
   'GET /api/cases/:ref/companions.csv': () => ({ path: `/api/cases/${ref}/companions.csv?${traced()}` }),

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod 
 import type { Database } from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
+import { JobStore } from '../jobs/store.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { requireCellKeys } from '../privacy/disclosure.ts';
 import type { Snapshot, SnapshotSource } from '../snapshot/source.ts';
@@ -23,6 +24,7 @@ import { registerForecast } from './routes-forecast.ts';
 import { registerGeo } from './routes-geo.ts';
 import { registerRisk } from './routes-risk.ts';
 import { registerRiskSources } from './routes-risk-sources.ts';
+import { registerStatus } from './routes-status.ts';
 import { registerTracing } from './routes-tracing.ts';
 import { checkOrigin, securityHeaders } from './security.ts';
 import { LoginThrottle } from './throttle.ts';
@@ -45,6 +47,10 @@ export interface ServerDeps {
   trustProxy?: boolean;
   /** A connection silent this long is closed (a declared body that never comes); default IDLE_TIMEOUT_MS. */
   idleTimeoutMs?: number;
+  /** Background jobs (app.sqlite's jobs table); default: a store on `appDb`. */
+  jobs?: JobStore;
+  /** The landing folder whose waiting files /api/status counts; none when not watched. */
+  landing?: { dir: string };
 }
 
 /**
@@ -192,6 +198,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     audit,
     engine: tracingEngine,
     now,
+  });
+
+  await registerStatus(app, {
+    jobs: deps.jobs ?? new JobStore(deps.appDb, now),
+    landing: deps.landing ?? null,
   });
 
   const web = deps.webDist ?? DEFAULT_WEB_DIST;

@@ -60,6 +60,9 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/forecast/runs': { access: AGGREGATES, analytics: true, cache: true },
   'GET /api/forecast': { access: AGGREGATES, scope: ['region'], analytics: true, cache: true },
   'GET /api/forecast/params': { access: AGGREGATES, analytics: true, cache: true },
+  // Status (issue 14): the snapshot served and the jobs' progress; failure reasons and file names for admins only.
+  'GET /api/status': { access: 'account' },
+  'GET /api/admin/jobs': { access: ADMIN },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },

@@ -4,6 +4,7 @@ import type { Meta, Session } from './api.ts';
 import { initialLang, LangContext, saveLang, strings } from './i18n.ts';
 import type { Lang, Strings } from './i18n.ts';
 import { Login } from './login.tsx';
+import { DataVersion, StatusBar, useStatus } from './status-bar.tsx';
 
 // Charts (echarts) load after login, so the login page stays light.
 const OutflowView = lazy(async () => ({ default: (await import('./outflow-view.tsx')).OutflowView }));
@@ -12,13 +13,14 @@ const AccountsView = lazy(async () => ({ default: (await import('./accounts-view
 const AuditView = lazy(async () => ({ default: (await import('./audit-view.tsx')).AuditView }));
 const TracingView = lazy(async () => ({ default: (await import('./tracing-view.tsx')).TracingView }));
 const ForecastView = lazy(async () => ({ default: (await import('./forecast-view.tsx')).ForecastView }));
+const JobsView = lazy(async () => ({ default: (await import('./jobs-view.tsx')).JobsView }));
 const RiskView = lazy(async () => ({ default: (await import('./risk-view.tsx')).RiskView }));
 
-type View = 'outflow' | 'layers' | 'risk' | 'forecast' | 'tracing' | 'accounts' | 'audit';
+type View = 'outflow' | 'layers' | 'risk' | 'forecast' | 'tracing' | 'accounts' | 'audit' | 'jobs';
 
 /** The views a role may open; the server enforces the same (src/server/policy.ts). */
 function viewsOf(role: string): View[] {
-  if (role === 'admin') return ['outflow', 'layers', 'risk', 'forecast', 'accounts', 'audit'];
+  if (role === 'admin') return ['outflow', 'layers', 'risk', 'forecast', 'accounts', 'audit', 'jobs'];
   if (role === 'analyst') return ['outflow', 'layers', 'risk', 'forecast'];
   // Individual-level data: tracers only (not even admin), as the API's policy says.
   if (role === 'tracer') return ['outflow', 'layers', 'risk', 'forecast', 'tracing'];
@@ -54,6 +56,8 @@ export function App() {
   }, []);
 
   const username = session?.username;
+  // The status bar's poll; a new snapshot (new days published) makes the views and the metadata load again.
+  const { status, reloads } = useStatus(username, signedOut);
   useEffect(() => {
     if (!username) return;
     const ctl = new AbortController();
@@ -63,7 +67,7 @@ export function App() {
       else setError(message(err));
     });
     return () => ctl.abort();
-  }, [username, signedOut]);
+  }, [username, signedOut, reloads]);
 
   async function onLogout() {
     // Forget the session here even if the server cannot be reached; its cookie expires on its own.
@@ -92,6 +96,7 @@ export function App() {
         </button>
       </header>
       {meta?.scenario.synthetic && <SyntheticBanner meta={meta} t={t} />}
+      {session && status && <StatusBar status={status} />}
       <main>
         {error && (
           <p className="error" role="alert" data-testid="app-error">
@@ -109,19 +114,24 @@ export function App() {
         {session && meta && viewsOf(session.role).length > 0 && (
           <>
             <ViewNav views={viewsOf(session.role)} view={view} onChange={setView} t={t} />
-            <Suspense fallback={<p className="muted">{t.loading}</p>}>
-              {view === 'outflow' && (
-                <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
-              )}
-              {view === 'layers' && <LayersView />}
-              {view === 'risk' && <RiskView key={session.username} meta={meta} onUnauthorized={signedOut} />}
-              {view === 'forecast' && <ForecastView key={session.username} onUnauthorized={signedOut} />}
-              {view === 'tracing' && session.role === 'tracer' && (
-                <TracingView key={session.username} onUnauthorized={signedOut} />
-              )}
-              {view === 'accounts' && session.role === 'admin' && <AccountsView />}
-              {view === 'audit' && session.role === 'admin' && <AuditView />}
-            </Suspense>
+            <DataVersion.Provider value={reloads}>
+              <Suspense fallback={<p className="muted">{t.loading}</p>}>
+                {view === 'outflow' && (
+                  <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
+                )}
+                {view === 'layers' && <LayersView />}
+                {view === 'risk' && (
+                  <RiskView key={session.username} meta={meta} onUnauthorized={signedOut} />
+                )}
+                {view === 'forecast' && <ForecastView key={session.username} onUnauthorized={signedOut} />}
+                {view === 'tracing' && session.role === 'tracer' && (
+                  <TracingView key={session.username} onUnauthorized={signedOut} />
+                )}
+                {view === 'accounts' && session.role === 'admin' && <AccountsView />}
+                {view === 'audit' && session.role === 'admin' && <AuditView />}
+                {view === 'jobs' && session.role === 'admin' && <JobsView />}
+              </Suspense>
+            </DataVersion.Provider>
           </>
         )}
       </main>
@@ -148,6 +158,7 @@ function ViewNav({
     tracing: t.navTracing,
     accounts: t.navAccounts,
     audit: t.navAudit,
+    jobs: t.navJobs,
   };
   const tabs = views.map((v) => [v, labels[v]] as const);
   return (

@@ -6,6 +6,7 @@ import { DestinationTable } from './destination-table.tsx';
 import { countText } from './format.ts';
 import { LangContext, useStrings } from './i18n.ts';
 import { DailyLine, DestinationBar } from './outflow-charts.tsx';
+import { DataVersion } from './status-bar.tsx';
 
 type Props = { meta: Meta; onUnauthorized: () => void };
 
@@ -24,6 +25,8 @@ export function OutflowView({ meta, onUnauthorized }: Props) {
   const [outflow, setOutflow] = useState<Outflow | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A new snapshot (new days published) loads the same selection again.
+  const version = useContext(DataVersion);
 
   const fail = useCallback(
     (err: unknown, signal: AbortSignal) => {
@@ -56,7 +59,7 @@ export function OutflowView({ meta, onUnauthorized }: Props) {
       )
       .finally(() => !ctl.signal.aborted && setLoading(false));
     return () => ctl.abort();
-  }, [origin, from, to, fail]);
+  }, [origin, from, to, fail, version]);
 
   const nameEn = useMemo(() => new Map(divisions.map((d) => [d.code, d.nameEn])), [divisions]);
   const label = useCallback(

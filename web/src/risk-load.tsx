@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
 import { ApiError, isUnauthorized } from './api.ts';
 import { useStrings } from './i18n.ts';
+import { DataVersion } from './status-bar.tsx';
 
 /** One panel's answer: the data, an error message, or that the route is not on this server (404). */
 export type Loaded<T> = { data: T | null; error: string | null; missing: boolean; loading: boolean };
@@ -15,6 +16,8 @@ export function useRiskData<T>(
   onUnauthorized: () => void,
 ): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ data: null, error: null, missing: false, loading: true });
+  // A new snapshot (new days published) loads the same key again.
+  const version = useContext(DataVersion);
   useEffect(() => {
     const ctl = new AbortController();
     // Old figures next to new inputs would be misread as answering them.
@@ -31,7 +34,7 @@ export function useRiskData<T>(
     );
     return () => ctl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for everything `load` reads.
-  }, [key, onUnauthorized]);
+  }, [key, onUnauthorized, version]);
   return state;
 }
 

@@ -6,8 +6,9 @@ import { startServer } from '../serve.ts';
 import { landingOptions, startWatcher } from './jobs.ts';
 
 /** Starts serving a workspace; stops on SIGINT/SIGTERM. Returns the URL once listening. */
-export async function serveUntilSignal(ws: Workspace, o: ServeFlags): Promise<string> {
-  const s = await startServer(ws, serveSettings(o));
+export async function serveUntilSignal(ws: Workspace, o: ServeFlags & { landing?: string }): Promise<string> {
+  // /api/status counts the files waiting in the watched folder (default <workspace>/landing).
+  const s = await startServer(ws, { ...serveSettings(o), ...(o.landing ? { landing: o.landing } : {}) });
   const stop = (): void => void s.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -15,7 +16,7 @@ export async function serveUntilSignal(ws: Workspace, o: ServeFlags): Promise<st
 }
 
 /** Serves a workspace until SIGINT/SIGTERM; prints the URL on stdout. */
-export async function serveAndWait(ws: Workspace, o: ServeFlags): Promise<void> {
+export async function serveAndWait(ws: Workspace, o: ServeFlags & { landing?: string }): Promise<void> {
   process.stdout.write(`EpiTrace is serving ${await serveUntilSignal(ws, o)}\n`);
 }
 
