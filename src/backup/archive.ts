@@ -62,9 +62,14 @@ export function openArchive(file: string, gzip: boolean, now: Date): ArchiveWrit
   const fail = (e: Error): void => {
     failure ??= e;
   };
-  fileStream.on('error', fail);
+  fileStream.on('error', (e) => {
+    fail(e);
+    // Else gzip would wait forever for a reader that is gone (its write callbacks now fail instead).
+    gz?.destroy(e);
+  });
   gz?.on('error', fail);
-  const check = (): void => {
+  const check = async (): Promise<void> => {
+    await opened;
     if (failure) throw failure;
   };
   const opened = new Promise<number>((resolve, reject) => {
@@ -75,13 +80,13 @@ export function openArchive(file: string, gzip: boolean, now: Date): ArchiveWrit
   opened.catch(() => {});
   return {
     async addBuffer(path, data, mode = 0o600) {
-      check();
+      await check();
       await write(out, headerBlocks(path, data.length, mode, now));
       await write(out, data);
       await write(out, padding(data.length));
     },
     async addFile(path, source, size, mode, onBytes) {
-      check();
+      await check();
       await write(out, headerBlocks(path, size, mode, now));
       const hash = createHash('sha256');
       let n = 0;
@@ -102,7 +107,7 @@ export function openArchive(file: string, gzip: boolean, now: Date): ArchiveWrit
       return hash.digest('hex');
     },
     async finish() {
-      check();
+      await check();
       await write(out, Buffer.alloc(2 * BLOCK));
       const fd = await opened;
       await new Promise<void>((resolve, reject) => {
@@ -117,7 +122,7 @@ export function openArchive(file: string, gzip: boolean, now: Date): ArchiveWrit
         fileStream.once('close', () => resolve());
         fileStream.destroy();
       });
-      check();
+      await check();
     },
     abort() {
       gz?.destroy();
