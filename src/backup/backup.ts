@@ -75,8 +75,9 @@ async function takeWriter(ws: Workspace, o: BackupOptions): Promise<Duck> {
         );
       // Say why at once, then every 30 s, so a long job does not look like a hang.
       if (waited - lastSaid >= 30) {
+        const pid = /\(PID (\d+)\)/.exec(e.message)?.[1];
         o.log?.(
-          `backup: waiting for the workspace (${/\(PID \d+\)/.exec(e.message)?.[0] ?? 'another process'} holds it, e.g. an ingest or a pipeline job): ${Math.round(waited)} of ${wait} s`,
+          `backup: waiting for the workspace: ${pid ? `process ${pid}` : 'another process'} holds it (an ingest or a pipeline job?); ${Math.round(waited)} of ${wait} s`,
         );
         lastSaid = waited;
       }

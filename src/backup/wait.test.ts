@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openAppDb } from '../db/sqlite.ts';
+import { UserError } from '../errors.ts';
+import { tempDir } from '../testing/fixture.ts';
+import { Workspace } from '../workspace.ts';
+import { BUSY_EXIT, backupWorkspace } from './backup.ts';
+import { restoreBackup } from './restore.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Another process holding analytics.duckdb writable (as a pipeline job does), for `ms` or until killed. */
+async function holdWriter(ws: Workspace, ms: number): Promise<ChildProcess> {
+  const script = `
+    import { DuckDBInstance } from '@duckdb/node-api';
+    const db = await DuckDBInstance.create(${JSON.stringify(ws.duckPath)});
+    const c = await db.connect();
+    await c.run('CREATE TABLE IF NOT EXISTS held (x INTEGER)');
+    process.stdout.write('held\\n');
+    setTimeout(() => { c.closeSync(); db.closeSync(); process.exit(0); }, ${ms});
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+    child.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+  });
+  return child;
+}
+
+function workspace(): { ws: Workspace; out: string } {
+  const dir = tempDir('backup-wait');
+  const ws = new Workspace(join(dir, 'ws'));
+  ws.create({ synthetic: true, description: 'SYNTHETIC backup wait test' });
+  openAppDb(ws.sqlitePath).close();
+  return { ws, out: join(dir, 'out', 'b.tar.gz') };
+}
+
+let holder: ChildProcess | null = null;
+afterEach(() => {
+  holder?.kill('SIGKILL');
+  holder = null;
+});
+
+describe('backup while a job holds the workspace', () => {
+  it('fails with one line and exit code 4 once --wait has passed, leaving no archive', async () => {
+    const { ws, out } = workspace();
+    holder = await holdWriter(ws, 60_000);
+    const lines: string[] = [];
+    const e = await backupWorkspace(ws, out, {
+      waitSeconds: 1,
+      retryMs: 100,
+      log: (l) => lines.push(l),
+    }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(UserError);
+    const u = e as UserError;
+    expect(u.exitCode).toBe(BUSY_EXIT);
+    expect(u.message).toMatch(
+      new RegExp(`in use by another process \\(PID ${holder.pid}\\), still after 1 s: backup not taken`),
+    );
+    expect(lines).toEqual([
+      `backup: waiting for the workspace: process ${holder.pid} holds it (an ingest or a pipeline job?); 0 of 1 s`,
+    ]);
+    expect(readdirSync(join(out, '..'))).toEqual([]);
+  });
+
+  it('waits for the job to finish, then backs up what it wrote', async () => {
+    const { ws, out } = workspace();
+    holder = await holdWriter(ws, 1500);
+    const lines: string[] = [];
+    const r = await backupWorkspace(ws, out, { waitSeconds: 30, retryMs: 100, log: (l) => lines.push(l) });
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(r.seconds).toBeGreaterThan(0.5);
+    expect(existsSync(out)).toBe(true);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
+    // What the job wrote is in the backup.
+    const restored = new Workspace(join(out, '..', 'restored'));
+    await restoreBackup(out, restored.root);
+    const db = await restored.openDuck({ readOnly: true });
+    expect(await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM held`)).toEqual({ n: 0 });
+    db.close();
+  });
+});
