@@ -55,7 +55,9 @@ function padding(size: number): Buffer {
 /** Opens `file` for writing a tar (gzip when `gzip`); the caller renames it into place when finished. */
 export function openArchive(file: string, gzip: boolean, now: Date): ArchiveWriter {
   const fileStream = createWriteStream(file, { mode: 0o600, flags: 'wx', autoClose: false });
-  const gz = gzip ? createGzip({ level: 6 }) : null;
+  // Level 1: the demo workspace (361 MB, mostly Parquet, already compressed) packs to 260 MB in 12 s,
+  // against 257 MB in 17 s at the default level 6 (measured here): the writer lock is held meanwhile.
+  const gz = gzip ? createGzip({ level: 1 }) : null;
   if (gz) gz.pipe(fileStream);
   const out: Writable = gz ?? fileStream;
   let failure: Error | null = null;
