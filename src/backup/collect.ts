@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { auditFiles } from '../privacy/audit.ts';
 import { readCurrent, snapshotFile } from '../snapshot/publish.ts';
@@ -34,8 +34,11 @@ function archivePath(root: string, file: string): string {
   return relative(root, file).split(sep).join('/');
 }
 
-/** Regular files under `dir`, symlinks followed (a raw/ linked to another disk is backed up too). */
-function walk(dir: string, skipTop: Set<string> | null, out: string[]): void {
+/** Regular files under `dir`, symlinks followed (a raw/ linked to another disk is backed up too), each folder once. */
+function walk(dir: string, skipTop: Set<string> | null, out: string[], seen = new Set<string>()): void {
+  const real = realpathSync(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   for (const name of readdirSync(dir).sort()) {
     if (skipTop?.has(name)) continue;
     const p = join(dir, name);
@@ -47,7 +50,7 @@ function walk(dir: string, skipTop: Set<string> | null, out: string[]): void {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw e;
     }
-    if (st.isDirectory()) walk(p, null, out);
+    if (st.isDirectory()) walk(p, null, out, seen);
     else if (st.isFile()) out.push(p);
   }
 }

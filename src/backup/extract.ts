@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
@@ -29,6 +30,8 @@ export async function extractArchive(
   let expected = new Map<string, { size: number; sha256: string }>();
   const seen = new Set<string>();
   const writes: Promise<void>[] = [];
+  // Files being written: an aborted parse ends no entry, so these are destroyed rather than awaited forever.
+  const open = new Set<WriteStream>();
   let refused: Error | null = null;
   let ended = false;
   const parser = new Parser({
@@ -86,10 +89,13 @@ export async function extractArchive(
       mode: ((entry.mode ?? 0o600) & 0o700) | 0o600,
       flush: true,
     });
+    open.add(out);
     const hash = createHash('sha256');
+    let got = 0;
     // One consumer of the entry's bytes (a second one, e.g. pipe beside 'data', would miss what the first took).
     entry.on('data', (c: Buffer) => {
       hash.update(c);
+      got += c.length;
       hooks.onBytes?.(c.length);
       if (!out.write(c)) {
         entry.pause();
@@ -101,7 +107,9 @@ export async function extractArchive(
       new Promise<void>((resolve, reject) => {
         out.once('error', reject);
         out.once('close', () => {
-          if (hash.digest('hex') !== want.sha256)
+          open.delete(out);
+          if (got < want.size) refuse(`entry ${path} is cut short: the archive is truncated`);
+          else if (hash.digest('hex') !== want.sha256)
             refuse(`entry ${path} does not match its SHA-256 (corrupt)`);
           resolve();
         });
@@ -126,9 +134,10 @@ export async function extractArchive(
     await Promise.all(writes);
   } catch (e) {
     ended = true;
+    refused ??= new ArchiveRefused(`the archive is truncated or corrupt: ${oneLine(e)}`);
+    for (const out of open) out.destroy();
     await Promise.allSettled(writes);
-    if (refused) throw refused;
-    throw new ArchiveRefused(`not a readable backup archive: ${oneLine(e)}`);
+    throw refused;
   }
   if (refused) throw refused;
   if (!manifest) throw new ArchiveRefused(`the archive has no ${MANIFEST_ENTRY}`);

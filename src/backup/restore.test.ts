@@ -10,6 +10,7 @@ import { openAppDb } from '../db/sqlite.ts';
 import { UserError } from '../errors.ts';
 import { tempDir } from '../testing/fixture.ts';
 import { Workspace } from '../workspace.ts';
+import { publish } from '../snapshot/publish.ts';
 import { openArchive } from './archive.ts';
 import { backupWorkspace } from './backup.ts';
 import { MANIFEST_ENTRY } from './manifest.ts';
@@ -87,22 +88,47 @@ beforeAll(async () => {
 });
 
 describe('backup archive', () => {
-  it('holds manifest.json first and every workspace file, never tmp/', async () => {
-    writeFileSync(join(ws.tmpDir, 'scratch.bin'), 'spill');
-    const r = await backupWorkspace(ws, join(dir, 'c.tar'));
+  it('holds manifest.json first and every workspace file, never tmp/, old snapshots or the landing folder', async () => {
+    const w = smallWorkspace(join(dir, 'ws-full'));
+    writeFileSync(join(w.tmpDir, 'scratch.bin'), 'spill');
+    // A points/ folder kept on another disk (a link), a link looping back, a dangling one: content once, no loop.
+    const elsewhere = join(dir, 'points-elsewhere', 'date=2020-01-16');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'part-0123456789abcdef.parquet'), 'points');
+    symlinkSync(join(dir, 'points-elsewhere'), join(w.root, 'points'));
+    symlinkSync('..', join(w.rawDir, 'loop'));
+    symlinkSync(join(dir, 'nowhere'), join(w.rawDir, 'dangling'));
+    mkdirSync(join(w.root, 'landing', '.processing', '1'), { recursive: true });
+    writeFileSync(join(w.root, 'landing', 'day.csv'), 'in transit');
+    mkdirSync(join(w.root, 'synth'));
+    writeFileSync(join(w.root, 'synth', 'scenario.json'), '{}');
+    const db = await w.openDuck();
+    try {
+      await publish(w, db);
+      await publish(w, db);
+    } finally {
+      db.close();
+    }
+    writeFileSync(join(w.snapshotsDir, '000003.duckdb.tmp'), 'a killed publisher');
+    const r = await backupWorkspace(w, join(dir, 'c.tar'));
     const m = manifestOf(r.file);
     expect(m.format).toBe('epitrace-backup');
-    expect(m.source).toBe(ws.root);
+    expect(m.source).toBe(w.root);
+    expect(m.snapshotId).toBe(2);
     expect(m.files.map((f) => f.path)).toEqual([
       'analytics.duckdb',
       'app.sqlite',
       'demo-admin-password',
       'keys/audit.key',
+      'points/date=2020-01-16/part-0123456789abcdef.parquet',
       'quarantine/q.csv',
       'raw/date=2020-01-16/part-0123456789abcdef.parquet',
+      'snapshots/000002.duckdb',
+      'snapshots/current.json',
+      'synth/scenario.json',
       'workspace.json',
     ]);
-    const raw = readFileSync(join(ws.rawDir, 'date=2020-01-16', 'part-0123456789abcdef.parquet'));
+    const raw = readFileSync(join(w.rawDir, 'date=2020-01-16', 'part-0123456789abcdef.parquet'));
     expect(m.files.find((f) => f.path.startsWith('raw/'))).toEqual({
       path: 'raw/date=2020-01-16/part-0123456789abcdef.parquet',
       size: raw.length,
@@ -134,12 +160,13 @@ describe('restore refuses', () => {
   it('a truncated archive (plain and gzip), leaving nothing behind', async () => {
     for (const f of [tarFile, gzFile]) {
       const bytes = readFileSync(f);
-      for (const keep of [0.3, 0.9]) {
+      // Cut inside the manifest, inside a file's bytes, and near the end.
+      for (const keep of [0.001, 0.1, 0.5, 0.99]) {
         const cut = join(dir, `cut-${keep}-${f.endsWith('.gz') ? 'gz' : 'tar'}`);
         writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * keep)));
         const r = await refusal(cut);
         expect(r.exitCode).toBe(REFUSED_EXIT);
-        expect(r.message).toMatch(/refused: .*nothing was restored$/);
+        expect(r.message).toMatch(/refused: .*truncated.*; nothing was restored$/);
       }
     }
   });
