@@ -3,8 +3,10 @@ import { openAppDb } from '../db/sqlite.ts';
 import { UserError } from '../errors.ts';
 import { AuditLog, auditFiles, loadAuditKey } from '../privacy/audit.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
-import { buildServer } from '../server/app.ts';
+import { buildServer, checkSnapshot } from '../server/app.ts';
 import type { Limits } from '../server/limits.ts';
+import { publishWorkspace, readCurrent } from '../snapshot/publish.ts';
+import { SnapshotSource } from '../snapshot/source.ts';
 import type { Workspace } from '../workspace.ts';
 
 export interface ServeOptions {
@@ -18,6 +20,12 @@ export interface ServeOptions {
   auditDir?: string;
   /** Close connections idle this long (default IDLE_TIMEOUT_MS in src/server/app.ts). */
   idleTimeoutMs?: number;
+  /** Response cache per snapshot in MB (default DEFAULT_CACHE_MB in src/snapshot/source.ts; 0: off). */
+  cacheMb?: number;
+  /** How often snapshots/current.json is read for a newer snapshot, in ms (default 1000). */
+  pollMs?: number;
+  /** Where snapshot switches are reported (default stderr). */
+  log?: (line: string) => void;
 }
 
 /** Opens a workspace's audit log with its key and checkpoint file. */
@@ -26,26 +34,35 @@ export function openAudit(ws: Workspace, db: ReturnType<typeof openAppDb>, audit
   return new AuditLog(db, loadAuditKey(files.keyPath), files.checkpointPath);
 }
 
-/** Opens a workspace read-only and serves it; resolves once listening. */
+/**
+ * Serves a workspace's published snapshots (publishing one first when it never was); resolves once listening.
+ * The server never opens analytics.duckdb: jobs write it and publish while it serves.
+ */
 export async function startServer(
   ws: Workspace,
   opts: ServeOptions,
-): Promise<{ url: string; app: FastifyInstance; close: () => Promise<void> }> {
+): Promise<{ url: string; app: FastifyInstance; snapshots: SnapshotSource; close: () => Promise<void> }> {
   ws.require();
-  const duck = await ws.openDuck({ readOnly: true });
+  // A workspace from before snapshots: publish it once (refused with the in-use line while a job holds it).
+  if (!readCurrent(ws)) await publishWorkspace(ws);
+  const snapshots = await SnapshotSource.open(ws, {
+    validate: checkSnapshot,
+    cacheMb: opts.cacheMb,
+    pollMs: opts.pollMs,
+    log: opts.log,
+  });
   const appDb = openAppDb(ws.sqlitePath);
   const audit = openAudit(ws, appDb, opts.auditDir);
-  const closeDbs = (): void => {
-    duck.close();
+  const closeDbs = async (): Promise<void> => {
+    await snapshots.close();
     appDb.close();
   };
   let app: FastifyInstance;
   try {
     app = await buildServer({
-      duck,
+      snapshots,
       appDb,
       audit,
-      info: ws.info(),
       k: opts.k ?? DEFAULT_K,
       limits: opts.limits,
       idleTimeoutMs: opts.idleTimeoutMs,
@@ -53,14 +70,13 @@ export async function startServer(
       trustProxy: opts.trustProxy,
     });
   } catch (e) {
-    // E.g. a workspace refused at start: release the databases so another process may open them.
-    closeDbs();
+    await closeDbs();
     throw e;
   }
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (e) {
-    closeDbs();
+    await closeDbs();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new UserError(`port ${opts.port} is in use: pass --port with another one`);
@@ -75,12 +91,13 @@ export async function startServer(
   return {
     url: `http://${host}:${port}/`,
     app,
+    snapshots,
     close: async () => {
       if (closed) return;
       closed = true;
       await app.close();
       audit.checkpoint();
-      closeDbs();
+      await closeDbs();
     },
   };
 }

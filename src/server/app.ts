@@ -8,8 +8,9 @@ import type { Database } from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
+import { requireCellKeys } from '../privacy/disclosure.ts';
+import type { Snapshot, SnapshotSource } from '../snapshot/source.ts';
 import * as tracingEngine from '../tracing/index.ts';
-import type { WorkspaceInfo } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
 import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange, limited } from './limits.ts';
 import type { Limits } from './limits.ts';
@@ -28,10 +29,10 @@ import { LoginThrottle } from './throttle.ts';
 
 /** Everything the server needs, passed in (house style 10). */
 export interface ServerDeps {
-  duck: Duck;
+  /** The published snapshots the answers come from (the server never opens analytics.duckdb). */
+  snapshots: SnapshotSource;
   appDb: Database;
   audit: AuditLog;
-  info: WorkspaceInfo;
   k: number;
   now?: () => Date;
   logger?: boolean;
@@ -55,7 +56,37 @@ export const IDLE_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-const LIMITED = Symbol('limited');
+const WRAPPED = Symbol('wrapped');
+
+/** The header naming the snapshot an answer came from. */
+export const SNAPSHOT_HEADER = 'x-epitrace-snapshot';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The snapshot this request reads (leased for the handler and any computation it started). */
+    snapshot: Snapshot;
+    /**
+     * The answer stored under the route and `key` in the snapshot's cache, else `compute()`'s (through the
+     * gate on analytics routes). The key must hold everything the answer depends on.
+     */
+    cached<T>(key: unknown, compute: () => Promise<T>): Promise<T>;
+  }
+}
+
+/**
+ * The checks a snapshot must pass before it is served (run at start and before each switch): flows are
+ * published from cells with keys only, so an older workspace is refused with the fix.
+ */
+export async function checkSnapshot(duck: Duck): Promise<void> {
+  await requireCellKeys(duck);
+}
+
+/** The data days a query's from/to must lie within: the scenario's, else the pipeline days published. */
+function dataDays(s: Snapshot): { from: string; to: string } | undefined {
+  if (s.info.scenario) return s.info.scenario;
+  const d = s.manifest.days;
+  return d ? { from: d.first, to: d.last } : undefined;
+}
 
 /** Route keys ("METHOD /url") registered on a server, for the policy test. */
 export const ROUTES = new WeakMap<FastifyInstance, string[]>();
@@ -81,18 +112,46 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   ROUTES.set(app, routes);
 
   app.decorateRequest('account', null);
+  app.decorateRequest('snapshot', null as unknown as Snapshot);
+  app.decorateRequest('cached', null as unknown as FastifyRequest['cached']);
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
     const key = policyKey([r.method].flat()[0]!, r.url);
-    const inner = r.handler as RouteHandlerMethod & { [LIMITED]?: true };
-    // Analytics handlers run through the gate and the time budget (once: HEAD routes reuse GET's handler).
-    if (POLICY[key]?.analytics && !inner[LIMITED]) {
-      const wrapped = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
-        checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, deps.info.scenario);
-        return limited(gate, limits.budgetMs, async () => inner.call(this, req, reply));
-      };
-      r.handler = Object.assign(wrapped, { [LIMITED]: true as const });
-    }
+    const inner = r.handler as RouteHandlerMethod & { [WRAPPED]?: true };
+    // Once: HEAD routes reuse GET's handler. The dashboard's files need no snapshot.
+    if (inner[WRAPPED] || !r.url.startsWith('/api/')) return;
+    const analytics = POLICY[key]?.analytics === true;
+    const cachedRoute = POLICY[key]?.cache === true;
+    const wrapped = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      // One snapshot per request: the lease keeps its Duck open until the handler and every computation
+      // it started have ended (a computation answered 503 past its budget is still reading it).
+      const lease = deps.snapshots.acquire();
+      const snap = lease.snapshot;
+      req.snapshot = snap;
+      reply.header(SNAPSHOT_HEADER, String(snap.manifest.id));
+      const computing: Promise<unknown>[] = [];
+      const tracked =
+        <T>(work: () => Promise<T>) =>
+        (): Promise<T> => {
+          const p = work();
+          computing.push(p.catch(() => undefined));
+          return p;
+        };
+      // Analytics computations run through the gate and the time budget; a cache hit never enters it.
+      const gated = <T>(work: () => Promise<T>): Promise<T> =>
+        analytics ? limited(gate, limits.budgetMs, tracked(work)) : tracked(work)();
+      req.cached = <T>(k: unknown, compute: () => Promise<T>): Promise<T> =>
+        snap.cache.get(JSON.stringify([key, k]), () => gated(compute));
+      try {
+        if (analytics) checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, dataDays(snap));
+        // A cached route gates its computations itself (req.cached); any other analytics route whole.
+        if (analytics && !cachedRoute) return await gated(async () => inner.call(this, req, reply));
+        return await inner.call(this, req, reply);
+      } finally {
+        void Promise.all(computing).then(() => lease.release());
+      }
+    };
+    r.handler = Object.assign(wrapped, { [WRAPPED]: true as const });
   });
 
   app.setErrorHandler((err: unknown, _req, reply) => {
@@ -123,14 +182,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const secure = (proto: string): boolean => deps.secureCookies === true || proto === 'https';
   await registerAuth(app, { accounts, throttle, secure });
   await registerAdmin(app, { accounts, audit });
-  await registerFlows(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
-  await registerGeo(app, { duck: deps.duck, info: deps.info, accounts });
-  await registerRisk(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
-  await registerRiskSources(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
-  await registerForecast(app, { duck: deps.duck, info: deps.info, k: deps.k, accounts, audit });
+  await registerFlows(app, { k: deps.k, accounts, audit });
+  await registerGeo(app, { accounts });
+  await registerRisk(app, { k: deps.k, accounts, audit });
+  await registerRiskSources(app, { k: deps.k, accounts, audit });
+  await registerForecast(app, { k: deps.k, accounts, audit });
   await registerTracing(app, {
-    duck: deps.duck,
-    info: deps.info,
     accounts,
     audit,
     engine: tracingEngine,

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../cli/serve.ts';
@@ -456,6 +457,8 @@ describe('a workspace built before cell keys', () => {
     const db = await workspace.openDuck();
     await db.run(`ALTER TABLE od_daily DROP COLUMN ckey`);
     db.close();
+    // Such a workspace was never published either (it predates snapshots): serve publishes it, then refuses it.
+    rmSync(workspace.snapshotsDir, { recursive: true, force: true });
     const start = startServer(workspace, { host: '127.0.0.1', port: 0 });
     await expect(start).rejects.toBeInstanceOf(UserError);
     await expect(start).rejects.toThrow(/epitrace run --rebuild/);

@@ -6,6 +6,8 @@ import { Client } from '../testing/http.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
+import { publishWorkspace } from '../snapshot/publish.ts';
+import { SnapshotSource } from '../snapshot/source.ts';
 import { buildServer } from './app.ts';
 
 const PW = 'login-test-password';
@@ -18,13 +20,13 @@ beforeAll(async () => {
   ws = (await pipelineFixture('login')).ws;
   const db = openAppDb(ws.sqlitePath);
   await new Accounts(db).upsert('known', PW, 'analyst');
-  const duck = await ws.openDuck({ readOnly: true });
+  await publishWorkspace(ws);
+  const snapshots = await SnapshotSource.open(ws, { pollMs: 0 });
   // A fake clock: the server sees time move only when the test moves it.
   const app = await buildServer({
-    duck,
+    snapshots,
     appDb: db,
     audit: openAudit(ws, db),
-    info: ws.info(),
     k: DEFAULT_K,
     now: () => new Date(t),
   });
@@ -33,7 +35,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
   close = async () => {
     await app.close();
-    duck.close();
+    await snapshots.close();
     db.close();
   };
 }, 120_000);

@@ -16,6 +16,11 @@ export interface RoutePolicy {
   caseRef?: boolean;
   /** Analytics query: date-span limits and the concurrency gate apply. */
   analytics?: boolean;
+  /**
+   * Aggregate answers kept per snapshot (src/snapshot/cache.ts): the handler computes through `req.cached`,
+   * whose key holds everything the answer depends on. Never individual-level routes.
+   */
+  cache?: boolean;
 }
 
 /** Aggregates: admin reads them too (the demo's admin login sees the dashboard); never individual-level data. */
@@ -38,23 +43,23 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/me': { access: 'account' },
   'GET /api/meta': { access: 'account' },
   'GET /api/divisions': { access: AGGREGATES },
-  'GET /api/flows/outflow': { access: AGGREGATES, scope: ['origin'], analytics: true },
-  'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true },
-  'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true },
-  'GET /api/geo/areas': { access: AGGREGATES, scope: ['city'] },
+  'GET /api/flows/outflow': { access: AGGREGATES, scope: ['origin'], analytics: true, cache: true },
+  'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true, cache: true },
+  'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
+  'GET /api/geo/areas': { access: AGGREGATES, scope: ['city'], cache: true },
   // Risk (issue 12): aggregates of the risk tables, scoped on the city.
-  'GET /api/risk/hours': { access: AGGREGATES, scope: ['city'], analytics: true },
-  'GET /api/risk/heatmap': { access: AGGREGATES, scope: ['city'], analytics: true },
-  'GET /api/risk/levels': { access: AGGREGATES, scope: ['city'], analytics: true },
-  'GET /api/risk/index': { access: AGGREGATES, scope: ['city'], analytics: true },
-  'GET /api/risk/alerts': { access: AGGREGATES, scope: ['city'], analytics: true },
+  'GET /api/risk/hours': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
+  'GET /api/risk/heatmap': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
+  'GET /api/risk/levels': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
+  'GET /api/risk/index': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
+  'GET /api/risk/alerts': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
   // Risk sources (issue 12): aggregates over the published outflow and the registry's case counts per city.
-  'GET /api/risk/sources': { access: AGGREGATES, scope: ['origin'], analytics: true },
+  'GET /api/risk/sources': { access: AGGREGATES, scope: ['origin'], analytics: true, cache: true },
   // Forecast (issue 13): stored model runs and the registry's daily confirmed, aggregates only; the region is
   // checked against the account's scope (aggregates of several provinces need all regions: in the route).
-  'GET /api/forecast/runs': { access: AGGREGATES, analytics: true },
-  'GET /api/forecast': { access: AGGREGATES, scope: ['region'], analytics: true },
-  'GET /api/forecast/params': { access: AGGREGATES, analytics: true },
+  'GET /api/forecast/runs': { access: AGGREGATES, analytics: true, cache: true },
+  'GET /api/forecast': { access: AGGREGATES, scope: ['region'], analytics: true, cache: true },
+  'GET /api/forecast/params': { access: AGGREGATES, analytics: true, cache: true },
   'GET /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts': { access: ADMIN },
   'POST /api/admin/accounts/:username/renew': { access: ADMIN },

@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import type { Naming } from '../pipeline/flows.ts';
 import { outflow } from '../pipeline/flows.ts';
 import { returnees } from '../pipeline/returnees.ts';
 import type { AuditLog } from '../privacy/audit.ts';
-import { requireCellKeys } from '../privacy/disclosure.ts';
-import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
 import { isoDate, parse } from './validate.ts';
@@ -49,26 +46,27 @@ export function divisionNaming(): Naming {
 /** GET /api/meta, /api/divisions, /api/flows/outflow. */
 export async function registerFlows(
   app: FastifyInstance,
-  d: { duck: Duck; info: WorkspaceInfo; k: number; accounts: Accounts; audit: AuditLog },
+  d: { k: number; accounts: Accounts; audit: AuditLog },
 ): Promise<void> {
   const div = loadDivisions();
   const naming = divisionNaming();
-  // Flows are published from cells with keys only: an older workspace is refused at start, with the fix.
-  await requireCellKeys(d.duck);
+  // Cells without keys are refused before a snapshot is served (checkSnapshot in app.ts).
 
   app.get('/api/meta', async (req) => {
     requireAccount(d.accounts, req);
-    const s = d.info.scenario;
+    const { info, manifest } = req.snapshot;
+    const s = info.scenario;
     return {
       scenario: {
         name: s?.name ?? 'workspace',
-        synthetic: d.info.synthetic,
-        description: d.info.description,
+        synthetic: info.synthetic,
+        description: info.description,
         from: s?.from ?? '',
         to: s?.to ?? '',
         epicentre: s ? { code: s.epicentre, name: naming.name(s.epicentre) } : { code: '', name: '' },
       },
       k: d.k,
+      snapshot: { id: manifest.id, publishedAt: manifest.publishedAt, days: manifest.days },
     };
   });
 
@@ -98,7 +96,9 @@ export async function registerFlows(
     checkCity(q.origin, 'origin');
     checkRange(q);
     d.audit.record(account.username, 'flows.outflow', q);
-    return { ...(await outflow(d.duck, { ...q, k: d.k }, naming)), synthetic: d.info.synthetic };
+    const { duck, info } = req.snapshot;
+    const r = await req.cached(q, () => outflow(duck, { ...q, k: d.k }, naming));
+    return { ...r, synthetic: info.synthetic };
   });
 
   app.get('/api/flows/inflow', async (req) => {
@@ -107,13 +107,12 @@ export async function registerFlows(
     checkCity(q.dest, 'dest');
     checkRange(q);
     d.audit.record(account.username, 'flows.inflow', q);
-    const r = await outflow(
-      d.duck,
-      { origin: q.dest, direction: 'in', from: q.from, to: q.to, k: d.k },
-      naming,
+    const { duck, info } = req.snapshot;
+    const r = await req.cached(q, () =>
+      outflow(duck, { origin: q.dest, direction: 'in', from: q.from, to: q.to, k: d.k }, naming),
     );
     const { origin, destinations, ...rest } = r;
-    return { ...rest, dest: origin, origins: destinations, synthetic: d.info.synthetic };
+    return { ...rest, dest: origin, origins: destinations, synthetic: info.synthetic };
   });
 
   app.get('/api/flows/returnees', async (req) => {
@@ -123,14 +122,10 @@ export async function registerFlows(
     checkCity(q.source, 'source');
     checkRange(q);
     d.audit.record(account.username, 'flows.returnees', q);
-    const r = await returnees(d.duck, {
-      level: 'city',
-      home: q.city,
-      source: q.source,
-      from: q.from,
-      to: q.to,
-      k: d.k,
-    });
-    return { ...r, synthetic: d.info.synthetic };
+    const { duck, info } = req.snapshot;
+    const r = await req.cached(q, () =>
+      returnees(duck, { level: 'city', home: q.city, source: q.source, from: q.from, to: q.to, k: d.k }),
+    );
+    return { ...r, synthetic: info.synthetic };
   });
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
@@ -13,7 +13,6 @@ import {
 import type { RunSummary, StoredRegion } from '../epi/store.ts';
 import { QUANTITIES } from '../epi/types.ts';
 import type { AuditLog } from '../privacy/audit.ts';
-import type { WorkspaceInfo } from '../workspace.ts';
 import type { Account, Accounts } from './accounts.ts';
 import { inScope } from './scope.ts';
 import { requireAccount } from './session.ts';
@@ -56,26 +55,33 @@ interface ObservedDay {
  */
 export async function registerForecast(
   app: FastifyInstance,
-  d: { duck: Duck; info: WorkspaceInfo; k: number; accounts: Accounts; audit: AuditLog },
+  d: { k: number; accounts: Accounts; audit: AuditLog },
 ): Promise<void> {
-  const runs = async (): Promise<RunSummary[]> => {
-    if (!(await hasForecast(d.duck)))
-      throw new HttpError(409, "the workspace has no forecast yet: run 'epitrace forecast build'");
-    // A city's forecast grows from its own few cases: a city with fewer than k confirmed in the fitted days is
-    // not listed and not served (groups are), and the message for it is the one for a city with no case at all.
-    const all = await listRuns(d.duck);
-    return Promise.all(
-      all.map(async (r) => {
-        const totals = await observedTotals(d.duck, r.run);
-        return {
-          ...r,
-          regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= d.k),
-        };
-      }),
-    );
+  /**
+   * Every stored run with the regions served, for any account: the same for every request on a snapshot,
+   * so kept with its answers; each route filters it by the account's regions afterwards.
+   */
+  const runs = (req: FastifyRequest): Promise<RunSummary[]> => {
+    const duck = req.snapshot.duck;
+    return req.cached('forecast.runs.all', async () => {
+      if (!(await hasForecast(duck)))
+        throw new HttpError(409, "the workspace has no forecast yet: run 'epitrace forecast build'");
+      // A city's forecast grows from its own few cases: a city with fewer than k confirmed in the fitted days
+      // is not listed and not served (groups are), and the message for it is the one for a city with no case.
+      const all = await listRuns(duck);
+      return Promise.all(
+        all.map(async (r) => {
+          const totals = await observedTotals(duck, r.run);
+          return {
+            ...r,
+            regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= d.k),
+          };
+        }),
+      );
+    });
   };
-  const findRun = async (id: number): Promise<RunSummary> => {
-    const r = (await runs()).find((x) => x.run === id);
+  const findRun = async (req: FastifyRequest, id: number): Promise<RunSummary> => {
+    const r = (await runs(req)).find((x) => x.run === id);
     if (!r) throw new HttpError(400, `run: no forecast run ${id}`, 'run');
     return r;
   };
@@ -83,11 +89,12 @@ export async function registerForecast(
   app.get('/api/forecast/runs', async (req) => {
     const account = requireAccount(d.accounts, req);
     d.audit.record(account.username, 'forecast.runs', {});
-    const list = (await runs()).map((r) => ({
+    // Filtered per account after the cache: the stored list is every account's.
+    const list = (await runs(req)).map((r) => ({
       ...r,
       regions: r.regions.filter((g) => visible(account, g.code)),
     }));
-    return { synthetic: d.info.synthetic, k: d.k, runs: list };
+    return { synthetic: req.snapshot.info.synthetic, k: d.k, runs: list };
   });
 
   app.get('/api/forecast', async (req) => {
@@ -95,7 +102,7 @@ export async function registerForecast(
     const q = parse(ForecastQuery, req.query);
     if (!visible(account, q.region))
       throw new HttpError(403, `region: ${q.region} is outside the regions of this account`, 'region');
-    const r = await findRun(q.run);
+    const r = await findRun(req, q.run);
     const region = r.regions.find((g) => g.code === q.region);
     if (!region)
       throw new HttpError(
@@ -106,9 +113,14 @@ export async function registerForecast(
     if (!r.scenarios.some((s) => s.name === q.scenario))
       throw new HttpError(400, `scenario: no scenario ${q.scenario} in run ${q.run}`, 'scenario');
     d.audit.record(account.username, 'forecast.series', q);
-    const observed = q.quantity === 'confirmed' ? await published(d.duck, r, region, d.k) : [];
+    // The region was checked against the account above; the answer itself depends on the query only.
+    const { duck, info } = req.snapshot;
+    const { observed, forecast } = await req.cached(q, async () => ({
+      observed: q.quantity === 'confirmed' ? await published(duck, r, region, d.k) : [],
+      forecast: await forecastSeries(duck, q),
+    }));
     return {
-      synthetic: d.info.synthetic || r.synthetic,
+      synthetic: info.synthetic || r.synthetic,
       run: q.run,
       region: { code: region.code, name: region.name, population: region.population, kind: region.kind },
       quantity: q.quantity,
@@ -116,21 +128,25 @@ export async function registerForecast(
       origin: r.origin,
       k: d.k,
       observed,
-      forecast: await forecastSeries(d.duck, q),
+      forecast,
     };
   });
 
   app.get('/api/forecast/params', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(RunQuery, req.query);
-    const r = await findRun(q.run);
+    const r = await findRun(req, q.run);
     d.audit.record(account.username, 'forecast.params', q);
-    const params: Record<string, { day: string; mean: number; lower: number; upper: number }[]> = {};
-    for (const p of await paramTrajectory(d.duck, q.run)) {
-      const { param, ...rest } = p;
-      (params[param] ??= []).push(rest);
-    }
-    return { synthetic: d.info.synthetic || r.synthetic, run: q.run, origin: r.origin, params };
+    const duck = req.snapshot.duck;
+    const params = await req.cached(q, async () => {
+      const byParam: Record<string, { day: string; mean: number; lower: number; upper: number }[]> = {};
+      for (const p of await paramTrajectory(duck, q.run)) {
+        const { param, ...rest } = p;
+        (byParam[param] ??= []).push(rest);
+      }
+      return byParam;
+    });
+    return { synthetic: req.snapshot.info.synthetic || r.synthetic, run: q.run, origin: r.origin, params };
   });
 }
 

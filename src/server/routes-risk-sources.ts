@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Duck } from '../db/duck.ts';
 import { HttpError, UserError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { platformFit } from '../risk/sources-platform.ts';
-import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { divisionNaming } from './routes-flows.ts';
 import { requireAccount } from './session.ts';
@@ -22,7 +20,7 @@ const SourcesQuery = z.object({
 /** GET /api/risk/sources: Jia et al. 2020's regression on the workspace's published outflow and its case registry. */
 export async function registerRiskSources(
   app: FastifyInstance,
-  d: { duck: Duck; info: WorkspaceInfo; k: number; accounts: Accounts; audit: AuditLog },
+  d: { k: number; accounts: Accounts; audit: AuditLog },
 ): Promise<void> {
   const div = loadDivisions();
   const cities = new Set(div.list('city').map((c) => c.code));
@@ -34,8 +32,9 @@ export async function registerRiskSources(
     if (!cities.has(q.origin)) throw new HttpError(400, `origin: ${q.origin} is not a city code`, 'origin');
     if (q.from > q.to) throw new HttpError(400, `from: ${q.from} is after to ${q.to}`, 'from');
     d.audit.record(account.username, 'risk.sources', q);
+    const { duck, info } = req.snapshot;
     const head = {
-      synthetic: d.info.synthetic,
+      synthetic: info.synthetic,
       origin: q.origin,
       originName: naming.name(q.origin),
       from: q.from,
@@ -44,24 +43,28 @@ export async function registerRiskSources(
       model: q.model,
       k: d.k,
     };
-    let r;
-    try {
-      r = await platformFit(d.duck, { ...q, k: d.k }, q.model, naming);
-    } catch (e) {
-      // A valid question the data cannot answer (too few destinations above k, no case registry): said, not a 4xx.
-      if (e instanceof UserError)
-        return {
-          ...head,
-          n: 0,
-          fit: null,
-          points: [],
-          excluded: [],
-          epicentreCases: 0,
-          unplacedCases: 0,
-          problem: e.message,
-        };
-      throw e;
-    }
+    // A valid question the data cannot answer (too few destinations above k, no case registry) is said, not
+    // a 4xx; that answer is kept like any other.
+    const fitted = await req.cached(q, async () => {
+      try {
+        return { r: await platformFit(duck, { ...q, k: d.k }, q.model, naming), problem: null };
+      } catch (e) {
+        if (e instanceof UserError) return { r: null, problem: e.message };
+        throw e;
+      }
+    });
+    const r = fitted.r;
+    if (!r)
+      return {
+        ...head,
+        n: 0,
+        fit: null,
+        points: [],
+        excluded: [],
+        epicentreCases: 0,
+        unplacedCases: 0,
+        problem: fitted.problem,
+      };
     return {
       ...head,
       n: r.n,

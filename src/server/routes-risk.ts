@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Duck } from '../db/duck.ts';
 import { HttpError, UserError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import type { AuditLog } from '../privacy/audit.ts';
@@ -8,7 +7,6 @@ import { areaLabels } from '../risk/areas.ts';
 import { heatmap } from '../risk/heatmap.ts';
 import { alertsOf, indexOf, levelsOf, riskHours, riskMeta } from '../risk/query.ts';
 import type { RiskMeta } from '../risk/query.ts';
-import type { WorkspaceInfo } from '../workspace.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
 import { isoDate, parse } from './validate.ts';
@@ -39,7 +37,7 @@ const AlertsQuery = z.object({ city, day });
 /** GET /api/risk/hours, /heatmap, /levels, /index, /alerts (issue 12): aggregates of the risk tables. */
 export async function registerRisk(
   app: FastifyInstance,
-  d: { duck: Duck; info: WorkspaceInfo; k: number; accounts: Accounts; audit: AuditLog },
+  d: { k: number; accounts: Accounts; audit: AuditLog },
 ): Promise<void> {
   const cities = new Set(
     loadDivisions()
@@ -50,10 +48,12 @@ export async function registerRisk(
     if (!cities.has(code)) throw new HttpError(400, `city: ${code} is not a city code`, 'city');
   };
   /** The build's options; 409 when the tables are missing or were protected with a smaller k than the server's. */
-  const meta = async (): Promise<RiskMeta> => {
+  const meta = async (req: FastifyRequest): Promise<RiskMeta> => {
     let m: RiskMeta;
     try {
-      m = await riskMeta(d.duck);
+      // The same for every request on a snapshot: kept with its answers (and computed through the gate).
+      const duck = req.snapshot.duck;
+      m = await req.cached('risk.meta', () => riskMeta(duck));
     } catch (e) {
       if (e instanceof UserError) throw new HttpError(409, e.message);
       throw e;
@@ -78,51 +78,71 @@ export async function registerRisk(
     const account = requireAccount(d.accounts, req);
     const q = parse(HoursQuery, req.query);
     checkCity(q.city);
-    await meta();
+    await meta(req);
     d.audit.record(account.username, 'risk.hours', q);
-    return { synthetic: d.info.synthetic, city: q.city, ...(await riskHours(d.duck, q.city)) };
+    const { duck, info } = req.snapshot;
+    return {
+      synthetic: info.synthetic,
+      city: q.city,
+      ...(await req.cached(q, () => riskHours(duck, q.city))),
+    };
   });
 
   app.get('/api/risk/heatmap', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(HeatmapQuery, req.query);
     checkCity(q.city);
-    const m = await meta();
+    const m = await meta(req);
     checkDay(m, q.hour, 'hour');
     d.audit.record(account.username, 'risk.heatmap', q);
-    const h = await heatmap(
-      d.duck,
-      { city: q.city, hour: `${q.hour.slice(0, 10)} ${q.hour.slice(11)}:00:00`, kind: q.kind, k: d.k },
-      (codes) => areaLabels(d.duck, 'community', codes),
+    const { duck, info } = req.snapshot;
+    const h = await req.cached(q, () =>
+      heatmap(
+        duck,
+        { city: q.city, hour: `${q.hour.slice(0, 10)} ${q.hour.slice(11)}:00:00`, kind: q.kind, k: d.k },
+        (codes) => areaLabels(duck, 'community', codes),
+      ),
     );
-    return { synthetic: d.info.synthetic, ...h, hour: q.hour, set: m.set };
+    return { synthetic: info.synthetic, ...h, hour: q.hour, set: m.set };
   });
 
   app.get('/api/risk/levels', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(LevelsQuery, req.query);
     checkCity(q.city);
-    checkDay(await meta(), q.day, 'day');
+    checkDay(await meta(req), q.day, 'day');
     d.audit.record(account.username, 'risk.levels', q);
-    return { synthetic: d.info.synthetic, ...q, areas: await levelsOf(d.duck, { ...q, k: d.k }) };
+    const { duck, info } = req.snapshot;
+    return {
+      synthetic: info.synthetic,
+      ...q,
+      areas: await req.cached(q, () => levelsOf(duck, { ...q, k: d.k })),
+    };
   });
 
   app.get('/api/risk/index', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(IndexQuery, req.query);
     checkCity(q.city);
-    const m = await meta();
+    const m = await meta(req);
     checkDay(m, q.day, 'day');
     d.audit.record(account.username, 'risk.index', q);
-    return { synthetic: d.info.synthetic, ...q, weights: m.weights, areas: await indexOf(d.duck, q) };
+    const { duck, info } = req.snapshot;
+    return {
+      synthetic: info.synthetic,
+      ...q,
+      weights: m.weights,
+      areas: await req.cached(q, () => indexOf(duck, q)),
+    };
   });
 
   app.get('/api/risk/alerts', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(AlertsQuery, req.query);
     checkCity(q.city);
-    checkDay(await meta(), q.day, 'day');
+    checkDay(await meta(req), q.day, 'day');
     d.audit.record(account.username, 'risk.alerts', q);
-    return { synthetic: d.info.synthetic, ...q, alerts: await alertsOf(d.duck, q) };
+    const { duck, info } = req.snapshot;
+    return { synthetic: info.synthetic, ...q, alerts: await req.cached(q, () => alertsOf(duck, q)) };
   });
 }

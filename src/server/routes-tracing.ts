@@ -4,7 +4,6 @@ import type { Duck } from '../db/duck.ts';
 import { HttpError, UserError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import type { CaseRecord, CompanionOptions, CompanionResult, Trajectory, Window } from '../tracing/types.ts';
-import type { WorkspaceInfo } from '../workspace.ts';
 import type { Account, Accounts } from './accounts.ts';
 import { inScope } from './scope.ts';
 import { requireAccount } from './session.ts';
@@ -89,8 +88,6 @@ function listed(c: CaseRecord) {
 export async function registerTracing(
   app: FastifyInstance,
   d: {
-    duck: Duck;
-    info: WorkspaceInfo;
     accounts: Accounts;
     audit: AuditLog;
     engine: TracingEngine;
@@ -119,7 +116,7 @@ export async function registerTracing(
     misses.check(account.username);
     if (caseRef !== ref)
       throw new HttpError(400, `caseRef: ${caseRef} is not the case of this request (${ref})`, 'caseRef');
-    const c = await d.engine.getCase(d.duck, ref);
+    const c = await d.engine.getCase(req.snapshot.duck, ref);
     if (!c || !caseInScope(account, c)) {
       misses.miss(account.username);
       throw new HttpError(404, `ref: no case ${ref} within the regions of this account`, 'ref');
@@ -145,9 +142,9 @@ export async function registerTracing(
 
   app.get('/api/cases', async (req) => {
     const account = requireAccount(d.accounts, req);
-    const cases = (await d.engine.listCases(d.duck)).filter((c) => caseInScope(account, c));
+    const cases = (await d.engine.listCases(req.snapshot.duck)).filter((c) => caseInScope(account, c));
     audited(req, account, 'trace.cases', { people: cases.length });
-    return { cases: cases.map(listed), synthetic: d.info.synthetic };
+    return { cases: cases.map(listed), synthetic: req.snapshot.info.synthetic };
   });
 
   app.get('/api/cases/:ref/trajectory', async (req) => {
@@ -155,14 +152,14 @@ export async function registerTracing(
     const q = parse(TrajectoryQuery, req.query);
     const c = await caseOf(req, account, q.caseRef);
     const window = windowOf(q);
-    const t = await engineCall(() => d.engine.trajectory(d.duck, c.ref, window));
+    const t = await engineCall(() => d.engine.trajectory(req.snapshot.duck, c.ref, window));
     audited(req, account, 'trace.trajectory', {
       caseRef: c.ref,
       window: t.window,
       people: 1,
       dwells: t.dwells.length,
     });
-    return { ...t, synthetic: d.info.synthetic };
+    return { ...t, synthetic: req.snapshot.info.synthetic };
   });
 
   const companionsOf = async (req: FastifyRequest, format: 'json' | 'csv') => {
@@ -176,7 +173,7 @@ export async function registerTracing(
       toleranceMeters: q.toleranceMeters,
       ...(window ? { window } : {}),
     };
-    const r = await engineCall(() => d.engine.companions(d.duck, c.ref, options));
+    const r = await engineCall(() => d.engine.companions(req.snapshot.duck, c.ref, options));
     audited(req, account, 'trace.companions', {
       caseRef: c.ref,
       format,
@@ -191,17 +188,18 @@ export async function registerTracing(
 
   app.get('/api/cases/:ref/companions', async (req) => ({
     ...(await companionsOf(req, 'json')),
-    synthetic: d.info.synthetic,
+    synthetic: req.snapshot.info.synthetic,
   }));
 
   app.get('/api/cases/:ref/companions.csv', async (req, reply) => {
     const r = await companionsOf(req, 'csv');
+    const { synthetic } = req.snapshot.info;
     // The file itself cannot carry a banner without breaking CSV readers: its name says it is synthetic.
-    const name = `${d.info.synthetic ? 'SYNTHETIC-' : ''}companions-${r.case.ref.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`;
+    const name = `${synthetic ? 'SYNTHETIC-' : ''}companions-${r.case.ref.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`;
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}"`)
-      .header('x-epitrace-synthetic', String(d.info.synthetic))
+      .header('x-epitrace-synthetic', String(synthetic))
       .send(d.engine.companionsCsv(r));
   });
 }
