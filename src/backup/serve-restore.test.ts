@@ -37,7 +37,6 @@ const ROUTES: [who: string, path: string][] = [
   ['analyst', `/api/risk/sources?origin=420100&${WEEK}`],
   ['analyst', '/api/geo/areas?city=420100&level=street'],
   ['analyst', '/api/forecast/runs'],
-  ['analyst', '/api/forecast?run=1&region=420100&quantity=confirmed'],
   ['analyst', '/api/forecast/params?run=1'],
   ['tracer', '/api/cases'],
   ['admin', '/api/admin/accounts'],
@@ -104,6 +103,12 @@ beforeAll(async () => {
   for (const [u, role] of ACCOUNTS) await new Accounts(app).upsert(u, PW, role);
   app.close();
   original = await serve(f.ws);
+  // The first region the small fixture's forecast serves (cities with fewer than k cases are not served).
+  const runs = JSON.parse((await body(original, 'analyst', '/api/forecast/runs')).text) as {
+    runs: { run: number; regions: { code: string }[] }[];
+  };
+  const run = runs.runs[0]!;
+  ROUTES.push(['analyst', `/api/forecast?run=${run.run}&region=${run.regions[0]!.code}&quantity=confirmed`]);
 
   // Requests keep running from before the backup starts until after it ends.
   let stop = false;
@@ -125,7 +130,8 @@ beforeAll(async () => {
   await new Promise((r) => setTimeout(r, 200));
   stop = true;
   await Promise.all(load);
-  expect(b.err, b.err).toBe('');
+  // Progress lines only (the workspace is over 64 MB): no waiting, no error.
+  expect(b.err.split('\n').filter((l) => l && !/^backup: (checksums|writing): /.test(l))).toEqual([]);
   expect(b.code).toBe(0);
   backup = JSON.parse(b.out) as typeof backup;
 
@@ -144,7 +150,7 @@ afterAll(async () => {
 describe('a backup taken while serving, restored into a new folder', () => {
   it('was taken while every request kept answering 200', () => {
     expect(during.whileBackingUp).toBeGreaterThan(0);
-    expect(new Set(during.statuses)).toEqual(new Set([200]));
+    expect(during.statuses.filter((s) => s !== 200)).toEqual([]);
     expect(backup.snapshotId).toBe(1);
   });
 
@@ -162,7 +168,8 @@ describe('a backup taken while serving, restored into a new folder', () => {
   it('says the same in /api/meta, but for where it is', async () => {
     const a = JSON.parse((await body(original, 'analyst', '/api/meta')).text) as Record<string, unknown>;
     const b = JSON.parse((await body(restored, 'analyst', '/api/meta')).text) as Record<string, unknown>;
-    expect(a['synthetic']).toBe(true);
+    expect(a['scenario']).toMatchObject({ synthetic: true });
+    expect(a['snapshot']).toMatchObject({ id: 1 });
     const where = (m: Record<string, unknown>): string =>
       JSON.stringify(m).split(original.ws.root).join('<ws>');
     expect(where(b).split(restored.ws.root).join('<ws>')).toBe(where(a));
