@@ -15,6 +15,7 @@ import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
 import type { Workspace } from '../workspace.ts';
 import { openArchive, wantsGzip } from './archive.ts';
+import { auditWorkspace } from './audit.ts';
 import { captureKeys, snapshotItems, workspaceItems } from './collect.ts';
 import type { Item } from './collect.ts';
 import { MANIFEST_ENTRY } from './manifest.ts';
@@ -200,6 +201,13 @@ export async function backupWorkspace(
     archive = null;
     renameSync(tmp, file);
     fsyncDir(dirname(file));
+    // After the copy of app.sqlite, so the backup does not hold its own entry; the original does.
+    auditWorkspace(
+      ws,
+      'workspace.backup',
+      { file, files: items.length, bytes: total, snapshotId: snap.id },
+      o.auditDir,
+    );
     return {
       file,
       files: items.length,

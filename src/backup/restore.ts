@@ -15,6 +15,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { Workspace } from '../workspace.ts';
+import { auditWorkspace } from './audit.ts';
 import { ArchiveRefused, extractArchive } from './extract.ts';
 import type { BackupManifest } from './manifest.ts';
 
@@ -103,6 +104,14 @@ export async function restoreBackup(
     if (targetExists) rmdirSync(target);
     renameSync(tmp, target);
     fsyncDir(dirname(target));
+    // The restored copy's log says where it came from (its own key and checkpoints, now in keys/).
+    // Always the restored keys/, never $EPITRACE_AUDIT_DIR: that folder's checkpoints belong to the original.
+    auditWorkspace(
+      new Workspace(target),
+      'workspace.restore',
+      { file, created: m.created, source: m.source, snapshotId: m.snapshotId },
+      join(target, 'keys'),
+    );
     return {
       target,
       files: m.files.length,

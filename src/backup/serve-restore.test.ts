@@ -7,6 +7,7 @@ import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { buildForecast, outflowCutScenarios } from '../epi/workspace-build.ts';
 import { AuditLog, loadAuditKey } from '../privacy/audit.ts';
+import type { AuditEntry } from '../privacy/audit.ts';
 import { buildRisk } from '../risk/build.ts';
 import { Accounts } from '../server/accounts.ts';
 import type { Role } from '../server/accounts.ts';
@@ -195,8 +196,28 @@ describe('a backup taken while serving, restored into a new folder', () => {
         join(keys, 'audit.checkpoints'),
       );
       expect(log.verify()).toBeNull();
-      // The requests answered before the backup were audited, and came along.
+      // The requests answered before the backup were audited, and came along; the restore is the first entry after them.
       expect(log.count()).toBeGreaterThan(ROUTES.length);
+      const restoreEntry = db
+        .prepare("SELECT * FROM audit WHERE action = 'workspace.restore'")
+        .all() as AuditEntry[];
+      expect(restoreEntry).toHaveLength(1);
+      expect(JSON.parse(restoreEntry[0]!.detail)).toMatchObject({
+        via: 'cli',
+        source: original.ws.root,
+        snapshotId: 1,
+      });
+    } finally {
+      db.close();
+    }
+    // The original says a backup was taken, and where to.
+    const orig = openAppDb(original.ws.sqlitePath);
+    try {
+      const e = orig.prepare("SELECT detail FROM audit WHERE action = 'workspace.backup'").all() as {
+        detail: string;
+      }[];
+      expect(e).toHaveLength(1);
+      expect(JSON.parse(e[0]!.detail)).toMatchObject({ via: 'cli', files: backup.files, snapshotId: 1 });
     } finally {
       db.close();
     }
