@@ -1,13 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants,
+  copyFileSync,
+  linkSync,
   createReadStream,
   fsyncSync,
   mkdirSync,
   openSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
@@ -35,6 +40,8 @@ export interface BackupOptions {
   sleep?: (ms: number) => Promise<void>;
   /** One line at a time, for stderr: why the backup waits. */
   log?: (line: string) => void;
+  /** Tests only: called once the files are frozen, just before the writer lock is released. */
+  frozen?: () => void;
   /** Byte progress of each phase ('hash', 'write'). */
   onProgress?: (phase: 'hash' | 'write', done: number, total: number) => void;
 }
@@ -47,6 +54,8 @@ export interface BackupResult {
   /** Size of the archive file. */
   archiveBytes: number;
   seconds: number;
+  /** How long the writer lock was held (from when it was taken): the capture, not the archive. */
+  lockedSeconds: number;
   snapshotId: number | null;
 }
 
@@ -113,12 +122,66 @@ async function sha256(item: Item, onBytes: (n: number) => void): Promise<string>
   return h.digest('hex');
 }
 
+/**
+ * Copies a file through one descriptor that stays open (the caller closes it). DuckDB's writer
+ * lock is a POSIX record lock, which Linux drops as soon as the process closes ANY descriptor of
+ * the file: reading analytics.duckdb with readFileSync or copyFileSync while the Duck is open
+ * would hand the lock to the next job. This descriptor is closed only after the Duck.
+ */
+function copyKeepingLock(from: string, to: string): number {
+  const fd = openSync(from, 'r');
+  const out = openSync(to, 'wx', 0o600);
+  try {
+    const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+    for (let pos = 0; ;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      writeSync(out, buf, 0, n);
+      pos += n;
+    }
+  } finally {
+    closeSync(out);
+  }
+  return fd;
+}
+
+/**
+ * Freezes the workspace's files while the writer lock is held, so the lock can be released before
+ * the archive is written: every file but analytics.duckdb is hard-linked into the staging folder,
+ * since writers replace those by rename (a partition, a snapshot) and the link keeps this version
+ * (across file systems, e.g. a linked points/ folder, it is copied); analytics.duckdb, which DuckDB
+ * rewrites in place, is copied last (see copyKeepingLock). Small files are in memory already.
+ * Returns the frozen items and the descriptor to close after the Duck.
+ */
+function freeze(items: Item[], duckPath: string, staging: string): { items: Item[]; duckFd: number | null } {
+  let duckFd: number | null = null;
+  const linked = items.map((it, i): Item => {
+    if ('data' in it || it.source === duckPath || it.source.startsWith(staging + sep)) return it;
+    const to = join(staging, `f${i}`);
+    try {
+      linkSync(it.source, to);
+    } catch (e) {
+      if (!['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      copyFileSync(it.source, to, constants.COPYFILE_FICLONE);
+    }
+    return { ...it, source: to };
+  });
+  const frozen = linked.map((it, i): Item => {
+    if ('data' in it || it.source !== duckPath) return it;
+    const to = join(staging, `f${i}`);
+    duckFd = copyKeepingLock(it.source, to);
+    return { ...it, source: to };
+  });
+  return { items: frozen, duckFd };
+}
+
 const size = (i: Item): number => ('data' in i ? i.data.length : i.size);
 
 /**
  * Backs up a whole workspace into one tar (gzip for .tar.gz/.tgz): manifest.json first, then
- * every file. Holds the writer lock throughout, so no job changes analytics.duckdb, raw/ or the
- * snapshot meanwhile; app.sqlite (which a server writes) goes through SQLite's online backup.
+ * every file. Takes the writer lock, so no job changes analytics.duckdb, raw/ or the snapshot,
+ * and holds it only while the files are frozen (see freeze); app.sqlite (which a server writes)
+ * goes through SQLite's online backup. The archive is then written without the lock.
  * Written to FILE.tmp, fsynced and renamed: an interrupted backup leaves no FILE.
  */
 export async function backupWorkspace(
@@ -139,6 +202,8 @@ export async function backupWorkspace(
   const staging = join(ws.tmpDir, `backup-${process.pid}-${randomBytes(4).toString('hex')}`);
   const t0 = now().getTime();
   const duck = await takeWriter(ws, o);
+  let locked = true;
+  let duckFd: number | null = null;
   let archive: ReturnType<typeof openArchive> | null = null;
   try {
     // Everything in DuckDB's WAL goes into analytics.duckdb, which alone is then the whole database.
@@ -163,6 +228,14 @@ export async function backupWorkspace(
     const snap = snapshotItems(ws);
     items.push(...snap.items, ...workspaceItems(ws));
     items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const frozen = freeze(items, ws.duckPath, staging);
+    duckFd = frozen.duckFd;
+    o.frozen?.();
+    // Everything is captured: jobs may write again while the archive is hashed, compressed and written.
+    duck.close();
+    locked = false;
+    const lockedSeconds = (now().getTime() - t0) / 1000;
+    items.splice(0, items.length, ...frozen.items);
 
     const total = items.reduce((s, i) => s + size(i), 0);
     let done = 0;
@@ -193,7 +266,7 @@ export async function backupWorkspace(
         continue;
       }
       const h = await archive.addFile(it.path, it.source, it.size, it.mode, tick('write'));
-      // Only a writer changes these files, and we hold the writer lock: a difference is a bug or a foreign process.
+      // Frozen copies and links: only an in-place rewrite of a linked file (not how writers work here) differs.
       if (h !== files[i]!.sha256)
         throw new UserError(`${it.path} changed while it was backed up: backup not taken`);
     }
@@ -214,6 +287,7 @@ export async function backupWorkspace(
       bytes: total,
       archiveBytes: statSync(file).size,
       seconds: (now().getTime() - t0) / 1000,
+      lockedSeconds,
       snapshotId: snap.id,
     };
   } catch (e) {
@@ -221,7 +295,8 @@ export async function backupWorkspace(
     rmSync(tmp, { force: true });
     throw e;
   } finally {
-    duck.close();
+    if (locked) duck.close();
+    if (duckFd !== null) closeSync(duckFd);
     rmSync(staging, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,5 +85,47 @@ describe('backup while a job holds the workspace', () => {
     const db = await restored.openDuck({ readOnly: true });
     expect(await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM held`)).toEqual({ n: 0 });
     db.close();
+  });
+
+  it('holds the lock until the files are frozen, then releases it: a job writing meanwhile is not in the backup', async () => {
+    const { ws, out } = workspace();
+    const before = await ws.openDuck();
+    await before.run('CREATE TABLE before_backup AS SELECT 1 AS x');
+    before.close();
+    // A pipeline job in another process: 0 when it could write, 1 when the workspace was locked.
+    const job = (): number | null =>
+      spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { DuckDBInstance } from '@duckdb/node-api';
+           const db = await DuckDBInstance.create(${JSON.stringify(ws.duckPath)});
+           const c = await db.connect();
+           await c.run('CREATE TABLE after_backup AS SELECT 2 AS x');
+           await c.run('CHECKPOINT');
+           c.closeSync(); db.closeSync();`,
+        ],
+        { cwd: ROOT, encoding: 'utf8', timeout: 30_000 },
+      ).status;
+    let whileFreezing: number | null = null;
+    let afterFreezing: number | null = null;
+    const r = await backupWorkspace(ws, out, {
+      // Still locked, although analytics.duckdb has just been read (a POSIX lock dies with any descriptor closed).
+      frozen: () => void (whileFreezing = job()),
+      // Before a byte of analytics.duckdb is hashed or archived: the archive must not see the job's write.
+      onProgress: (phase) => void (phase === 'hash' && afterFreezing === null && (afterFreezing = job())),
+    });
+    expect(whileFreezing).toBe(1);
+    expect(afterFreezing).toBe(0);
+    expect(r.lockedSeconds).toBeLessThan(r.seconds);
+    const restored = new Workspace(join(out, '..', 'restored'));
+    await restoreBackup(out, restored.root);
+    const db = await restored.openDuck({ readOnly: true });
+    const tables = await db.all<{ t: string }>(
+      `SELECT table_name AS t FROM information_schema.tables ORDER BY 1`,
+    );
+    db.close();
+    expect(tables.map((t) => t.t)).toEqual(['before_backup']);
   });
 });
