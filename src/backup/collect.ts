@@ -103,7 +103,7 @@ export function workspaceItems(ws: Workspace): Item[] {
     const path = archivePath(ws.root, f);
     const st = statSync(f);
     // Top-level files (workspace.json, demo passwords) are rewritten in place by other commands.
-    // Never analytics.duckdb: reading it here would drop DuckDB's lock (see copyKeepingLock in backup.ts).
+    // Never analytics.duckdb: reading it here would drop DuckDB's lock (see copyKeepingLock in freeze.ts).
     if (!path.includes('/') && f !== ws.duckPath && st.size <= CAPTURE_BYTES) return capture(path, f);
     return { path, source: f, size: st.size, mode: st.mode & 0o777 };
   });
