@@ -140,8 +140,12 @@ export async function backupWorkspace(
     throw new UserError(
       `--out ${out} is inside the workspace: write the backup elsewhere (ideally another disk)`,
     );
-  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw unwritable(e, out);
+  }
   const staging = join(ws.tmpDir, `backup-${process.pid}-${randomBytes(4).toString('hex')}`);
   const t0 = now().getTime();
   const duck = await takeWriter(ws, o);
@@ -236,12 +240,24 @@ export async function backupWorkspace(
   } catch (e) {
     archive?.abort();
     rmSync(tmp, { force: true });
-    throw e;
+    throw unwritable(e, out);
   } finally {
     if (locked) duck.close();
     if (duckFd !== null) closeSync(duckFd);
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** A file-system refusal to write (full disk, read-only, not a folder), the archive's or the staging copy's, as one line. */
+function unwritable(e: unknown, out: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  const path = (e as NodeJS.ErrnoException).path ?? out;
+  if (
+    !code ||
+    !['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EDQUOT'].includes(code)
+  )
+    return e;
+  return new UserError(`backup not taken: cannot write ${path} (${code})`);
 }
 
 /** The temp file an interrupted backup of `out` may leave (removed by the next backup). */

@@ -150,6 +150,13 @@ describe('backup archive', () => {
     }
   });
 
+  it('refuses an --out it cannot write with one line', async () => {
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    await expect(backupWorkspace(ws, join(dir, 'a-file', 'b.tar'))).rejects.toThrow(
+      new UserError(`backup not taken: cannot write ${join(dir, 'a-file')} (EEXIST)`),
+    );
+  });
+
   it('refuses a --out inside the workspace', async () => {
     await expect(backupWorkspace(ws, join(ws.root, 'self.tar'))).rejects.toThrow(/is inside the workspace/);
     expect(existsSync(join(ws.root, 'self.tar'))).toBe(false);
