@@ -18,6 +18,7 @@ import type { Workspace, WorkspaceInfo } from '../workspace.ts';
 import { buildLine, ENGINE } from './commands/forecast-build.ts';
 import type { Progress } from './progress.ts';
 import { phased } from './progress.ts';
+import { publishNow } from './with-duck.ts';
 
 /** Progress labels of the generator's phases. */
 export const SYNTH_PHASES = {
@@ -135,7 +136,12 @@ export function requireDemoWorkspace(ws: Workspace): void {
  * pipeline. Everything in it is labelled synthetic. Refuses (UserError) to replace a folder
  * that `demo` did not build.
  */
-export async function buildDemo(ws: Workspace, params: ScenarioParams, progress: Progress): Promise<void> {
+export async function buildDemo(
+  ws: Workspace,
+  params: ScenarioParams,
+  progress: Progress,
+  opts: { publish?: boolean } = {},
+): Promise<void> {
   requireDemoWorkspace(ws);
   rmSync(ws.root, { recursive: true, force: true });
   const to = lastDay(params);
@@ -182,6 +188,8 @@ export async function buildDemo(ws: Workspace, params: ScenarioParams, progress:
   progress.stop();
   // Written last: a workspace without a scenario is an unfinished build and is rebuilt.
   ws.writeInfo({ ...ws.info(), scenario });
+  // Once, at the end (after workspace.json has its scenario): the server reads only published snapshots.
+  if (opts.publish !== false) await publishNow(ws);
   process.stderr.write(
     `demo workspace ready: ${s.records} synthetic records of ${s.subscribers} subscribers, ${s.cases} confirmed cases; ` +
       `case registry ${registry.accepted} cases, ${registry.accepted - registry.unmatched.length} matched a subscriber; ` +

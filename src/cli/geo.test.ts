@@ -50,7 +50,8 @@ describe('epitrace geo import', () => {
     const file = join(dir, 'streets.geojson');
     writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
     const r = epitrace(['geo', 'import', '--level', 'street', file, '--workspace', ws.root]);
-    expect(r.err).toBe('');
+    // The import ends by publishing a snapshot for the server, said on stderr.
+    expect(r.err).toMatch(/^published snapshot \d+: [^\n]*\n$/);
     expect(r.code).toBe(0);
     expect(r.out).toContain(
       `${features.length} features = ${features.length} accepted + 0 quarantined (street, city 420100)`,

@@ -7,6 +7,7 @@ import { registerForecast } from './commands/forecast.ts';
 import { addForecastBuild } from './commands/forecast-build.ts';
 import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerPublish } from './commands/publish.ts';
 import { registerRisk } from './commands/risk.ts';
 import { addRiskSources } from './commands/risk-sources.ts';
 import { registerRun } from './commands/run.ts';
@@ -33,6 +34,7 @@ for (const register of [
   registerSynth,
   registerIngest,
   registerRun,
+  registerPublish,
   registerUser,
   registerAudit,
   registerTrace,

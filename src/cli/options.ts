@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { AUDIT_DIR_ENV } from '../privacy/audit.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
 import { DEFAULT_LIMITS } from '../server/limits.ts';
+import { DEFAULT_CACHE_MB } from '../snapshot/source.ts';
 import type { ServeOptions } from './serve.ts';
 import { defaultParams, peopleAtScale } from '../synth/params.ts';
 import type { ScenarioParams } from '../synth/params.ts';
@@ -191,6 +192,7 @@ export interface ServeFlags {
   secureCookies: boolean;
   trustProxy: boolean;
   auditDir?: string;
+  cacheMb: number;
 }
 
 /** The server options shared by `serve` and `demo`. */
@@ -221,6 +223,12 @@ export function serveOptions(cmd: Command): Command {
     .option(
       '--audit-dir <dir>',
       `folder of audit.key and audit.checkpoints (default $${AUDIT_DIR_ENV}, else <workspace>/keys)`,
+    )
+    .option(
+      '--cache-mb <n>',
+      'answers of aggregate queries kept per published snapshot, in MB of JSON (0 = off)',
+      int('--cache-mb', 0),
+      DEFAULT_CACHE_MB,
     );
 }
 
@@ -234,5 +242,6 @@ export function serveSettings(o: ServeFlags): ServeOptions {
     secureCookies: o.secureCookies,
     trustProxy: o.trustProxy,
     auditDir: o.auditDir,
+    cacheMb: o.cacheMb,
   };
 }

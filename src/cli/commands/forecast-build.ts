@@ -4,7 +4,7 @@ import { forecastEnsemble } from '../../epi/forecast.ts';
 import { buildForecast, MAX_HORIZON, MAX_MEMBERS, outflowCutScenarios } from '../../epi/workspace-build.ts';
 import type { ForecastBuildSummary } from '../../epi/workspace-build.ts';
 import { DEFAULT_WORKSPACE, int } from '../options.ts';
-import { withDuck } from '../with-duck.ts';
+import { withWriter } from '../with-duck.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -40,16 +40,22 @@ export function addForecastBuild(forecast: Command): Command {
     .option('--horizon <days>', `days ahead, 1..${MAX_HORIZON}`, int('--horizon', 1), 30)
     .option('--members <n>', `ensemble members, 2..${MAX_MEMBERS}`, int('--members', 2), 300)
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
-    .action(async (o: { workspace: string; horizon: number; members: number; seed: number }) => {
-      const s = await withDuck(o.workspace, (db, ws) =>
-        buildForecast(
-          db,
-          { root: ws.root, info: ws.info() },
-          { horizon: o.horizon, members: o.members, seed: o.seed, scenarios: outflowCutScenarios },
-          ENGINE,
-        ),
-      );
-      out(buildLine(s));
-    });
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
+    .action(
+      async (o: { workspace: string; horizon: number; members: number; seed: number; publish: boolean }) => {
+        const s = await withWriter(o.workspace, o, (db, ws) =>
+          buildForecast(
+            db,
+            { root: ws.root, info: ws.info() },
+            { horizon: o.horizon, members: o.members, seed: o.seed, scenarios: outflowCutScenarios },
+            ENGINE,
+          ),
+        );
+        out(buildLine(s));
+      },
+    );
   return forecast;
 }

@@ -6,12 +6,14 @@ import { loadDivisions } from '../../geo/divisions.ts';
 import { formatImport, importBoundaries } from '../../geo/import.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE } from '../options.ts';
+import { publishNow } from '../with-duck.ts';
 
 interface ImportFlags {
   level: AreaLevel;
   workspace: string;
   city?: string;
   json: boolean;
+  publish: boolean;
 }
 
 function city(v: string): string {
@@ -38,6 +40,10 @@ export function registerGeo(program: Command): void {
     .option('-w, --workspace <dir>', 'workspace folder', DEFAULT_WORKSPACE)
     .option('--city <code>', 'six-digit city code (default: the one city the codes lie in)', city)
     .option('--json', 'print the report as JSON', false)
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
     .action(async (file: string, o: ImportFlags) => {
       const ws = new Workspace(o.workspace).require();
       const db = await ws.openDuck();
@@ -60,6 +66,7 @@ export function registerGeo(program: Command): void {
           };
           process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         } else process.stdout.write(formatImport(r, file));
+        if (o.publish) await publishNow(ws, db);
       } finally {
         db.close();
       }

@@ -14,6 +14,7 @@ import { divisionNaming } from '../../server/routes-flows.ts';
 import { Workspace } from '../../workspace.ts';
 import { openAudit } from '../serve.ts';
 import { DEFAULT_WORKSPACE, date, divisionCode, int } from '../options.ts';
+import { withReadDuck } from '../with-duck.ts';
 
 export interface RiskSourcesOptions {
   workspace: string;
@@ -82,13 +83,9 @@ export async function riskSources(o: RiskSourcesOptions): Promise<RiskSourcesRep
   if (!origin || !from || !to)
     throw new UserError('pass --origin, --from and --to (this workspace has no scenario to take them from)');
   if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
-  const db = await ws.openDuck({ readOnly: true });
-  let r;
-  try {
-    r = await platformFit(db, { origin, from, to, casesTo: o.casesTo, k: o.k }, o.model, divisionNaming());
-  } finally {
-    db.close();
-  }
+  const r = await withReadDuck(ws.root, (db) =>
+    platformFit(db, { origin, from, to, casesTo: o.casesTo, k: o.k }, o.model, divisionNaming()),
+  );
   const app = openAppDb(ws.sqlitePath);
   try {
     const log = openAudit(ws, app);

@@ -14,7 +14,7 @@ import { alertsOf, indexOf, levelsOf, riskMeta } from '../../risk/query.ts';
 import { COMPONENTS, DEFAULT_WEIGHTS, parseWeights } from '../../risk/risk-index.ts';
 import type { Weights } from '../../risk/risk-index.ts';
 import type { Workspace } from '../../workspace.ts';
-import { withDuck } from '../with-duck.ts';
+import { withReadDuck, withWriter } from '../with-duck.ts';
 import { DEFAULT_WORKSPACE, date, divisionCode, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -111,22 +111,28 @@ export function registerRisk(program: Command): Command {
       weightsArg,
       DEFAULT_WEIGHTS,
     )
-    .action(async (o: { workspace: string; set: RiskKind[]; weights: Weights; k: number }) => {
-      const s = await withDuck(o.workspace, (db) =>
-        buildRisk(db, { set: o.set, weights: o.weights, k: o.k }),
-      );
-      out(
-        `high-risk people: ${s.people.companion} companion(s) of confirmed cases, ${s.people.suspected} suspected, ` +
-          `${s.people.confirmed} confirmed (${s.people.batches} confirmation day(s) searched); heatmap set ${o.set.join(',')}`,
-      );
-      out(
-        `days ${s.first ?? '-'} to ${s.last ?? '-'}: ${s.presenceRows} heatmap rows, ${s.cases} located cases, ` +
-          `${s.links} case links, ${s.levelRows} level rows, ${s.indexRows} index rows, ${s.alerts} alerts; ` +
-          `${(s.ms / 1000).toFixed(1)} s (${Object.entries(s.steps)
-            .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
-            .join(', ')})`,
-      );
-    });
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
+    .action(
+      async (o: { workspace: string; set: RiskKind[]; weights: Weights; k: number; publish: boolean }) => {
+        const s = await withWriter(o.workspace, o, (db) =>
+          buildRisk(db, { set: o.set, weights: o.weights, k: o.k }),
+        );
+        out(
+          `high-risk people: ${s.people.companion} companion(s) of confirmed cases, ${s.people.suspected} suspected, ` +
+            `${s.people.confirmed} confirmed (${s.people.batches} confirmation day(s) searched); heatmap set ${o.set.join(',')}`,
+        );
+        out(
+          `days ${s.first ?? '-'} to ${s.last ?? '-'}: ${s.presenceRows} heatmap rows, ${s.cases} located cases, ` +
+            `${s.links} case links, ${s.levelRows} level rows, ${s.indexRows} index rows, ${s.alerts} alerts; ` +
+            `${(s.ms / 1000).toFixed(1)} s (${Object.entries(s.steps)
+              .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+              .join(', ')})`,
+        );
+      },
+    );
 
   kOpt(
     ws(
@@ -150,7 +156,7 @@ export function registerRisk(program: Command): Command {
         k: number;
         csv?: string;
       }) => {
-        await withDuck(o.workspace, async (db, w) => {
+        await withReadDuck(o.workspace, async (db, w) => {
           const m = await riskMeta(db);
           checkDay(m, o.hour.slice(0, 10), '--hour');
           const h = await heatmap(
@@ -189,7 +195,7 @@ export function registerRisk(program: Command): Command {
         k: number;
         csv?: string;
       }) => {
-        await withDuck(o.workspace, async (db, w) => {
+        await withReadDuck(o.workspace, async (db, w) => {
           checkDay(await riskMeta(db), o.day, '--day');
           const areas = await levelsOf(db, { city: o.city, day: o.day, level: o.level, k: o.k });
           syntheticLine(w);
@@ -211,7 +217,7 @@ export function registerRisk(program: Command): Command {
     )
     .option('--csv <file>', 'also write the areas to this CSV file')
     .action(async (o: { workspace: string; city: string; day: string; level: IndexLevel; csv?: string }) => {
-      await withDuck(o.workspace, async (db, w) => {
+      await withReadDuck(o.workspace, async (db, w) => {
         const m = await riskMeta(db);
         checkDay(m, o.day, '--day');
         const areas = await indexOf(db, { city: o.city, day: o.day, level: o.level });
@@ -252,7 +258,7 @@ export function registerRisk(program: Command): Command {
     .requiredOption('--day <date>', 'day YYYY-MM-DD', date)
     .option('--csv <file>', 'also write the alerts to this CSV file')
     .action(async (o: { workspace: string; city: string; day: string; csv?: string }) => {
-      await withDuck(o.workspace, async (db, w) => {
+      await withReadDuck(o.workspace, async (db, w) => {
         checkDay(await riskMeta(db), o.day, '--day');
         const alerts = await alertsOf(db, { city: o.city, day: o.day });
         syntheticLine(w);

@@ -4,6 +4,7 @@ import { DEFAULT_STAY_OPTIONS } from '../../pipeline/stays.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE, date, int } from '../options.ts';
 import { makeProgress } from '../progress.ts';
+import { publishNow } from '../with-duck.ts';
 
 interface RunFlags {
   workspace: string;
@@ -11,6 +12,7 @@ interface RunFlags {
   minStayMinutes: number;
   to?: string;
   rebuild: boolean;
+  publish: boolean;
 }
 
 /** `epitrace run`. */
@@ -30,6 +32,10 @@ export function registerRun(program: Command): void {
     )
     .option('--to <date>', 'run days up to this one only (YYYY-MM-DD)', date)
     .option('--rebuild', 'drop all pipeline results and run every ingested day again', false)
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
     .action(async (o: RunFlags) => {
       const ws = new Workspace(o.workspace).require();
       const progress = makeProgress();
@@ -55,5 +61,6 @@ export function registerRun(program: Command): void {
       process.stdout.write(
         `days ${days}: ${s.stays} stays, ${s.trips} trips (all levels) in ${s.seconds.toFixed(1)} s\n`,
       );
+      if (o.publish) await publishNow(ws);
     });
 }

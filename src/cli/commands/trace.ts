@@ -18,7 +18,7 @@ import type { CaseInput, ImportSummary } from '../../tracing/index.ts';
 import type { CompanionResult, Trajectory, Window } from '../../tracing/types.ts';
 import type { Workspace } from '../../workspace.ts';
 import { openAudit } from '../serve.ts';
-import { withDuck } from '../with-duck.ts';
+import { withReadDuck, withWriter } from '../with-duck.ts';
 import { DEFAULT_WORKSPACE, date, divisionCode, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -103,21 +103,29 @@ export function registerTrace(program: Command): void {
   const numbers = program.command('numbers').description("the operator's number registry (phone -> IMSI)");
   key(
     ws(numbers.command('import <file>').description('import imsi,msisdn (pseudonymised; replaces the last)')),
-  ).action(async (file: string, o: { workspace: string; keyFile?: string }) => {
-    const k = loadKey(o.keyFile);
-    const s = await withDuck(o.workspace, (db) => importNumbers(db, file, k));
-    out(`${s.input} rows: ${s.accepted} numbers stored, ${s.quarantined.length} quarantined`);
-    for (const b of s.quarantined.slice(0, 20)) out(`  line ${b.line}: ${b.reason}`);
-  });
+  )
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
+    .action(async (file: string, o: { workspace: string; keyFile?: string; publish: boolean }) => {
+      const k = loadKey(o.keyFile);
+      const s = await withWriter(o.workspace, o, (db) => importNumbers(db, file, k));
+      out(`${s.input} rows: ${s.accepted} numbers stored, ${s.quarantined.length} quarantined`);
+      for (const b of s.quarantined.slice(0, 20)) out(`  line ${b.line}: ${b.reason}`);
+    });
 
   const cases = program.command('cases').description("the health authority's case registry");
-  key(
-    ws(cases.command('import <file>').description('import a case list CSV (identifiers pseudonymised)')),
-  ).action(async (file: string, o: { workspace: string; keyFile?: string }) => {
-    const k = loadKey(o.keyFile);
-    const s = await withDuck(o.workspace, (db) => importCases(db, file, k));
-    for (const l of importLines(s)) out(l);
-  });
+  key(ws(cases.command('import <file>').description('import a case list CSV (identifiers pseudonymised)')))
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
+    .action(async (file: string, o: { workspace: string; keyFile?: string; publish: boolean }) => {
+      const k = loadKey(o.keyFile);
+      const s = await withWriter(o.workspace, o, (db) => importCases(db, file, k));
+      for (const l of importLines(s)) out(l);
+    });
   key(ws(cases.command('add <ref>').description('add one case')))
     .option('--phone <number>', "the case's phone number (MSISDN)")
     .option('--imsi <imsi>', "the case's IMSI")
@@ -130,6 +138,10 @@ export function registerTrace(program: Command): void {
     .option('--confirmed <date>', 'confirmation date YYYY-MM-DD', date)
     .option('--county <code>', 'county reported', divisionCode)
     .option('--city <code>', 'city reported', divisionCode)
+    .option(
+      '--no-publish',
+      'do not publish a snapshot for the server at the end (a job publishes once at its end)',
+    )
     .action(
       async (
         ref: string,
@@ -143,11 +155,12 @@ export function registerTrace(program: Command): void {
           confirmed?: string;
           county?: string;
           city?: string;
+          publish: boolean;
         },
       ) => {
         if (!o.phone === !o.imsi) throw new UserError('pass exactly one of --phone and --imsi');
         const k = loadKey(o.keyFile);
-        const c = await withDuck(o.workspace, (db) =>
+        const c = await withWriter(o.workspace, o, (db) =>
           addCase(
             db,
             {
@@ -167,7 +180,7 @@ export function registerTrace(program: Command): void {
       },
     );
   ws(cases.command('list').description('list the registry')).action(async (o: { workspace: string }) => {
-    const rows = await withDuck(o.workspace, (db) => listCases(db));
+    const rows = await withReadDuck(o.workspace, (db) => listCases(db));
     out('ref\tstatus\tonset\tconfirmed\tid\tsubscriber\tcounty\tcity');
     for (const c of rows)
       out(
@@ -194,7 +207,7 @@ export function registerTrace(program: Command): void {
     .option('--from <date>', 'window start YYYY-MM-DD (inclusive)', date)
     .option('--to <date>', 'window end YYYY-MM-DD (exclusive)', date)
     .action(async (o: { workspace: string; case: string; from?: string; to?: string }) => {
-      const t = await withDuck(o.workspace, async (db, w) => {
+      const t = await withReadDuck(o.workspace, async (db, w) => {
         const t = await trajectory(db, o.case, windowOf(o));
         audit(w, 'trace.trajectory', { case: o.case, people: 1, window: t.window });
         return t;
@@ -239,7 +252,7 @@ export function registerTrace(program: Command): void {
         extend: boolean;
         csv?: string;
       }) => {
-        const r = await withDuck(o.workspace, async (db, w) => {
+        const r = await withReadDuck(o.workspace, async (db, w) => {
           const r = await companions(db, o.case, {
             minMinutes: o.minMinutes,
             degree: o.degree === '2' ? 2 : 1,
