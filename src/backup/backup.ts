@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
+  readdirSync,
   createReadStream,
   fsyncSync,
   mkdirSync,
@@ -146,6 +148,7 @@ export async function backupWorkspace(
   } catch (e) {
     throw unwritable(e, out);
   }
+  removeStaleStaging(ws.tmpDir);
   const staging = join(ws.tmpDir, `backup-${process.pid}-${randomBytes(4).toString('hex')}`);
   const t0 = now().getTime();
   const duck = await takeWriter(ws, o);
@@ -258,6 +261,24 @@ function unwritable(e: unknown, out: string): unknown {
   )
     return e;
   return new UserError(`backup not taken: cannot write ${path} (${code})`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the staging folders of backups whose process is gone (killed), so their links and copies do not pile up. */
+function removeStaleStaging(tmpDir: string): void {
+  if (!existsSync(tmpDir)) return;
+  for (const name of readdirSync(tmpDir)) {
+    const pid = /^backup-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) rmSync(join(tmpDir, name), { recursive: true, force: true });
+  }
 }
 
 /** The temp file an interrupted backup of `out` may leave (removed by the next backup). */

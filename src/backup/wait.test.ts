@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { BUSY_EXIT, backupWorkspace } from './backup.ts';
 import { restoreBackup } from './restore.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'epitrace.mjs');
 
 /** Another process holding analytics.duckdb writable (as a pipeline job does), for `ms` or until killed. */
 async function holdWriter(ws: Workspace, ms: number): Promise<ChildProcess> {
@@ -127,5 +129,33 @@ describe('backup while a job holds the workspace', () => {
     );
     db.close();
     expect(tables.map((t) => t.t)).toEqual(['before_backup']);
+  });
+
+  it('an interrupted backup leaves no archive: SIGTERM removes the temp file, SIGKILL leaves only the temp file', async () => {
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const { ws, out } = workspace();
+      const part = join(ws.rawDir, 'date=2020-01-16');
+      mkdirSync(part, { recursive: true });
+      // Incompressible and over the 64 MB progress threshold, so the kill lands while the archive is written.
+      writeFileSync(join(part, 'part-0123456789abcdef.parquet'), randomBytes(96 * 1024 * 1024));
+      const child = spawn(process.execPath, [BIN, 'backup', '-w', ws.root, '--out', out], { cwd: ROOT });
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (d: Buffer) => d.toString().includes('backup: writing') && resolve());
+      });
+      child.kill(signal);
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      expect(existsSync(out), signal).toBe(false);
+      if (signal === 'SIGTERM') {
+        expect(code).toBe(143);
+        expect(readdirSync(join(out, '..'))).toEqual([]);
+      } else {
+        expect(readdirSync(join(out, '..'))).toEqual(['b.tar.gz.tmp']);
+        // The next backup replaces the temp file and removes the killed one's staging folder.
+        expect(readdirSync(ws.tmpDir).filter((n) => n.startsWith('backup-'))).toHaveLength(1);
+        await backupWorkspace(ws, out);
+        expect(readdirSync(join(out, '..'))).toEqual(['b.tar.gz']);
+        expect(readdirSync(ws.tmpDir)).toEqual([]);
+      }
+    }
   });
 });
