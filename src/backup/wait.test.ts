@@ -158,4 +158,22 @@ describe('backup while a job holds the workspace', () => {
       }
     }
   });
+
+  it('an interrupted restore leaves no workspace: SIGTERM removes its temp folder', async () => {
+    const { ws, out } = workspace();
+    const part = join(ws.rawDir, 'date=2020-01-16');
+    mkdirSync(part, { recursive: true });
+    writeFileSync(join(part, 'part-0123456789abcdef.parquet'), randomBytes(96 * 1024 * 1024));
+    const archive = (await backupWorkspace(ws, out.replace(/\.tar\.gz$/, '.tar'))).file;
+    const parent = join(out, '..', 'restore-here');
+    mkdirSync(parent);
+    const child = spawn(process.execPath, [BIN, 'restore', archive, '-w', join(parent, 'ws')], { cwd: ROOT });
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => d.toString().includes('restore: ') && resolve());
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(143);
+    expect(readdirSync(parent)).toEqual([]);
+  });
 });
