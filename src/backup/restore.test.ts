@@ -1,6 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -146,6 +154,8 @@ describe('backup archive', () => {
       for (const p of settled.filter((p) => p !== 'app.sqlite' && p !== 'keys/audit.checkpoints'))
         expect(sha(readFileSync(join(target, p))), p).toBe(sha(readFileSync(join(ws.root, p))));
       expect(entries(target)).toEqual(expect.arrayContaining(['tmp', 'raw', 'quarantine', 'keys']));
+      // Owner-only, although the workspace's raw/ and workspace.json were readable by all.
+      for (const p of settled) expect(statSync(join(target, p)).mode & 0o077, p).toBe(0);
       expect(new Workspace(target).info().description).toBe('SYNTHETIC backup test');
     }
   });
