@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { create as tarCreate } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openAppDb } from '../db/sqlite.ts';
+import { Accounts } from '../server/accounts.ts';
 import { UserError } from '../errors.ts';
 import { tempDir } from '../testing/fixture.ts';
 import { Workspace } from '../workspace.ts';
@@ -157,6 +158,27 @@ describe('backup archive', () => {
       // Owner-only, although the workspace's raw/ and workspace.json were readable by all.
       for (const p of settled) expect(statSync(join(target, p)).mode & 0o077, p).toBe(0);
       expect(new Workspace(target).info().description).toBe('SYNTHETIC backup test');
+    }
+  });
+
+  it('copies app.sqlite with what a live server has committed but not yet checkpointed (its WAL)', async () => {
+    const w = smallWorkspace(join(dir, 'ws-live'));
+    // A server's connection: open through the backup, its WAL never checkpointed meanwhile.
+    const live = openAppDb(w.sqlitePath);
+    try {
+      live.pragma('wal_autocheckpoint = 0');
+      await new Accounts(live).upsert('late-analyst', 'late-analyst-password', 'analyst');
+      const r = await backupWorkspace(w, join(dir, 'live.tar'));
+      const target = join(tempDir('restore-live'), 'ws');
+      await restoreBackup(r.file, target);
+      const copy = openAppDb(join(target, 'app.sqlite'));
+      try {
+        expect(new Accounts(copy).list().map((a) => a.username)).toContain('late-analyst');
+      } finally {
+        copy.close();
+      }
+    } finally {
+      live.close();
     }
   });
 
