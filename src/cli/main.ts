@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { HttpError, UserError } from '../errors.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { addForecastBuild } from './commands/forecast-build.ts';
@@ -42,6 +43,7 @@ for (const register of [
   registerAudit,
   registerTrace,
   registerGeo,
+  registerBackup,
   // `forecast build` (from the workspace) joins the `forecast` command (from files, --backtest).
   (p: Command) => addForecastBuild(registerForecast(p)),
   // `risk sources` joins the `risk` command (build, heatmap, levels, index, alerts).
