@@ -128,9 +128,11 @@ describe('publish', () => {
     }
   });
 
-  it('publishWorkspace refuses with the in-use line while a writer holds the workspace, and publishes once it is free', async () => {
+  it('publishWorkspace refuses with the in-use line while a writer holds the workspace, also after that writer published, and publishes once it is free', async () => {
     const { ws, db } = await writerWorkspace();
-    await db.run('CHECKPOINT');
+    // The writer publishes first: copying analytics.duckdb must not drop its lock (Linux drops a
+    // process's POSIX record locks when it closes any descriptor of the file).
+    await publish(ws, db);
     // Two publishers at once cannot happen: each needs the writer lock, which DuckDB grants to one
     // process; within one process the held file refuses a second instance with a different config.
     const other = await import('node:child_process');
@@ -147,7 +149,7 @@ describe('publish', () => {
     db.close();
     open.splice(open.indexOf(db), 1);
     const m = await publishWorkspace(ws);
-    expect(m.id).toBe(1);
+    expect(m.id).toBe(2);
     expect(existsSync(snapshotFile(ws, m))).toBe(true);
   });
 });
