@@ -110,6 +110,24 @@ describe('keyed audit chain with checkpoints', () => {
     });
   });
 
+  it('counts each checkpoint from the previous one, entries of another process (a CLI) included', () => {
+    const files = auditFiles(ws.root, join(ws.root, 'keys'));
+    const other = new AuditLog(db, loadAuditKey(files.keyPath), files.checkpointPath, () => new Date(), 7);
+    for (let i = 0; i < 60; i++) (i % 3 ? log : other).record('cli', 'interleaved', { i });
+    log.checkpoint();
+    other.checkpoint();
+    log.record('x', 'after');
+    log.checkpoint();
+    const lines = readFileSync(files.checkpointPath, 'utf8').trim().split('\n');
+    for (const line of lines) {
+      const [n, id] = line.split(' ').map(Number);
+      const real = (db.prepare('SELECT count(*) AS n FROM audit WHERE id <= ?').get(id) as { n: number }).n;
+      expect(n, line).toBe(real);
+    }
+    expect(lines.length).toBeGreaterThan(5);
+    expect(log.verify()).toBeNull();
+  });
+
   it('fails for any other key', () => {
     const cp = join(ws.root, 'keys', 'audit.checkpoints');
     const other = Buffer.alloc(32, 7);
