@@ -1,8 +1,9 @@
 /**
  * Serving under load: 50 concurrent virtual users (closed loop, one request at a time each, no think time) send
  * the dashboard's real request mix (bench/serve-mix.ts) to the real server (`epitrace serve`, a child process on
- * loopback) over the demo workspace, for a fixed time after a warm-up. Run twice in the same run: today's
- * behaviour (`--cache-mb 0`: every request computes) and with the response cache, each on a fresh server.
+ * loopback) over the demo workspace, for a fixed time after a warm-up. Three phases in the same run, each on a
+ * fresh server: the settings before issue 14 (`--cache-mb 0 --max-queue 4`: every request computes, four may
+ * wait), the cache off alone (`--cache-mb 0`), and the defaults (response cache on, 64 may wait).
  * Prints p50/p95/p99/max, errors (non-2xx and network), requests/s, per-route figures and the ratios.
  * Figures only; not a test. The client shares the machine's cores with the server.
  *
@@ -277,8 +278,9 @@ function report(name: string, samples: Sample[], seconds: number): Figures {
 }
 
 /** One phase: a fresh server with `serveArgs`, logins, warm-up, then the measured window. */
-async function phase(name: string, cacheMb: string): Promise<Figures> {
+async function phase(name: string, cacheMb: string, maxQueue?: string): Promise<Figures> {
   const extra = values['max-concurrent'] ? ['--max-concurrent', values['max-concurrent']] : [];
+  if (maxQueue !== undefined) extra.push('--max-queue', maxQueue);
   const { child, url } = await startCli([
     'serve',
     '--workspace',
@@ -337,10 +339,19 @@ ensureAccounts();
 console.log(
   `bench/serve.ts: ${USERS} virtual users, ${WARMUP} s warm-up + ${SECONDS} s measured per phase, seed ${SEED}, workspace ${WS}`,
 );
-const today = await phase('today: cache off (--cache-mb 0)', '0');
-const cached = await phase(`cache on (--cache-mb ${values['cache-mb']})`, values['cache-mb']);
-console.log(
-  `\nratio cache on / off: p95 ${(cached.p95 / today.p95).toFixed(3)}x, p99 ${(cached.p99 / today.p99).toFixed(3)}x, ` +
-    `2xx p95 ${(cached.okP95 / today.okP95).toFixed(3)}x, requests/s ${(cached.rps / today.rps).toFixed(2)}x, ` +
-    `errors ${today.errors} -> ${cached.errors}`,
+// The settings before issue 14 (every request computes; 4 may wait for the gate), then each change alone.
+const before = await phase('before: cache off, 4 waiting (--cache-mb 0 --max-queue 4)', '0', '4');
+const today = await phase('cache off, 64 waiting (--cache-mb 0)', '0');
+const cached = await phase(
+  `now: cache on, 64 waiting (--cache-mb ${values['cache-mb']})`,
+  values['cache-mb'],
 );
+const ratio = (name: string, base: Figures): void =>
+  console.log(
+    `ratio now / ${name}: p95 ${(cached.p95 / base.p95).toFixed(3)}x, p99 ${(cached.p99 / base.p99).toFixed(3)}x, ` +
+      `2xx p95 ${(cached.okP95 / base.okP95).toFixed(3)}x, requests/s ${(cached.rps / base.rps).toFixed(2)}x, ` +
+      `errors ${base.errors} -> ${cached.errors}`,
+  );
+console.log('');
+ratio('before', before);
+ratio('cache off', today);

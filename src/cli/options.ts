@@ -189,6 +189,7 @@ export interface ServeFlags {
   k: number;
   maxSpanDays: number;
   maxConcurrent: number;
+  maxQueue: number;
   secureCookies: boolean;
   trustProxy: boolean;
   auditDir?: string;
@@ -214,6 +215,12 @@ export function serveOptions(cmd: Command): Command {
       int('--max-concurrent', 1),
       DEFAULT_LIMITS.maxConcurrent,
     )
+    .option(
+      '--max-queue <n>',
+      'analytics queries allowed to wait for a turn (more get 503)',
+      int('--max-queue', 0),
+      DEFAULT_LIMITS.maxQueue,
+    )
     .option('--secure-cookies', 'mark the session cookie Secure (serving behind HTTPS)', false)
     .option(
       '--trust-proxy',
@@ -238,7 +245,7 @@ export function serveSettings(o: ServeFlags): ServeOptions {
     host: o.host,
     port: o.port,
     k: o.k,
-    limits: { maxSpanDays: o.maxSpanDays, maxConcurrent: o.maxConcurrent },
+    limits: { maxSpanDays: o.maxSpanDays, maxConcurrent: o.maxConcurrent, maxQueue: o.maxQueue },
     secureCookies: o.secureCookies,
     trustProxy: o.trustProxy,
     auditDir: o.auditDir,

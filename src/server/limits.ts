@@ -14,11 +14,15 @@ export interface Limits {
   budgetMs: number;
 }
 
-/** Policy defaults, not external figures: 92 days is one quarter; 2 queries at once suit the 2-core reference machine. */
+/**
+ * Policy defaults, not external figures: 92 days is one quarter; 2 queries at once suit the 2-core reference
+ * machine; 64 waiting holds one request of each of a command centre's 50 users (issue 14) with room to spare
+ * (with 4, a burst of cache misses after a city change answered 5-8% of bench/serve.ts's requests 503).
+ */
 export const DEFAULT_LIMITS: Limits = {
   maxSpanDays: 92,
   maxConcurrent: 2,
-  maxQueue: 4,
+  maxQueue: 64,
   queueWaitMs: 20_000,
   budgetMs: 30_000,
 };

@@ -120,7 +120,7 @@ export function ForecastView({ onUnauthorized }: Props) {
 
 /**
  * Fetches one after another, so that a view's requests stay within the server's analytics gate (two running,
- * four queued: src/server/limits.ts) even while the previous selection's answers are still being computed.
+ * 64 queued for all users together: src/server/limits.ts) even while the previous selection's answers are still being computed.
  */
 async function inTurn<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
   const out: T[] = [];
