@@ -95,7 +95,7 @@ export class Workspace {
       if (/Could not set lock|Conflicting lock/i.test(msg)) {
         const pid = /\(PID (\d+)\)/.exec(msg)?.[1];
         throw new UserError(
-          `workspace ${this.root} is in use by another process${pid ? ` (PID ${pid})` : ''}: try again when it is done (a running 'serve' holds it too)`,
+          `workspace ${this.root} is in use by another process${pid ? ` (PID ${pid})` : ''}: try again when it is done (a job, a backup or another command writing it; 'serve' reads published snapshots and never holds it)`,
         );
       }
       throw e;

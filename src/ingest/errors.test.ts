@@ -84,14 +84,39 @@ describe('a busy workspace', () => {
     server.kill('SIGTERM');
   });
 
+  it('ingest and run go ahead while serve answers: it reads published snapshots, never the workspace', () => {
+    expect(epitrace(['ingest', join(ctx.dir, 'ok.csv'), '-w', ctx.ws.root]).code).toBe(0);
+    expect(epitrace(['run', '-w', ctx.ws.root]).code).toBe(0);
+  });
+
   it.each([
     ['run', ['run']],
     ['ingest', ['ingest', 'ok.csv']],
-  ])('%s while serve holds it: one line, exit 2', (_name, args) => {
-    const r = epitrace([...args.map((a) => (a === 'ok.csv' ? join(ctx.dir, a) : a)), '-w', ctx.ws.root]);
-    expect(r.code).toBe(2);
-    expect(r.lines).toEqual([
-      `epitrace: workspace ${ctx.ws.root} is in use by another process (PID ${server.pid}): try again when it is done (a running 'serve' holds it too)`,
-    ]);
+  ])('%s while another process writes it: one line, exit 2', async (_name, args) => {
+    // Another writer (a job, a backup): a process holding analytics.duckdb open for writing.
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api';
+         await DuckDBInstance.create(${JSON.stringify(ctx.ws.duckPath)});
+         console.log('held'); setInterval(() => {}, 1000);`,
+      ],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', (d: Buffer) => /held/.test(d.toString()) && resolve());
+        holder.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+      });
+      const r = epitrace([...args.map((a) => (a === 'ok.csv' ? join(ctx.dir, a) : a)), '-w', ctx.ws.root]);
+      expect(r.code).toBe(2);
+      expect(r.lines).toEqual([
+        `epitrace: workspace ${ctx.ws.root} is in use by another process (PID ${holder.pid}): try again when it is done (a job, a backup or another command writing it; 'serve' reads published snapshots and never holds it)`,
+      ]);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });
