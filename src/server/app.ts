@@ -10,6 +10,7 @@ import { HttpError } from '../errors.ts';
 import { JobStore } from '../jobs/store.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { requireCellKeys } from '../privacy/disclosure.ts';
+import { dataWindow } from '../snapshot/source.ts';
 import type { Snapshot, SnapshotSource } from '../snapshot/source.ts';
 import * as tracingEngine from '../tracing/index.ts';
 import { Accounts } from './accounts.ts';
@@ -87,13 +88,6 @@ export async function checkSnapshot(duck: Duck): Promise<void> {
   await requireCellKeys(duck);
 }
 
-/** The data days a query's from/to must lie within: the scenario's, else the pipeline days published. */
-function dataDays(s: Snapshot): { from: string; to: string } | undefined {
-  if (s.info.scenario) return s.info.scenario;
-  const d = s.manifest.days;
-  return d ? { from: d.first, to: d.last } : undefined;
-}
-
 /** Route keys ("METHOD /url") registered on a server, for the policy test. */
 export const ROUTES = new WeakMap<FastifyInstance, string[]>();
 
@@ -149,7 +143,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       req.cached = <T>(k: unknown, compute: () => Promise<T>): Promise<T> =>
         snap.cache.get(JSON.stringify([key, k]), () => gated(compute));
       try {
-        if (analytics) checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, dataDays(snap));
+        if (analytics) checkDateRange((req.query ?? {}) as Record<string, unknown>, limits, dataWindow(snap));
         // A cached route gates its computations itself (req.cached); any other analytics route whole.
         if (analytics && !cachedRoute) return await gated(async () => inner.call(this, req, reply));
         return await inner.call(this, req, reply);

@@ -6,6 +6,7 @@ import type { Naming } from '../pipeline/flows.ts';
 import { outflow } from '../pipeline/flows.ts';
 import { returnees } from '../pipeline/returnees.ts';
 import type { AuditLog } from '../privacy/audit.ts';
+import { dataWindow } from '../snapshot/source.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
 import { isoDate, parse } from './validate.ts';
@@ -56,13 +57,15 @@ export async function registerFlows(
     requireAccount(d.accounts, req);
     const { info, manifest } = req.snapshot;
     const s = info.scenario;
+    // The dashboard's date limits: new days published after the scenario was written widen it.
+    const days = dataWindow(req.snapshot);
     return {
       scenario: {
         name: s?.name ?? 'workspace',
         synthetic: info.synthetic,
         description: info.description,
-        from: s?.from ?? '',
-        to: s?.to ?? '',
+        from: days?.from ?? '',
+        to: days?.to ?? '',
         epicentre: s ? { code: s.epicentre, name: naming.name(s.epicentre) } : { code: '', name: '' },
       },
       k: d.k,

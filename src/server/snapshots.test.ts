@@ -127,4 +127,40 @@ describe('serving from snapshots', () => {
     },
     180_000,
   );
+
+  it('lets the days published after the scenario was written be asked for (meta and the date check widen to them)', async () => {
+    const info = ws.info();
+    const writer = await ws.openDuck();
+    let m: SnapshotManifest;
+    try {
+      const last = (await writer.one<{ d: string }>(
+        `SELECT strftime(max(day), '%Y-%m-%d') AS d FROM pipeline_days WHERE complete`,
+      ))!.d;
+      const dayBefore = new Date(Date.parse(`${last}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      // workspace.json's scenario ends a day before the last day run: a day landed afterwards.
+      ws.writeInfo({ ...info, scenario: { ...info.scenario!, to: dayBefore } });
+      m = await publish(ws, writer, { keep: 10 });
+    } finally {
+      writer.close();
+      ws.writeInfo(info);
+    }
+    const server = await startServer(ws, { host: '127.0.0.1', port: 0, pollMs: 0, log: () => {} });
+    try {
+      const c = new Client(server.url);
+      expect((await c.login('epi', PW)).status).toBe(200);
+      const meta = await c.send('GET', '/api/meta');
+      expect(Number(meta.headers.get(SNAPSHOT_HEADER))).toBe(m.id);
+      expect(meta.body['scenario']).toMatchObject({ from: info.scenario!.from, to: m.days!.last });
+      const q = `origin=420100&from=${m.days!.first}&to=${m.days!.last}`;
+      expect((await c.send('GET', `/api/flows/outflow?${q}`)).status).toBe(200);
+      const after = new Date(Date.parse(`${m.days!.last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const beyond = await c.send(
+        'GET',
+        `/api/flows/outflow?origin=420100&from=${m.days!.first}&to=${after}`,
+      );
+      expect([beyond.status, beyond.body['field']]).toEqual([400, 'to']);
+    } finally {
+      await server.close();
+    }
+  });
 });

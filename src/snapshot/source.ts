@@ -14,6 +14,18 @@ export interface Snapshot {
   cache: ResponseCache;
 }
 
+/**
+ * The days a snapshot's queries may span: the scenario's window (workspace.json) widened to the pipeline days
+ * published, so days that landed after the scenario was written can be asked for; undefined when neither is known.
+ */
+export function dataWindow(s: Pick<Snapshot, 'info' | 'manifest'>): { from: string; to: string } | undefined {
+  const sc = s.info.scenario;
+  const d = s.manifest.days;
+  if (!sc) return d ? { from: d.first, to: d.last } : undefined;
+  if (!d) return { from: sc.from, to: sc.to };
+  return { from: d.first < sc.from ? d.first : sc.from, to: d.last > sc.to ? d.last : sc.to };
+}
+
 /** A request's hold on a snapshot: its Duck stays open until every lease on it is released. */
 export interface Lease {
   snapshot: Snapshot;
