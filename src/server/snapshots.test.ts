@@ -43,7 +43,7 @@ describe('serving from snapshots', () => {
         pollMs: 10,
         cacheMb,
         log: () => {},
-        // The gate is not under test here: room for every user's request (the default queue is 4).
+        // The gate is not under test here: room for every user's request.
         limits: { maxQueue: 16 },
       });
       const first = readCurrent(ws)!;
