@@ -47,7 +47,13 @@ export async function startServer(
 ): Promise<{ url: string; app: FastifyInstance; snapshots: SnapshotSource; close: () => Promise<void> }> {
   ws.require();
   // A workspace from before snapshots: publish it once (refused with the in-use line while a job holds it).
-  if (!readCurrent(ws)) await publishWorkspace(ws);
+  if (!readCurrent(ws)) {
+    const m = await publishWorkspace(ws);
+    const days = m.days ? `days ${m.days.first} .. ${m.days.last}` : 'no days run yet';
+    (opts.log ?? ((line: string) => process.stderr.write(line + '\n')))(
+      `snapshot: the workspace had none: published snapshot ${m.id} (${days})`,
+    );
+  }
   const snapshots = await SnapshotSource.open(ws, {
     validate: checkSnapshot,
     cacheMb: opts.cacheMb,
