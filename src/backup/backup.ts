@@ -4,9 +4,7 @@ import {
   existsSync,
   readdirSync,
   createReadStream,
-  fsyncSync,
   mkdirSync,
-  openSync,
   renameSync,
   rmSync,
   statSync,
@@ -14,6 +12,7 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
+import { fsyncPath } from '../durable.ts';
 import { UserError } from '../errors.ts';
 import type { Workspace } from '../workspace.ts';
 import { openArchive, wantsGzip } from './archive.ts';
@@ -91,15 +90,6 @@ async function takeWriter(ws: Workspace, o: BackupOptions): Promise<Duck> {
       }
       await sleep(Math.min(o.retryMs ?? 1000, Math.max(1, (wait - waited) * 1000)));
     }
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -223,7 +213,7 @@ export async function backupWorkspace(
     await archive.finish();
     archive = null;
     renameSync(tmp, file);
-    fsyncDir(dirname(file));
+    fsyncPath(dirname(file));
     // After the copy of app.sqlite, so the backup does not hold its own entry; the original does.
     auditWorkspace(
       ws,

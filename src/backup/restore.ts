@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
-  openSync,
   readdirSync,
   renameSync,
   rmdirSync,
@@ -13,6 +10,7 @@ import {
   statfsSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fsyncPath } from '../durable.ts';
 import { UserError } from '../errors.ts';
 import { Workspace } from '../workspace.ts';
 import { auditWorkspace } from './audit.ts';
@@ -37,15 +35,6 @@ export interface RestoreResult {
   snapshotId: number | null;
   created: string;
   source: string;
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The folder extraction goes to first: beside the target (same file system, so the final rename is atomic). */
@@ -100,10 +89,10 @@ export async function restoreBackup(
     // The folders a workspace always has (Workspace.create), even when empty and so not in the archive.
     const layout = new Workspace(tmp);
     for (const d of [layout.rawDir, layout.quarantineDir, layout.tmpDir]) mkdirSync(d, { recursive: true });
-    fsyncDir(tmp);
+    fsyncPath(tmp);
     if (targetExists) rmdirSync(target);
     renameSync(tmp, target);
-    fsyncDir(dirname(target));
+    fsyncPath(dirname(target));
     // The restored copy's log says where it came from (its own key and checkpoints, now in keys/).
     // Always the restored keys/, never $EPITRACE_AUDIT_DIR: that folder's checkpoints belong to the original.
     auditWorkspace(

@@ -4,13 +4,11 @@ import { join } from 'node:path';
 import { lastDay } from '../cli/demo.ts';
 import { Duck, quotedString } from '../db/duck.ts';
 import { ingest } from '../ingest/ingest.ts';
-import { runPipeline } from '../pipeline/run.ts';
-import { ensureCellKeySecret } from '../privacy/disclosure.ts';
 import { publishWorkspace } from '../snapshot/publish.ts';
 import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
 import { defaultParams } from '../synth/params.ts';
-import { tempDir } from '../testing/fixture.ts';
+import { runFixture, tempDir } from '../testing/fixture.ts';
 import { Workspace } from '../workspace.ts';
 
 /** A fixed test key (never a real one), 40 characters. */
@@ -79,14 +77,7 @@ export async function landingFixture(
     cells: join(synth.outDir, 'cells.csv'),
     key: Buffer.from(LANDING_KEY),
   });
-  const db = await ws.openDuck();
-  await ensureCellKeySecret(db, () => `synthetic-test-secret-${params.seed}`);
-  db.close();
-  await runPipeline(ws);
-  ws.writeInfo({
-    ...ws.info(),
-    scenario: { name: 'test', from: params.start, to: lastDay(params), epicentre: params.epicentre },
-  });
+  await runFixture(ws, params, lastDay(params));
   await publishWorkspace(ws);
   mkdirSync(join(ws.root, 'landing'), { recursive: true });
   const later = new Map(dayList.slice(n).map((d) => [d, paths.get(d)!]));

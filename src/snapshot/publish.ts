@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
-  closeSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
-  openSync,
   readFileSync,
   readdirSync,
   renameSync,
@@ -15,6 +12,7 @@ import {
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
+import { fsyncPath } from '../durable.ts';
 import { UserError } from '../errors.ts';
 import type { Workspace, WorkspaceInfo } from '../workspace.ts';
 
@@ -102,15 +100,6 @@ export function snapshotFile(ws: Workspace, m: SnapshotManifest): string {
   if (!SNAPSHOT_FILE.test(m.file))
     throw new UserError(`snapshot file name ${JSON.stringify(m.file)} refused`);
   return join(ws.snapshotsDir, m.file);
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Snapshot ids present as files, ascending. */

@@ -40,7 +40,15 @@ export async function pipelineFixture(
   // A known key, so tests can link pseudonyms back to simulated people (never done outside tests).
   const key = randomBytes(32);
   await ingestSynthetic(ws, s, params, key);
-  // A record-key secret fixed by the seed, so the cell-key noise of a test is the same at every run.
+  await runFixture(ws, params, to);
+  return { ws, synthDir, params, key };
+}
+
+/**
+ * Runs the pipeline over a test workspace's ingested records, with a record-key secret fixed by the seed (so
+ * the cell-key noise of a test is the same at every run), and records the test scenario ending on `to`.
+ */
+export async function runFixture(ws: Workspace, params: ScenarioParams, to: string): Promise<void> {
   const db = await ws.openDuck();
   await ensureCellKeySecret(db, () => `synthetic-test-secret-${params.seed}`);
   db.close();
@@ -49,5 +57,4 @@ export async function pipelineFixture(
     ...ws.info(),
     scenario: { name: 'test', from: params.start, to, epicentre: params.epicentre },
   });
-  return { ws, synthDir, params, key };
 }
