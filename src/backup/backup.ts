@@ -13,6 +13,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Duck } from '../db/duck.ts';
 import { fsyncPath } from '../durable.ts';
+import { pidAlive } from '../pid.ts';
 import { UserError } from '../errors.ts';
 import type { Workspace } from '../workspace.ts';
 import { openArchive, wantsGzip } from './archive.ts';
@@ -253,21 +254,12 @@ function unwritable(e: unknown, out: string): unknown {
   return new UserError(`backup not taken: cannot write ${path} (${code})`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the staging folders of backups whose process is gone (killed), so their links and copies do not pile up. */
 function removeStaleStaging(tmpDir: string): void {
   if (!existsSync(tmpDir)) return;
   for (const name of readdirSync(tmpDir)) {
     const pid = /^backup-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) rmSync(join(tmpDir, name), { recursive: true, force: true });
+    if (pid && !pidAlive(Number(pid))) rmSync(join(tmpDir, name), { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Workspace } from '../workspace.ts';
-import { pidAlive } from './store.ts';
+import { pidAlive } from '../pid.ts';
 
 /** The watcher's lock: one watcher per workspace (two would race for files and for the database). */
 export function watchLockPath(ws: Workspace): string {

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openAppDb } from '../db/sqlite.ts';
 import { tempDir } from '../testing/fixture.ts';
-import { JobStore, pidAlive } from './store.ts';
+import { pidAlive } from '../pid.ts';
+import { JobStore } from './store.ts';
 
 function fakeClock(start = '2026-01-01T00:00:00.000Z') {
   let t = Date.parse(start);

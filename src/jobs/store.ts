@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { pidAlive } from '../pid.ts';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 export type JobKind = 'landing' | 'ingest' | 'run' | 'publish' | 'backup';
@@ -78,16 +79,6 @@ function toJob(r: Row): Job {
     error: r.error,
     snapshotId: r.snapshot_id,
   };
-}
-
-/** True when a process with this pid exists (signal 0 checks without sending; EPERM: exists, not ours). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The jobs table of app.sqlite (opened by `openAppDb`, which creates it). */

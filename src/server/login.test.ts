@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAudit } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
-import { Client } from '../testing/http.ts';
+import { Client, listenLocal } from '../testing/http.ts';
 import { pipelineFixture } from '../testing/fixture.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
@@ -30,9 +30,7 @@ beforeAll(async () => {
     k: DEFAULT_K,
     now: () => new Date(t),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  base = await listenLocal(app);
   close = async () => {
     await app.close();
     await snapshots.close();

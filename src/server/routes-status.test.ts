@@ -9,7 +9,7 @@ import { publishWorkspace } from '../snapshot/publish.ts';
 import type { SnapshotManifest } from '../snapshot/publish.ts';
 import { SnapshotSource } from '../snapshot/source.ts';
 import { pipelineFixture, tempDir } from '../testing/fixture.ts';
-import { Client } from '../testing/http.ts';
+import { Client, listenLocal } from '../testing/http.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
 import { buildServer } from './app.ts';
@@ -68,9 +68,7 @@ beforeAll(async () => {
     jobs,
     landing: { dir: landing },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  base = await listenLocal(app);
   close = async () => {
     await app.close();
     await snapshots.close();

@@ -1,3 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Starts an in-process server on a free loopback port; resolves with its base URL (ending in /). */
+export async function listenLocal(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+}
+
 /** A JSON answer: status, parsed body (or {}), headers. */
 export interface Answer {
   status: number;
