@@ -81,14 +81,17 @@ export class Workspace {
    * process write a database file (or several read it): a conflicting lock becomes one clear
    * line rather than the engine's error.
    */
-  async openDuck(opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<Duck> {
+  async openDuck(opts: { readOnly?: boolean; memoryLimit?: string; threads?: number } = {}): Promise<Duck> {
     const memoryLimit = opts.memoryLimit ?? process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB';
+    // EPITRACE_THREADS caps DuckDB's worker threads (default: one per core); the benches run 1 and 2.
+    const threads = opts.threads ?? (Number(process.env['EPITRACE_THREADS']) || undefined);
     try {
       return await Duck.open({
         path: this.duckPath,
         memoryLimit,
         tempDirectory: this.tmpDir,
         readOnly: opts.readOnly,
+        threads,
       });
     } catch (e) {
       const msg = (e as Error).message ?? '';
