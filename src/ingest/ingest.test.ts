@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Duck, quotedString } from '../db/duck.ts';
+import { uidHex } from '../db/uid.ts';
 import { UserError } from '../errors.ts';
 import { tempDir } from '../testing/fixture.ts';
 import { Workspace } from '../workspace.ts';
@@ -64,7 +65,7 @@ describe('ingest', () => {
       `SELECT row_no::INTEGER AS row_no, reason, original FROM quarantine ORDER BY row_no`,
     );
     const kept = await db.all<{ user_id: string; ts: string; cell_id: number }>(
-      `SELECT user_id, ts::VARCHAR AS ts, cell_id FROM read_parquet(${quotedString(ws.rawDir + '/*/*.parquet')})
+      `SELECT ${uidHex('user_id')} AS user_id, ts::VARCHAR AS ts, cell_id FROM read_parquet(${quotedString(ws.rawDir + '/*/*.parquet')})
        ORDER BY ts`,
     );
     db.close();

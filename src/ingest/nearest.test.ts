@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Duck, quotedString } from '../db/duck.ts';
+import { uidHex } from '../db/uid.ts';
 import { ingest } from './ingest.ts';
 import { haversineSql } from './nearest.ts';
 import { pointsDir } from './partitions.ts';
@@ -56,7 +57,7 @@ describe('GPS records', () => {
     expect(q.map((r) => r.reason)).toEqual(['unparsable point', 'unknown cell']);
     const db = await Duck.open({ path: ':memory:' });
     const pts = await db.all<{ user_id: string; lon: number; lat: number }>(
-      `SELECT user_id, lon, lat FROM read_parquet(${quotedString(pointsDir(ws) + '/date=2020-01-16/*.parquet')})`,
+      `SELECT ${uidHex('user_id')} AS user_id, lon, lat FROM read_parquet(${quotedString(pointsDir(ws) + '/date=2020-01-16/*.parquet')})`,
     );
     db.close();
     expect(pts).toEqual([{ user_id: pseudonym(TEST_KEY, 'u2'), lon: 114.35, lat: 30.9 }]);

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
 import type { Workspace } from '../workspace.ts';
-import { copied, exec, rows } from './sql.ts';
+import { copied, exec } from './sql.ts';
 import type { Named } from './sql.ts';
 
 /** Records carry a cell; points (GPS kept with --keep-points) carry lon/lat instead. */
@@ -46,89 +46,96 @@ export function storedParts(ws: Workspace, hash: string, kind: Kind, day: string
     .sort();
 }
 
-const SHAPE: Record<Kind, { cols: string; out: string; order: string; key: string; where: string }> = {
+/** Parquet row group size of a partition: DuckDB's default, stated so readers can rely on min/max statistics per group. */
+export const ROW_GROUP_ROWS = 122_880;
+
+const SHAPE: Record<Kind, { cols: string; out: string; key: string[]; where: string }> = {
   records: {
     cols: 'm.user_id, c.ts, c.cell_id, c.event',
     out: 'user_id, ts, cell_id, event',
-    order: 'm.urank, c.ts, c.cell_id',
-    key: 'cell_id',
+    key: ['cell_id'],
     where: 'c.cell_id IS NOT NULL',
   },
   points: {
     cols: 'm.user_id, c.ts, c.lon, c.lat, c.event',
     out: 'user_id, ts, lon, lat, event',
-    order: 'm.urank, c.ts, c.lon, c.lat',
-    key: 'lon, lat',
+    key: ['lon', 'lat'],
     where: 'c.cell_id IS NULL',
   },
 };
 
+/** SQL: the accepted rows of `kind` in `cls` with their pseudonym (user_id UUID), urank and row_no. */
+function accepted(cls: string, kind: Kind, extra = ''): string {
+  const s = SHAPE[kind];
+  return `(SELECT c.row_no, m.urank, ${s.cols} FROM ${cls} c JOIN ingest_ids m USING (raw_id)
+    WHERE c.reason IS NULL AND ${s.where}${extra})`;
+}
+
+/** SQL: a join condition matching a record of `x` with the same record (pseudonym, time, cell or point) in `p`. */
+function sameRecord(kind: Kind): string {
+  return ['user_id', 'ts', ...SHAPE[kind].key].map((k) => `p.${k} = x.${k}`).join(' AND ');
+}
+
+const partsOf = (files: string[]) => `read_parquet([${files.map(quotedString).join(', ')}])`;
+
 /**
- * Writes the accepted rows of one day and kind from `cls` into the staging folder, sorted by
- * pseudonym and time. Rows whose record (same pseudonym, time and cell or point) is already
- * stored for the day by another input (`stored`, whatever its format, compression, line endings
- * or order) go to `ingest_q` as 'duplicate of stored record'; later copies of a record within
- * the input as 'duplicate record'. Sorting puts copies next to each other, so reading the
- * written file back tells cheaply whether any exist; only then are they identified (on their
- * (user, time) keys alone) and the file rewritten without them. Returns rows written and removed.
+ * Writes the accepted rows of one day and kind from `cls` into the staging folder in one sorted
+ * pass, sorted by pseudonym, time and cell (or point), in row groups of ROW_GROUP_ROWS. Rows whose
+ * record (same pseudonym, time and cell or point) is already stored for the day by another input
+ * (`stored`, whatever its format, compression, line endings or order) are left out by an anti
+ * join; later copies (by row number) of a record within the input are left out by comparing each
+ * sorted row with the one before it (a streaming window: copies are next to each other once
+ * sorted). Nothing is read back. Returns the rows written; which rows were left out is found by
+ * `listDuplicates` only when the counts show that some were.
  */
 export async function writeDay(
   db: Duck,
   o: { cls: string; kind: Kind; day: string; file: string; values: Named; stored: string[] },
-): Promise<{ rows: number; duplicates: number }> {
+): Promise<number> {
   const s = SHAPE[o.kind];
   const values = { ...o.values, day_ts: o.day };
-  let where = `c.reason IS NULL AND ${s.where}
-    AND c.ts >= $day_ts::TIMESTAMP AND c.ts < $day_ts::TIMESTAMP + INTERVAL 1 DAY`;
-  let storedDups = 0;
+  let x = accepted(
+    o.cls,
+    o.kind,
+    ` AND c.ts >= $day_ts::TIMESTAMP AND c.ts < $day_ts::TIMESTAMP + INTERVAL 1 DAY`,
+  );
+  if (o.stored.length) x = `(SELECT * FROM ${x} x ANTI JOIN ${partsOf(o.stored)} p ON ${sameRecord(o.kind)})`;
+  // urank orders pseudonyms as user_id does (dense_rank over user_id) but sorts as a 4-byte integer.
+  const order = ['urank', 'ts', ...s.key].join(', ');
+  const same = ['urank', 'ts', ...s.key].map((k) => `lag(${k}) OVER () = ${k}`).join(' AND ');
+  return copied(
+    db,
+    `COPY (SELECT ${s.out} FROM (SELECT * FROM ${x} ORDER BY ${order}, row_no) QUALIFY NOT coalesce(${same}, false))
+     TO ${quotedString(o.file)} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`,
+    values,
+  );
+}
+
+/**
+ * Adds to `ingest_q` the rows `writeDay` left out of the partitions of `kind`: those whose record
+ * is in `stored` (every committed partition of another input for the days written; a partition
+ * holds one day, so matching the record is enough) as 'duplicate of stored record', then among the
+ * rest every copy of a record after its first (by row number) as 'duplicate record'.
+ */
+export async function listDuplicates(
+  db: Duck,
+  o: { cls: string; kind: Kind; values: Named; stored: string[] },
+): Promise<void> {
+  const s = SHAPE[o.kind];
+  const x = accepted(o.cls, o.kind);
   if (o.stored.length) {
-    const parts = `read_parquet([${o.stored.map(quotedString).join(', ')}])`;
-    const on = ['user_id', 'ts', ...s.key.split(', ')].map((k) => `p.${k} = x.${k}`).join(' AND ');
     await exec(
       db,
-      `CREATE OR REPLACE TEMP TABLE ingest_stored_dups AS
-       SELECT x.row_no FROM (SELECT c.row_no, ${s.cols} FROM ${o.cls} c JOIN ingest_ids m USING (raw_id) WHERE ${where}) x
-       SEMI JOIN ${parts} p ON ${on}`,
-      values,
+      `INSERT INTO ingest_q SELECT x.row_no, 'duplicate of stored record' FROM ${x} x
+       SEMI JOIN ${partsOf(o.stored)} p ON ${sameRecord(o.kind)}`,
+      o.values,
     );
-    await db.run(`INSERT INTO ingest_q SELECT row_no, 'duplicate of stored record' FROM ingest_stored_dups`);
-    const [n] = await rows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ingest_stored_dups`);
-    storedDups = n?.n ?? 0;
-    if (storedDups) where += ` AND c.row_no NOT IN (SELECT row_no FROM ingest_stored_dups)`;
   }
-  const written = await copied(
-    db,
-    `COPY (SELECT ${s.cols} FROM ${o.cls} c JOIN ingest_ids m USING (raw_id) WHERE ${where}
-           ORDER BY ${s.order}) TO ${quotedString(o.file)} (FORMAT parquet)`,
-    values,
-  );
-  // lag() over a plain scan runs as a streaming window, in file order.
-  const same = ['user_id', 'ts', ...s.key.split(', ')].map((k) => `${k} = lag(${k}) OVER ()`).join(' AND ');
-  const readBack = `(SELECT *, coalesce(${same}, false) AS again FROM read_parquet(${quotedString(o.file)}))`;
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE ingest_dup_keys AS SELECT DISTINCT user_id, ts FROM ${readBack} WHERE again`,
-  );
-  const [keys] = await rows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ingest_dup_keys`);
-  if (!keys?.n) return { rows: written, duplicates: storedDups };
   await exec(
     db,
-    `CREATE OR REPLACE TEMP TABLE ingest_day_dups AS SELECT row_no FROM (
-       SELECT c.row_no, row_number() OVER (PARTITION BY m.urank, c.ts, ${s.key} ORDER BY c.row_no) AS k
-       FROM ${o.cls} c JOIN ingest_ids m USING (raw_id) JOIN ingest_dup_keys d ON d.user_id = m.user_id AND d.ts = c.ts
-       WHERE ${where}) WHERE k > 1`,
-    values,
+    `INSERT INTO ingest_q SELECT row_no, 'duplicate record' FROM (
+       SELECT row_no, row_number() OVER (PARTITION BY urank, ts, ${s.key.join(', ')} ORDER BY row_no) AS k
+       FROM ${x} x WHERE row_no NOT IN (SELECT row_no FROM ingest_q)) WHERE k > 1`,
+    o.values,
   );
-  await db.run(`INSERT INTO ingest_q SELECT row_no, 'duplicate record' FROM ingest_day_dups`);
-  const [dups] = await rows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ingest_day_dups`);
-  const tmp = `${o.file}.dedup`;
-  const kept = await copied(
-    db,
-    `COPY (SELECT ${s.out} FROM ${readBack} WHERE NOT again) TO ${quotedString(tmp)} (FORMAT parquet)`,
-  );
-  renameSync(tmp, o.file);
-  await db.run(`DROP TABLE ingest_day_dups; DROP TABLE ingest_dup_keys`);
-  if (kept !== written - dups!.n) {
-    throw new Error(`duplicate removal miscounted: ${written} - ${dups!.n} != ${kept} (${o.file})`);
-  }
-  return { rows: kept, duplicates: dups!.n + storedDups };
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Duck, quotedString } from '../db/duck.ts';
+import { uidHex } from '../db/uid.ts';
 import { tempDir } from '../testing/fixture.ts';
 import { Workspace } from '../workspace.ts';
 
@@ -56,14 +57,14 @@ export function writeText(path: string, text: string): string {
   return path;
 }
 
-/** Reads back every raw partition row, in file order. */
+/** Reads back every raw partition row, in file order; user_id (stored as UUID) as its 32 hex characters. */
 export async function partitionRows(
   ws: Workspace,
 ): Promise<{ file: string; user_id: string; ts: string; cell_id: number; event: string | null }[]> {
   const db = await Duck.open({ path: ':memory:' });
   try {
     return await db.all(
-      `SELECT filename AS file, user_id, strftime(ts, '%Y-%m-%d %H:%M:%S') AS ts, cell_id, event
+      `SELECT filename AS file, ${uidHex('user_id')} AS user_id, strftime(ts, '%Y-%m-%d %H:%M:%S') AS ts, cell_id, event
        FROM read_parquet(${quotedString(ws.rawDir + '/*/*.parquet')}, filename = true, file_row_number = true,
                          hive_partitioning = false)
        ORDER BY filename, file_row_number`,
