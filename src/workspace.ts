@@ -3,9 +3,17 @@ import { join, resolve } from 'node:path';
 import { Duck } from './db/duck.ts';
 import { UserError } from './errors.ts';
 
+/**
+ * The workspace format this version writes and reads. Format 2 stores pseudonyms as UUID (128-bit
+ * integers, src/db/uid.ts) in the raw partitions and the pipeline's tables; format 1 (or no
+ * version) held them as 32-character hex text and is refused (see requireFormat).
+ */
+export const WORKSPACE_FORMAT = 2;
+
 /** What a workspace says about itself (workspace.json). */
 export interface WorkspaceInfo {
-  version: 1;
+  /** Format (WORKSPACE_FORMAT when written by this version; older files may say 1 or nothing). */
+  version: number;
   createdAt: string;
   /** True when the records are synthetic; every page and export says so. */
   synthetic: boolean;
@@ -55,17 +63,42 @@ export class Workspace {
   create(info: Omit<WorkspaceInfo, 'version' | 'createdAt'>, now = new Date()): void {
     for (const d of [this.root, this.rawDir, this.quarantineDir, this.tmpDir])
       mkdirSync(d, { recursive: true });
-    if (!this.exists()) this.writeInfo({ version: 1, createdAt: now.toISOString(), ...info });
+    if (!this.exists()) this.writeInfo({ version: WORKSPACE_FORMAT, createdAt: now.toISOString(), ...info });
   }
 
-  /** Fails with a clear line when the workspace is missing. */
+  /** Fails with a clear line when the workspace is missing or of an older format. */
   require(): this {
     if (!this.exists()) {
       throw new UserError(
         `workspace ${this.root} not found: run 'epitrace demo' to build the demo one, or 'epitrace ingest --workspace ${this.root} ...' to start one`,
       );
     }
-    return this;
+    return this.requireFormat();
+  }
+
+  /** The format workspace.json states: 1 when it states none (written before formats were numbered). */
+  format(): number {
+    const v = this.info().version;
+    return typeof v === 'number' ? v : 1;
+  }
+
+  /**
+   * Fails with one line naming how to rebuild when workspace.json states an older format than
+   * WORKSPACE_FORMAT (its tables and partitions hold pseudonyms as text, which this version does
+   * not read). A folder without workspace.json is not checked (see require).
+   */
+  requireFormat(): this {
+    if (!this.exists()) return this;
+    const f = this.format();
+    if (f === WORKSPACE_FORMAT) return this;
+    if (f > WORKSPACE_FORMAT) {
+      throw new UserError(
+        `workspace ${this.root} is format ${f}, made by a newer EpiTrace (this one reads format ${WORKSPACE_FORMAT}): use that version`,
+      );
+    }
+    throw new UserError(
+      `workspace ${this.root} is format ${f} (made before EpiTrace stored pseudonyms as 128-bit integers): rebuild it: \`epitrace demo\` rebuilds the demo workspace; for others, ingest the original files again into a new workspace with the same key (\`epitrace ingest --workspace NEW ...\`, then \`epitrace run\`), or restore a backup made by this version`,
+    );
   }
 
   info(): WorkspaceInfo {
@@ -77,7 +110,8 @@ export class Workspace {
   }
 
   /**
-   * Opens the analytics database with bounded memory and spilling into tmp/. DuckDB lets one
+   * Opens the analytics database with bounded memory and spilling into tmp/ (refusing an
+   * older-format workspace, see requireFormat). DuckDB lets one
    * process write a database file (or several read it): a conflicting lock becomes one clear
    * line rather than the engine's error.
    */
@@ -85,6 +119,7 @@ export class Workspace {
     const memoryLimit = opts.memoryLimit ?? process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB';
     // EPITRACE_THREADS caps DuckDB's worker threads (default: one per core); the benches run 1 and 2.
     const threads = opts.threads ?? (Number(process.env['EPITRACE_THREADS']) || undefined);
+    this.requireFormat();
     try {
       return await Duck.open({
         path: this.duckPath,

@@ -14,6 +14,7 @@ import { builtinGeo } from '../synth/cities.ts';
 import { generate } from '../synth/generate.ts';
 import type { SynthSummary } from '../synth/generate.ts';
 import type { ScenarioParams } from '../synth/params.ts';
+import { WORKSPACE_FORMAT } from '../workspace.ts';
 import type { Workspace, WorkspaceInfo } from '../workspace.ts';
 import { buildLine, ENGINE } from './commands/forecast-build.ts';
 import type { Progress } from './progress.ts';
@@ -117,6 +118,14 @@ export function demoMayReplace(ws: Workspace): boolean {
   return (
     info.demo === true || (info.demo === undefined && info.synthetic && existsSync(join(ws.root, 'synth')))
   );
+}
+
+/**
+ * True when `demo` must (re)build the workspace: it is missing, holds no finished scenario, or is
+ * of an older format than this version reads (Workspace.requireFormat refuses those elsewhere).
+ */
+export function demoNeedsBuild(ws: Workspace): boolean {
+  return !ws.exists() || !ws.info().scenario || ws.format() < WORKSPACE_FORMAT;
 }
 
 /** Fails with one line unless `demo` may delete the folder (see demoMayReplace). */

@@ -6,7 +6,7 @@ import { openAppDb } from '../../db/sqlite.ts';
 import { UserError } from '../../errors.ts';
 import { Accounts, randomPassword } from '../../server/accounts.ts';
 import { Workspace } from '../../workspace.ts';
-import { buildDemo } from '../demo.ts';
+import { buildDemo, demoNeedsBuild } from '../demo.ts';
 import { scenarioOptions, scenarioParams, serveOptions } from '../options.ts';
 import type { ScenarioFlags, ServeFlags } from '../options.ts';
 import { makeProgress } from '../progress.ts';
@@ -79,8 +79,7 @@ export function registerDemo(program: Command): void {
     .action(async (o: ScenarioFlags & ServeFlags & { rebuild: boolean; resetPassword: boolean }) => {
       const ws = new Workspace(o.workspace);
       await assertPortFree(o.host, o.port);
-      if (o.rebuild || !ws.exists() || !ws.info().scenario)
-        await buildDemo(ws, scenarioParams(o), makeProgress());
+      if (o.rebuild || demoNeedsBuild(ws)) await buildDemo(ws, scenarioParams(o), makeProgress());
       // Listen first: on a busy port this fails with one line before any account changes.
       const url = await serveUntilSignal(ws, o);
       for (const account of ['admin', 'tracer'] as const) {
