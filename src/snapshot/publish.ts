@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
 import { fsyncPath } from '../durable.ts';
 import { UserError } from '../errors.ts';
+import { WORKSPACE_FORMAT } from '../workspace.ts';
 import type { Workspace, WorkspaceInfo } from '../workspace.ts';
 
 /** What `snapshots/current.json` says: which immutable copy of analytics.duckdb the server reads. */
@@ -51,7 +52,8 @@ const ManifestSchema = z.object({
   publishedAt: z.string(),
   days: z.object({ first: z.string(), last: z.string(), count: z.number().int() }).nullable(),
   info: z.looseObject({
-    version: z.literal(1),
+    // The workspace format at publishing: an older one's workspace is refused before this is read.
+    version: z.literal(WORKSPACE_FORMAT),
     createdAt: z.string(),
     synthetic: z.boolean(),
     description: z.string(),
