@@ -19,9 +19,9 @@ export interface DwellRow {
 export const DEFAULT_DWELL_MINUTES = 120;
 
 export const DWELL_TABLES = `
-CREATE TABLE IF NOT EXISTS dwells (level VARCHAR, user_id VARCHAR, region VARCHAR, start_ts TIMESTAMP,
+CREATE TABLE IF NOT EXISTS dwells (level VARCHAR, user_id UUID, region VARCHAR, start_ts TIMESTAMP,
   end_ts TIMESTAMP, minutes DOUBLE, day DATE);
-CREATE TABLE IF NOT EXISTS open_dwells (level VARCHAR, user_id VARCHAR, region VARCHAR, start_ts TIMESTAMP,
+CREATE TABLE IF NOT EXISTS open_dwells (level VARCHAR, user_id UUID, region VARCHAR, start_ts TIMESTAMP,
   end_ts TIMESTAMP);`;
 
 /**

@@ -10,6 +10,7 @@ import type { FlowCell } from './flows.ts';
 import { returneeCells } from './returnees.ts';
 import { runPipeline } from './run.ts';
 import { pseudonym } from '../ingest/pseudonymise.ts';
+import { uidHex } from '../db/uid.ts';
 import { DEFAULT_STAY_OPTIONS } from './stays.ts';
 import { divisionNaming } from '../server/routes-flows.ts';
 
@@ -195,9 +196,9 @@ async function scoreDwells(f: { ws: Workspace; key: Buffer }, stays: TruthStay[]
     `SELECT cell_id, coalesce(community_code, '') AS community FROM cells`,
   );
   const found = await db.all<{ user_id: string; region: string; s: number; e: number }>(
-    `SELECT user_id, region, epoch_ms(start_ts) AS s, epoch_ms(end_ts) AS e FROM dwells
+    `SELECT ${uidHex('user_id')} AS user_id, region, epoch_ms(start_ts) AS s, epoch_ms(end_ts) AS e FROM dwells
      WHERE level = 'community' AND minutes >= 120
-     UNION ALL SELECT user_id, region, epoch_ms(start_ts), epoch_ms(end_ts) FROM open_dwells
+     UNION ALL SELECT ${uidHex('user_id')}, region, epoch_ms(start_ts), epoch_ms(end_ts) FROM open_dwells
      WHERE level = 'community' AND region <> '' AND end_ts - start_ts >= INTERVAL 120 MINUTE`,
   );
   db.close();

@@ -40,13 +40,15 @@ h AS (
 /**
  * Presence per hour: distinct users with a stay overlapping the hour, counted at
  * their cell's grid square (a fixed lon/lat grid) and at its community (focal
- * city only). Recomputed for the given days. $1 first day, $2 last day.
+ * city only). Recomputed for the given days. $1 first day, $2 last day. Grouped by the integer
+ * grid indexes, the square's name (GRID_AREA_SQL's form) made once per group rather than per row.
  */
 export const PRESENCE_SQL = `
 INSERT INTO presence
 WITH ${presenceHoursSql()}
-SELECT hour, 'grid' AS kind, ${GRID_AREA_SQL} AS area, count(DISTINCT user_id)::INTEGER AS users
-FROM h GROUP BY hour, area
+SELECT hour, 'grid' AS kind, gx || '_' || gy AS area, users FROM (
+  SELECT hour, ${GRID_X_SQL} AS gx, ${GRID_Y_SQL} AS gy, count(DISTINCT user_id)::INTEGER AS users
+  FROM h GROUP BY ALL)
 UNION ALL
 SELECT hour, 'community', community_code, count(DISTINCT user_id)::INTEGER FROM h
 WHERE community_code IS NOT NULL GROUP BY hour, community_code`;

@@ -32,16 +32,20 @@ async function ingested(prefix: string, extra: Rec[] = []): Promise<{ ws: Worksp
 async function state(ws: Workspace) {
   const db = await ws.openDuck({ readOnly: true });
   try {
+    const has = async (table: string): Promise<boolean> =>
+      (await db.one<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = $1`,
+        [table],
+      ))!.n > 0;
+    // A failed first run rolls back the creation of the result tables too.
+    if (!(await has('pipeline_days'))) return { days: [], stays: 0, presence: 0 };
     const days = await db.all<{ day: string; complete: boolean }>(
       `SELECT strftime(day, '%Y-%m-%d') AS day, complete FROM pipeline_days ORDER BY day`,
     );
     const [n] = await db.all<{ stays: number }>(
       `SELECT ((SELECT count(*) FROM stays) + (SELECT count(*) FROM open_stays))::INTEGER AS stays`,
     );
-    const [t] = await db.all<{ n: number }>(
-      `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'presence'`,
-    );
-    const presence = t!.n
+    const presence = (await has('presence'))
       ? (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM presence`))!.n
       : 0;
     return { days, ...n!, presence };
@@ -72,28 +76,43 @@ describe('run', () => {
     expect(st.presence).toBeGreaterThan(0);
   });
 
-  it('never marks a day done when residents or presence fail, and finishes it next time', async () => {
+  // A run is one transaction: a failure in any step, daily or derived, leaves the workspace exactly as
+  // before the run (no day, no stay, no presence), and the next run does all of it.
+  it('keeps no trace of a run whose residents or presence fail, and does it all next time', async () => {
     const ref = await ingested('ref');
     await runPipeline(ref.ws);
     const expected = await state(ref.ws);
 
     const { ws } = await ingested('derived-fails');
     await expect(runPipeline(ws, { fault: fail('derived') })).rejects.toThrow(/simulated failure/);
-    expect((await state(ws)).days.every((d) => !d.complete)).toBe(true);
+    expect(await state(ws)).toEqual({ days: [], stays: 0, presence: 0 });
     await runPipeline(ws);
     expect(await state(ws)).toEqual(expected);
   });
 
-  it('keeps no trace of a day whose daily steps fail', async () => {
+  it('keeps no trace of a run whose daily steps fail on a later day', async () => {
     const ref = await ingested('ref');
     await runPipeline(ref.ws);
     const expected = await state(ref.ws);
 
     const { ws } = await ingested('day-fails');
     await expect(runPipeline(ws, { fault: fail('day', '2020-01-17') })).rejects.toThrow(/simulated failure/);
-    expect((await state(ws)).days).toEqual([{ day: '2020-01-16', complete: false }]);
+    expect(await state(ws)).toEqual({ days: [], stays: 0, presence: 0 });
     await runPipeline(ws);
     expect(await state(ws)).toEqual(expected);
+  });
+
+  it('leaves the results of earlier runs as they were when a later run fails, --rebuild included', async () => {
+    const { ws } = await ingested('later-fails');
+    await runPipeline(ws, { to: '2020-01-16' });
+    const before = await state(ws);
+    expect(before.days).toEqual([{ day: '2020-01-16', complete: true }]);
+    await expect(runPipeline(ws, { fault: fail('day', '2020-01-17') })).rejects.toThrow(/simulated failure/);
+    expect(await state(ws)).toEqual(before);
+    await expect(runPipeline(ws, { rebuild: true, fault: fail('derived') })).rejects.toThrow(
+      /simulated failure/,
+    );
+    expect(await state(ws)).toEqual(before);
   });
 
   it('refuses days that received records after they ran until --rebuild', async () => {

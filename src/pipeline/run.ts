@@ -5,7 +5,7 @@ import type { Workspace } from '../workspace.ts';
 import { DEFAULT_DWELL_MINUTES, DWELL_TABLES, LEVELS, dwellsForDay } from './dwells.ts';
 import { DEFAULT_STAY_OPTIONS, STAY_TABLES, staysForDay } from './stays.ts';
 import type { StayOptions } from './stays.ts';
-import { TRIP_TABLES, tripsForDay } from './trips.ts';
+import { TRIP_TABLES, countOd, tripsForDay } from './trips.ts';
 import { buildResidents } from './residents.ts';
 import { buildPresence } from './presence.ts';
 import { staleDays } from '../ingest/stale.ts';
@@ -45,14 +45,16 @@ const RESULT_TABLES = [
 ];
 
 /**
- * pipeline_days lists the days whose daily steps committed; `complete` turns true only once the
- * steps over many days (residents, presence) that include the day committed too. A day is done
- * when complete: a failure after its daily steps leaves it incomplete, and the next run redoes
- * the derived steps over it rather than its daily ones (which carried state on to the next day).
+ * pipeline_days lists the days run. A run commits its days and the steps over many days (residents,
+ * presence) at once, so its days are always `complete`; the column stays for workspaces of older
+ * versions, which committed each day alone and could leave days whose derived steps had not run
+ * (the next run redoes the derived steps over them).
  */
-async function createTables(db: Duck): Promise<void> {
-  await db.run(`CREATE TABLE IF NOT EXISTS pipeline_days (day DATE PRIMARY KEY, dwell_minutes INTEGER,
-    min_stay_minutes INTEGER, ran_at TIMESTAMP DEFAULT current_timestamp, complete BOOLEAN DEFAULT true)`);
+async function migrateDays(db: Duck): Promise<void> {
+  const exists = await db.one<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'pipeline_days'`,
+  );
+  if (!exists?.n) return;
   const has = await db.one<{ n: number }>(
     `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = 'pipeline_days' AND column_name = 'complete'`,
   );
@@ -63,6 +65,12 @@ async function createTables(db: Duck): Promise<void> {
     await db.run(`ALTER TABLE pipeline_days ADD COLUMN complete BOOLEAN DEFAULT true`);
     await db.run('CHECKPOINT');
   }
+}
+
+/** Creates the result tables a workspace not run yet lacks. */
+async function createTables(db: Duck): Promise<void> {
+  await db.run(`CREATE TABLE IF NOT EXISTS pipeline_days (day DATE PRIMARY KEY, dwell_minutes INTEGER,
+    min_stay_minutes INTEGER, ran_at TIMESTAMP DEFAULT current_timestamp, complete BOOLEAN DEFAULT true)`);
   for (const sql of [STAY_TABLES, DWELL_TABLES, TRIP_TABLES]) await db.run(sql);
 }
 
@@ -89,7 +97,8 @@ export function ingestedDays(ws: Workspace): string[] {
  * Runs the pipeline incrementally, one day at a time in date order: each day
  * reads only its own partition plus the state carried from the day before
  * (open stays, open dwells, last visits), so running day D+1 never recomputes
- * day D. Each day commits in one transaction: a crash leaves whole days.
+ * day D. The whole run commits in one transaction: a crash or a failure leaves
+ * the workspace as it was before the run.
  */
 export async function runPipeline(
   ws: Workspace,
@@ -105,37 +114,43 @@ export async function runPipeline(
   const t0 = performance.now();
   const fault = opts.fault ?? (() => {});
   try {
-    if (opts.rebuild) for (const t of RESULT_TABLES) await db.run(`DROP TABLE IF EXISTS ${t}`);
-    else await requireFresh(db);
-    await createTables(db);
-    const done = await db.all<{ day: string; m: number }>(
-      `SELECT strftime(day, '%Y-%m-%d') AS day, dwell_minutes AS m FROM pipeline_days ORDER BY day`,
-    );
-    const last = done[done.length - 1];
-    if (last && last.m !== dwellMinutes) {
-      throw new UserError(
-        `days up to ${last.day} ran with --dwell-minutes ${last.m}; pass --rebuild to change it`,
+    // Outside the run's transaction: the migration checkpoints (see migrateDays).
+    await migrateDays(db);
+    // One transaction for the whole run (a --rebuild's drop included): nothing is written back
+    // between days (the carried state lives in the transaction), and a failure anywhere leaves the
+    // workspace exactly as it was.
+    await db.run('BEGIN TRANSACTION');
+    try {
+      if (opts.rebuild) for (const t of RESULT_TABLES) await db.run(`DROP TABLE IF EXISTS ${t}`);
+      else await requireFresh(db);
+      await createTables(db);
+      const done = await db.all<{ day: string; m: number }>(
+        `SELECT strftime(day, '%Y-%m-%d') AS day, dwell_minutes AS m FROM pipeline_days ORDER BY day`,
       );
-    }
-    const doneSet = new Set(done.map((d) => d.day));
-    const late = all.find((d) => !doneSet.has(d) && last !== undefined && d < last.day);
-    if (late) {
-      throw new UserError(
-        `day ${late} was ingested after later days were run (up to ${last!.day}): pass --rebuild`,
-      );
-    }
-    const todo = all.filter((d) => !doneSet.has(d) && (!opts.to || d <= opts.to));
-    if (todo.length > 0) {
-      // Once per run, not per day and level: od_daily needs cell keys, and its keys the workspace secret.
-      await requireCellKeys(db);
-      await ensureCellKeySecret(db);
-    }
-    let stays = 0;
-    let trips = 0;
-    for (const [i, day] of todo.entries()) {
-      step(day, i, todo.length);
-      await db.run('BEGIN TRANSACTION');
-      try {
+      const last = done[done.length - 1];
+      if (last && last.m !== dwellMinutes) {
+        throw new UserError(
+          `days up to ${last.day} ran with --dwell-minutes ${last.m}; pass --rebuild to change it`,
+        );
+      }
+      const doneSet = new Set(done.map((d) => d.day));
+      const late = all.find((d) => !doneSet.has(d) && last !== undefined && d < last.day);
+      if (late) {
+        throw new UserError(
+          `day ${late} was ingested after later days were run (up to ${last!.day}): pass --rebuild`,
+        );
+      }
+      const todo = all.filter((d) => !doneSet.has(d) && (!opts.to || d <= opts.to));
+      if (todo.length > 0) {
+        // Once per run, not per day and level: od_daily needs cell keys, and its keys the workspace secret.
+        await requireCellKeys(db);
+        await ensureCellKeySecret(db);
+      }
+      let stays = 0;
+      let trips = 0;
+      const from = todo[0];
+      for (const [i, day] of todo.entries()) {
+        step(day, i, todo.length);
         fault('day', day);
         stays += await staysForDay(db, ws.rawDir, day, stay);
         for (const level of LEVELS) {
@@ -146,34 +161,28 @@ export async function runPipeline(
           `INSERT INTO pipeline_days (day, dwell_minutes, complete) VALUES ($1::DATE, $2, false)`,
           [day, dwellMinutes],
         );
-        await db.run('COMMIT');
-      } catch (e) {
-        await db.run('ROLLBACK');
-        throw e;
       }
-    }
-    // Residents are monthly: recomputed from the stays when any day ran (cheap next to the daily
-    // steps), with presence over the days not complete yet (this run's and any a failure left).
-    const open = await db.all<{ day: string }>(
-      `SELECT strftime(day, '%Y-%m-%d') AS day FROM pipeline_days WHERE NOT complete ORDER BY day`,
-    );
-    if (open.length > 0) {
-      await db.run('BEGIN TRANSACTION');
-      try {
+      if (from !== undefined) await countOd(db, from);
+      // Residents are monthly: recomputed from the stays when any day ran (cheap next to the daily
+      // steps), with presence over the days not complete yet (this run's and any an older version left).
+      const open = await db.all<{ day: string }>(
+        `SELECT strftime(day, '%Y-%m-%d') AS day FROM pipeline_days WHERE NOT complete ORDER BY day`,
+      );
+      if (open.length > 0) {
         fault('derived', open[0]!.day);
         await buildResidents(db);
         await buildPresence(db, open[0]!.day, open[open.length - 1]!.day);
         await db.run(`UPDATE pipeline_days SET complete = true WHERE NOT complete`);
-        await db.run('COMMIT');
-      } catch (e) {
-        await db.run('ROLLBACK');
-        throw e;
       }
+      // The tracing layout (sorted copies of the stays) is rebuilt whole: companion searches read it.
+      if (todo.length > 0 || !(await hasTraceLayout(db))) await buildTraceLayout(db);
+      await db.run('COMMIT');
+      step('', todo.length, todo.length);
+      return { days: todo, stays, trips, seconds: (performance.now() - t0) / 1000 };
+    } catch (e) {
+      await db.run('ROLLBACK');
+      throw e;
     }
-    // The tracing layout (sorted copies of the stays) is rebuilt whole: companion searches read it.
-    if (todo.length > 0 || !(await hasTraceLayout(db))) await buildTraceLayout(db);
-    step('', todo.length, todo.length);
-    return { days: todo, stays, trips, seconds: (performance.now() - t0) / 1000 };
   } finally {
     db.close();
   }

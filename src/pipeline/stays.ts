@@ -1,5 +1,6 @@
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
+import { uid } from '../db/uid.ts';
 
 /** One cell stay: consecutive records of a user at one cell, ping-pong smoothed. */
 export interface StayRow {
@@ -38,9 +39,9 @@ export const DEFAULT_STAY_OPTIONS: StayOptions = {
 };
 
 export const STAY_TABLES = `
-CREATE TABLE IF NOT EXISTS stays (user_id VARCHAR, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
+CREATE TABLE IF NOT EXISTS stays (user_id UUID, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
   n_records INTEGER, day DATE);
-CREATE TABLE IF NOT EXISTS open_stays (user_id VARCHAR, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
+CREATE TABLE IF NOT EXISTS open_stays (user_id UUID, cell_id INTEGER, start_ts TIMESTAMP, end_ts TIMESTAMP,
   n_records INTEGER);`;
 
 /**
@@ -58,14 +59,15 @@ CREATE TABLE IF NOT EXISTS open_stays (user_id VARCHAR, cell_id INTEGER, start_t
 export const STAYS_DAY_SQL = (dayFiles: string): string => `
 CREATE OR REPLACE TEMP TABLE day_stays AS
 WITH recs AS (
-  SELECT user_id, ts, cell_id, 1 AS w FROM read_parquet(${dayFiles})
+  SELECT ${uid('user_id')} AS user_id, ts, cell_id, 1 AS w FROM read_parquet(${dayFiles})
   UNION ALL SELECT user_id, start_ts, cell_id, n_records - (end_ts > start_ts)::INTEGER FROM open_stays
   UNION ALL SELECT user_id, end_ts, cell_id, 1 FROM open_stays WHERE end_ts > start_ts),
 f AS (
   SELECT user_id, ts, cell_id, w, lag(cell_id) OVER o AS pk, lag(ts) OVER o AS pts,
-         sum(w) OVER (PARTITION BY user_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS cw,
-         max(ts) OVER u AS max_ts, sum(w) OVER u AS total
-  FROM recs WINDOW o AS (PARTITION BY user_id ORDER BY ts), u AS (PARTITION BY user_id)),
+         sum(w) OVER (o ROWS UNBOUNDED PRECEDING) AS cw,
+         last_value(ts) OVER (o ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS max_ts,
+         sum(w) OVER (o ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS total
+  FROM recs WINDOW o AS (PARTITION BY user_id ORDER BY ts)),
 starts AS (
   SELECT user_id, cell_id, ts AS start_ts, coalesce(lead(pts) OVER q, max_ts) AS end_ts,
          coalesce(lead(cw - w) OVER q, total) - (cw - w) AS n_records

@@ -26,9 +26,9 @@ export interface OdDailyRow {
 }
 
 export const TRIP_TABLES = `
-CREATE TABLE IF NOT EXISTS last_visit (level VARCHAR, user_id VARCHAR, region VARCHAR, start_ts TIMESTAMP,
+CREATE TABLE IF NOT EXISTS last_visit (level VARCHAR, user_id UUID, region VARCHAR, start_ts TIMESTAMP,
   end_ts TIMESTAMP);
-CREATE TABLE IF NOT EXISTS trips (level VARCHAR, user_id VARCHAR, origin VARCHAR, dest VARCHAR,
+CREATE TABLE IF NOT EXISTS trips (level VARCHAR, user_id UUID, origin VARCHAR, dest VARCHAR,
   depart_ts TIMESTAMP, arrive_ts TIMESTAMP, day DATE);
 CREATE TABLE IF NOT EXISTS od_daily (level VARCHAR, date DATE, origin VARCHAR, dest VARCHAR, users INTEGER,
   ckey INTEGER);`;
@@ -57,8 +57,8 @@ LEFT JOIN last_visit l ON l.level = $1 AND l.user_id = v.user_id
 WHERE v.prev_region IS NOT NULL AND v.prev_region <> v.region AND v.start_ts > coalesce(l.start_ts, '-infinity')`;
 
 /**
- * Runs the trip and OD step of one day for one level; `day_dwells` must hold the day's dwells and the
- * workspace its cell-key secret (run.ts checks both once per run).
+ * Runs the trip step of one day for one level; `day_dwells` must hold the day's dwells. The OD counts
+ * of the run's trips are made once at the end of the run (countOd).
  */
 export async function tripsForDay(
   db: Duck,
@@ -75,18 +75,29 @@ export async function tripsForDay(
      FROM day_visits GROUP BY user_id`,
     [level],
   );
-  // Recount only the arrival dates these trips touch.
+  return (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM new_trips`))?.n ?? 0;
+}
+
+/**
+ * Recounts od_daily for the (level, arrival date) cells the trips found since day `from` (this run's)
+ * arrive in: once per run rather than per day and level, and reading only trips arriving from the
+ * earliest such date (a trip found by a day's run may arrive the day before). The workspace must hold
+ * its cell-key secret (run.ts checks once per run).
+ */
+export async function countOd(db: Duck, from: string): Promise<void> {
   await db.run(
-    `DELETE FROM od_daily WHERE level = $1 AND date IN (SELECT DISTINCT arrive_ts::DATE FROM new_trips)`,
-    [level],
+    `CREATE OR REPLACE TEMP TABLE od_cells AS
+     SELECT DISTINCT level, arrive_ts::DATE AS date FROM trips WHERE day >= $1::DATE`,
+    [from],
   );
+  await db.run(`DELETE FROM od_daily d USING od_cells c WHERE d.level = c.level AND d.date = c.date`);
   await db.run(
     `INSERT INTO od_daily
-     SELECT $1, date, origin, dest, count(*)::INTEGER, (sum(${recordKeySql('user_id')}) % ${CELL_KEY_MODULUS})::INTEGER
-     FROM (SELECT DISTINCT arrive_ts::DATE AS date, origin, dest, user_id FROM trips
-           WHERE level = $1 AND arrive_ts::DATE IN (SELECT DISTINCT arrive_ts::DATE FROM new_trips))
+     SELECT level, date, origin, dest, count(*)::INTEGER, (sum(${recordKeySql('user_id')}) % ${CELL_KEY_MODULUS})::INTEGER
+     FROM (SELECT DISTINCT t.level, t.arrive_ts::DATE AS date, t.origin, t.dest, t.user_id
+           FROM trips t SEMI JOIN od_cells c ON c.level = t.level AND c.date = t.arrive_ts::DATE
+           WHERE t.arrive_ts >= (SELECT min(date) FROM od_cells))
      GROUP BY ALL`,
-    [level],
   );
-  return (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM new_trips`))?.n ?? 0;
+  await db.run(`DROP TABLE od_cells`);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
+import { uidHex } from '../db/uid.ts';
 
 /**
  * Disclosure control: every count that leaves the platform goes through here.
@@ -144,10 +145,11 @@ export async function ensureCellKeySecret(
 /**
  * SQL for the record key of the user in column `userColumn` (a fixed name from
  * code, never from a request): the first 48 bits of sha256(secret || user_id)
- * mod N, a fixed pseudo-random integer in [0, N) per user.
+ * mod N, a fixed pseudo-random integer in [0, N) per user. The user is hashed as its 32 hex
+ * characters whichever type the column holds (UUID or text), so keys match those of format 1.
  */
 export function recordKeySql(userColumn: string): string {
-  return `(('0x' || substr(sha256((SELECT secret FROM cell_key_secret) || ${userColumn}), 1, 12))::UBIGINT % ${CELL_KEY_MODULUS})`;
+  return `(('0x' || substr(sha256((SELECT secret FROM cell_key_secret) || ${uidHex(userColumn)}), 1, 12))::UBIGINT % ${CELL_KEY_MODULUS})`;
 }
 
 /** Refuses a workspace whose od_daily was built before cell keys existed (a workspace not yet run passes). */

@@ -97,6 +97,9 @@ function valuesSql(stays: Stay[]): string {
   return stays.map(([u, c, s, e]) => `('${u}', ${c}, TIMESTAMP '${s}', TIMESTAMP '${e}')`).join(', ');
 }
 
+/** The user of the dwell scenario: a pseudonym (32 hex characters), as the dwell tables hold UUIDs. */
+const U1 = '00000000000000000000000000000001';
+
 /**
  * Dwells across midnight: u1 stays at cell 1 from 20:00, moves to cell 2 (same county) at 23:10 and is
  * still there at midnight; the next day he leaves at 08:00 for Beijing. The county dwell must run from
@@ -114,15 +117,15 @@ export async function checkCarriedDwell(
       [
         '2020-01-16',
         [
-          ['u1', 1, '2020-01-16 20:00', '2020-01-16 23:00'],
-          ['u1', 2, '2020-01-16 23:10', '2020-01-16 23:50'],
+          [U1, 1, '2020-01-16 20:00', '2020-01-16 23:00'],
+          [U1, 2, '2020-01-16 23:10', '2020-01-16 23:50'],
         ],
       ],
       [
         '2020-01-17',
         [
-          ['u1', 2, '2020-01-16 23:10', '2020-01-17 08:00'],
-          ['u1', 4, '2020-01-17 12:00', '2020-01-17 14:00'],
+          [U1, 2, '2020-01-16 23:10', '2020-01-17 08:00'],
+          [U1, 4, '2020-01-17 12:00', '2020-01-17 14:00'],
         ],
       ],
     ];
