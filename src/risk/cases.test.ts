@@ -63,11 +63,15 @@ describe.each(['VARCHAR', 'UUID'])('located cases, pipeline user_id %s', (userTy
 
   it("count a matched case where it lives (resident county of the confirmation month, night street and community), an unmatched one at the registry's county", async () => {
     expect(
-      await db.all(`SELECT ref, confirmed, county, located, street, community FROM risk_cases ORDER BY ref`),
+      await db.all(
+        `SELECT ref, confirmed, user_id AS "userId", county, located, street, community FROM risk_cases ORDER BY ref`,
+      ),
     ).toEqual([
       {
         ref: 'C1',
         confirmed: '2020-01-19',
+        // The 32-hex pseudonym, as the registry holds it, never the hyphenated UUID form.
+        userId: U1,
         county: '420111',
         located: 'residents',
         street: '420111001',
@@ -76,6 +80,7 @@ describe.each(['VARCHAR', 'UUID'])('located cases, pipeline user_id %s', (userTy
       {
         ref: 'C2',
         confirmed: '2020-01-19',
+        userId: null,
         county: '420102',
         located: 'registry',
         street: null,
