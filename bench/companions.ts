@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { lastDay } from '../src/cli/demo.ts';
 import type { Duck } from '../src/db/duck.ts';
 import { quotedString } from '../src/db/duck.ts';
+import { uidHex } from '../src/db/uid.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { runPipeline } from '../src/pipeline/run.ts';
 import { builtinGeo } from '../src/synth/cities.ts';
@@ -127,10 +128,11 @@ for (const people of values.people.split(',').map(Number)) {
       const n = await db.one<{ stays: number; pieces: number }>(
         `SELECT (SELECT count(*) FROM stays)::INTEGER AS stays, (SELECT count(*) FROM trace_stays)::INTEGER AS pieces`,
       );
-      // Seeds: a fixed pseudo-random choice of people with stays (by hash of the pseudonym).
+      // Seeds: a fixed pseudo-random choice of people with stays (by hash of the pseudonym's 32-hex text, so
+      // the choice is the same whether stays hold UUID or text).
       const seeds = (
         await db.all<{ u: string }>(
-          `SELECT user_id AS u FROM (SELECT DISTINCT user_id FROM stays) ORDER BY hash(user_id) LIMIT $1`,
+          `SELECT u FROM (SELECT DISTINCT ${uidHex('user_id')} AS u FROM stays) ORDER BY hash(u) LIMIT $1`,
           [Number(values.seeds)],
         )
       ).map((r) => r.u);

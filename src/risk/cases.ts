@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { uid, uidHex } from '../db/uid.ts';
 import { NIGHT_HOURS, NIGHT_START_HOUR } from '../pipeline/residents.ts';
 import { hasTable, streetColumn } from './areas.ts';
 import type { LocatedCase } from './levels.ts';
@@ -14,14 +15,16 @@ import { linkKey } from './levels.ts';
 export async function buildRiskCases(db: Duck): Promise<void> {
   const street = await streetColumn(db);
   const residents = (await hasTable(db, 'residents'))
-    ? `(SELECT arg_max(county_code, (strftime(c.confirmed, '%Y-%m') = month, month)) FROM residents r WHERE r.user_id = c.user_id)`
+    ? `(SELECT arg_max(county_code, (strftime(c.confirmed, '%Y-%m') = month, month)) FROM residents r WHERE ${uid('r.user_id')} = c.user_id)`
     : 'NULL::VARCHAR';
+  // The registry's 32-hex pseudonyms are cast to UUID (c), the pipeline's tables compared through uid(): a
+  // no-op on their UUID columns, so the semi-joins stay UUID to UUID.
   await db.run(`CREATE OR REPLACE TABLE risk_cases AS
-WITH c AS (SELECT ref, user_id, confirmed, county FROM trace_cases
+WITH c AS (SELECT ref, ${uid('user_id')} AS user_id, confirmed, county FROM trace_cases
   WHERE status = 'confirmed' AND confirmed IS NOT NULL),
 s AS (
-  SELECT user_id, cell_id, start_ts, end_ts FROM stays WHERE user_id IN (SELECT user_id FROM c)
-  UNION ALL SELECT user_id, cell_id, start_ts, end_ts FROM open_stays WHERE user_id IN (SELECT user_id FROM c)),
+  SELECT ${uid('user_id')} AS user_id, cell_id, start_ts, end_ts FROM stays WHERE ${uid('user_id')} IN (SELECT user_id FROM c)
+  UNION ALL SELECT ${uid('user_id')}, cell_id, start_ts, end_ts FROM open_stays WHERE ${uid('user_id')} IN (SELECT user_id FROM c)),
 n AS (
   SELECT s.user_id, cl.community_code AS community, ${street === 'street_code' ? 'cl.street_code' : 'NULL::VARCHAR'} AS street_src,
     epoch(least(s.end_ts, g.night + to_hours(${NIGHT_START_HOUR + NIGHT_HOURS})))
@@ -32,7 +35,7 @@ com AS (SELECT user_id, arg_max(community, (h, community)) AS community FROM
   (SELECT user_id, community, sum(secs) AS h FROM n WHERE secs > 0 AND community IS NOT NULL GROUP BY ALL) GROUP BY user_id),
 st AS (SELECT user_id, arg_max(street_src, (h, street_src)) AS street FROM
   (SELECT user_id, street_src, sum(secs) AS h FROM n WHERE secs > 0 AND street_src IS NOT NULL GROUP BY ALL) GROUP BY user_id)
-SELECT c.ref, strftime(c.confirmed, '%Y-%m-%d') AS confirmed, c.user_id,
+SELECT c.ref, strftime(c.confirmed, '%Y-%m-%d') AS confirmed, ${uidHex('c.user_id')} AS user_id,
   coalesce(${residents}, c.county) AS county,
   CASE WHEN ${residents} IS NOT NULL THEN 'residents' WHEN c.county IS NOT NULL THEN 'registry' END AS located,
   st.street, com.community
@@ -47,16 +50,16 @@ FROM c LEFT JOIN com USING (user_id) LEFT JOIN st USING (user_id)`);
  */
 export async function buildRiskLinks(db: Duck): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE risk_links AS
-WITH c AS (SELECT ref, user_id, confirmed::TIMESTAMP - INTERVAL 14 DAY AS w0, confirmed::TIMESTAMP + INTERVAL 1 DAY AS w1
+WITH c AS (SELECT ref, ${uid('user_id')} AS user_id, confirmed::TIMESTAMP - INTERVAL 14 DAY AS w0, confirmed::TIMESTAMP + INTERVAL 1 DAY AS w1
   FROM trace_cases WHERE status = 'confirmed' AND confirmed IS NOT NULL AND user_id IS NOT NULL),
 comp AS (
   SELECT DISTINCT least(p.ref, c.ref) AS a, greatest(p.ref, c.ref) AS b, 'companion' AS via
-  FROM risk_people p JOIN c ON c.user_id = p.user_id
-  JOIN trace_cases s ON s.ref = p.ref AND s.user_id <> p.user_id
+  FROM risk_people p JOIN c ON c.user_id = ${uid('p.user_id')}
+  JOIN trace_cases s ON s.ref = p.ref AND ${uid('s.user_id')} <> ${uid('p.user_id')}
   WHERE p.kind = 'companion' AND p.ref <> c.ref),
 h AS (
   SELECT DISTINCT c.ref, c.user_id, t.cell_id, g.hour
-  FROM c JOIN trace_stays_user t ON t.user_id = c.user_id AND t.end_ts > c.w0 AND t.start_ts < c.w1
+  FROM c JOIN trace_stays_user t ON ${uid('t.user_id')} = c.user_id AND t.end_ts > c.w0 AND t.start_ts < c.w1
   CROSS JOIN LATERAL (SELECT unnest(generate_series(date_trunc('hour', greatest(t.start_ts, c.w0)),
     least(t.end_ts, c.w1 - INTERVAL 1 SECOND), INTERVAL 1 HOUR)) AS hour) g),
 place AS (

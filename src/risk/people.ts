@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { uidHex } from '../db/uid.ts';
 import { UserError } from '../errors.ts';
 import { DEFAULT_COMPANION_OPTIONS, requireLayout } from '../tracing/companions.ts';
 import { REGISTRY_TABLES } from '../tracing/registry.ts';
@@ -45,17 +46,19 @@ export interface PeopleSummary {
  * within the 15 days ending with the confirmation day; kind 'companion', since = first contact, ref = the
  * case). `known` is the day the platform knew them: a case's confirmation (a suspect's onset, or null = from
  * the start), a companion's case's confirmation. Cases confirmed on the same day share a window, so each confirmation day is one sharedTime batch.
- * A person is stored once per kind and case; a case is never stored as its own companion.
+ * A person is stored once per kind and case; a case is never stored as its own companion. user_id is the
+ * 32-hex text, like the case registry's (a few rows per case): readers that meet the pipeline's UUID tables
+ * cast this side with uid() (risk-index.ts, heatmap.ts, cases.ts).
  */
 export async function buildRiskPeople(db: Duck): Promise<PeopleSummary> {
   await db.run(REGISTRY_TABLES);
   await db.run(`CREATE OR REPLACE TABLE risk_people (user_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     ref VARCHAR NOT NULL, since TIMESTAMP, known DATE)`);
   await db.run(`INSERT INTO risk_people
-    SELECT user_id, status, ref, coalesce(onset, confirmed)::TIMESTAMP, coalesce(confirmed, onset) FROM trace_cases
+    SELECT ${uidHex('user_id')}, status, ref, coalesce(onset, confirmed)::TIMESTAMP, coalesce(confirmed, onset) FROM trace_cases
     WHERE user_id IS NOT NULL`);
   const confirmed = await db.all<{ day: string; refs: string[]; users: string[] }>(
-    `SELECT strftime(confirmed, '%Y-%m-%d') AS day, list(ref ORDER BY ref) AS refs, list(user_id ORDER BY ref) AS users
+    `SELECT strftime(confirmed, '%Y-%m-%d') AS day, list(ref ORDER BY ref) AS refs, list(${uidHex('user_id')} ORDER BY ref) AS users
      FROM trace_cases WHERE status = 'confirmed' AND user_id IS NOT NULL AND confirmed IS NOT NULL
      GROUP BY ALL ORDER BY day`,
   );

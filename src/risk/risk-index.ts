@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { uid, uidHex } from '../db/uid.ts';
 import { GRID_AREA_SQL } from '../pipeline/presence.ts';
 import { CELL_KEY_MODULUS, protect, recordKeySql } from '../privacy/disclosure.ts';
 import { hasTable, streetColumn } from './areas.ts';
@@ -77,10 +78,12 @@ async function peoplePresent(db: Duck, first: string, last: string) {
     n: number;
     ckey: number;
   }>(
-    `WITH rp AS (SELECT user_id, CASE WHEN kind = 'companion' THEN 'companions' ELSE 'cases' END AS class,
+    // risk_people's 32-hex pseudonyms as UUID (rp); uid() on the stays' column is a no-op on UUID, so the
+    // semi-join is UUID to UUID. Record keys hash the 32-hex text, as published before format 2.
+    `WITH rp AS (SELECT ${uid('user_id')} AS user_id, CASE WHEN kind = 'companion' THEN 'companions' ELSE 'cases' END AS class,
        min(known) AS known FROM risk_people GROUP BY ALL),
-     s AS (SELECT user_id, cell_id, start_ts, end_ts FROM stays WHERE user_id IN (SELECT user_id FROM rp)
-       UNION ALL SELECT user_id, cell_id, start_ts, end_ts FROM open_stays WHERE user_id IN (SELECT user_id FROM rp)),
+     s AS (SELECT ${uid('user_id')} AS user_id, cell_id, start_ts, end_ts FROM stays WHERE ${uid('user_id')} IN (SELECT user_id FROM rp)
+       UNION ALL SELECT ${uid('user_id')}, cell_id, start_ts, end_ts FROM open_stays WHERE ${uid('user_id')} IN (SELECT user_id FROM rp)),
      d AS (SELECT DISTINCT s.user_id, g.day, c.county_code, c.city_code, c.community_code, ${street} AS street_code
        FROM s JOIN cells c USING (cell_id)
        CROSS JOIN LATERAL (SELECT unnest(generate_series(s.start_ts::DATE, s.end_ts::DATE, INTERVAL 1 DAY))::DATE AS day) g
@@ -91,7 +94,7 @@ async function peoplePresent(db: Duck, first: string, last: string) {
        UNION SELECT day, class, user_id, 'community', community_code FROM x
        UNION SELECT day, class, user_id, 'street', street_code FROM x)
      SELECT strftime(day, '%Y-%m-%d') AS day, level, code, class, count(*)::INTEGER AS n,
-       (sum(${recordKeySql('user_id')}) % ${CELL_KEY_MODULUS})::INTEGER AS ckey
+       (sum(${recordKeySql(uidHex('user_id'))}) % ${CELL_KEY_MODULUS})::INTEGER AS ckey
      FROM u WHERE code IS NOT NULL GROUP BY ALL`,
     [first, last],
   );

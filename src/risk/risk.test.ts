@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Duck } from '../db/duck.ts';
+import { uid, uidHex } from '../db/uid.ts';
 import { GRID_DEGREES } from '../pipeline/presence.ts';
 import { tracingFixture } from '../testing/tracing-fixture.ts';
 import { companions, listCases } from '../tracing/index.ts';
@@ -69,11 +70,11 @@ describe('heatmap', () => {
       city: string | null;
       com: string | null;
     }>(
-      `SELECT s.user_id AS u, strftime(start_ts, '%Y-%m-%d %H:%M:%S') AS s, strftime(end_ts, '%Y-%m-%d %H:%M:%S') AS e,
+      `SELECT ${uidHex('s.user_id')} AS u, strftime(start_ts, '%Y-%m-%d %H:%M:%S') AS s, strftime(end_ts, '%Y-%m-%d %H:%M:%S') AS e,
               c.lon, c.lat, c.city_code AS city, c.community_code AS com
        FROM (SELECT user_id, cell_id, start_ts, end_ts FROM stays UNION ALL SELECT user_id, cell_id, start_ts, end_ts FROM open_stays) s
        JOIN cells c USING (cell_id)
-       WHERE s.user_id IN (SELECT user_id FROM risk_people WHERE kind IN ('companion', 'suspected'))`,
+       WHERE ${uid('s.user_id')} IN (SELECT ${uid('user_id')} FROM risk_people WHERE kind IN ('companion', 'suspected'))`,
     );
     truth = new Map();
     const add = (k: string, u: string): void => void (truth.get(k) ?? truth.set(k, new Set()).get(k)!).add(u);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
+import { uidHex } from '../db/uid.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import { daysBetween } from '../pipeline/flows.ts';
 import {
@@ -63,7 +64,8 @@ beforeAll(async () => {
   days = daysBetween(f.params.start, f.ws.info().scenario!.to);
   const db = await f.ws.openDuck({ readOnly: true });
   trips = await db.all(
-    `SELECT user_id AS user, origin, dest, strftime(arrive_ts, '%Y-%m-%d') AS day, epoch_ms(arrive_ts)::DOUBLE AS ms
+    // The 32-hex pseudonym whatever trips holds (UUID since format 2): record keys hash that text.
+    `SELECT ${uidHex('user_id')} AS user, origin, dest, strftime(arrive_ts, '%Y-%m-%d') AS day, epoch_ms(arrive_ts)::DOUBLE AS ms
      FROM trips WHERE level = 'city' ORDER BY user_id, arrive_ts`,
   );
   secret = (await db.one<{ s: string }>(`SELECT secret AS s FROM cell_key_secret`))!.s;

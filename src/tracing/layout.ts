@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { uid } from '../db/uid.ts';
 
 /**
  * Longest stretch a stay is extended by, each side, towards the neighbouring stay of the same person
@@ -36,13 +37,19 @@ FROM p
 WHERE greatest(lo, piece_day) < least(hi, piece_day + INTERVAL 1 DAY)
    OR (lo = hi AND piece_day = date_trunc('day', lo))`;
 
-/** The pipeline's stays, closed and open: the input of the layout. */
-export const ALL_STAYS = `SELECT user_id, cell_id, start_ts, end_ts FROM stays
-  UNION ALL SELECT user_id, cell_id, start_ts, end_ts FROM open_stays`;
+/**
+ * The pipeline's stays, closed and open: the input of the layout. user_id as UUID whatever the stays hold
+ * (a no-op cast on UUID stays; 32-hex text from a workspace of format 1 is converted), so the layout's
+ * sorts and the searches' filters work on 16-byte values, and a UNION of UUID and text never turns a
+ * pseudonym into the hyphenated form.
+ */
+export const ALL_STAYS = `SELECT ${uid('user_id')} AS user_id, cell_id, start_ts, end_ts FROM stays
+  UNION ALL SELECT ${uid('user_id')} AS user_id, cell_id, start_ts, end_ts FROM open_stays`;
 
 /**
  * (Re)builds the tracing layout from the pipeline's stays: trace_stays sorted by (cell_id, piece_start)
- * for companion searches, trace_stays_user sorted by (user_id, piece_start) for a person's own stays.
+ * for companion searches, trace_stays_user sorted by (user_id, piece_start) for a person's own stays;
+ * user_id is UUID in both (ALL_STAYS).
  * Called by `epitrace run` at its end; costs two sorts of the stays.
  */
 export async function buildTraceLayout(db: Duck): Promise<void> {

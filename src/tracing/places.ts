@@ -1,8 +1,14 @@
 import type { Duck } from '../db/duck.ts';
+import { uid, uidHex } from '../db/uid.ts';
 import type { Place } from './types.ts';
 
 function placeholders(n: number): string {
   return Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
+}
+
+/** Bound 32-hex pseudonyms $1.. as UUIDs (compared with a UUID column, so its zone maps still prune). */
+function uidPlaceholders(n: number): string {
+  return Array.from({ length: n }, (_, i) => uid(`$${i + 1}`)).join(', ');
 }
 
 /** Cells with the regions they lie in (street and community only where boundaries exist), by cell id. */
@@ -44,8 +50,8 @@ export async function lastSeenOf(
 ): Promise<Map<string, { cellId: number; at: string }>> {
   if (users.length === 0) return new Map();
   const rows = await db.all<{ u: string; cellId: number; at: string }>(
-    `SELECT user_id AS u, arg_max(cell_id, end_ts) AS "cellId", strftime(max(end_ts), '%Y-%m-%d %H:%M:%S') AS at
-     FROM trace_stays_user WHERE user_id IN (${placeholders(users.length)}) GROUP BY user_id`,
+    `SELECT ${uidHex('user_id')} AS u, arg_max(cell_id, end_ts) AS "cellId", strftime(max(end_ts), '%Y-%m-%d %H:%M:%S') AS at
+     FROM trace_stays_user WHERE user_id IN (${uidPlaceholders(users.length)}) GROUP BY user_id`,
     users,
   );
   return new Map(rows.map((r) => [r.u, { cellId: r.cellId, at: r.at }]));
@@ -59,8 +65,10 @@ export async function residentCountyOf(db: Duck, users: string[]): Promise<Map<s
   );
   if (!t?.n) return new Map();
   const rows = await db.all<{ u: string; c: string }>(
-    `SELECT user_id AS u, arg_max(county_code, month) AS c FROM residents
-     WHERE user_id IN (${placeholders(users.length)}) GROUP BY user_id`,
+    // residents is the pipeline's (UUID, or 32-hex text in a workspace of format 1): uid() on the column
+    // is a no-op for UUID, so the comparison is UUID to UUID.
+    `SELECT ${uidHex('user_id')} AS u, arg_max(county_code, month) AS c FROM residents
+     WHERE ${uid('user_id')} IN (${uidPlaceholders(users.length)}) GROUP BY user_id`,
     users,
   );
   return new Map(rows.map((r) => [r.u, r.c]));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Duck } from '../db/duck.ts';
+import { uid, uidHex } from '../db/uid.ts';
 import { UserError } from '../errors.ts';
 import { checkKey } from '../ingest/keys.ts';
 import { pseudonym } from '../ingest/pseudonymise.ts';
@@ -11,6 +12,9 @@ import type { CaseRecord } from './types.ts';
  * The case registry: the health authority's cases, each identifier pseudonymised with the workspace key on
  * the way in (raw phones and IMSIs are never stored), and the operator's number registry mapping
  * pseudonym(msisdn) to pseudonym(imsi), so a case listed by phone finds the IMSI its records carry.
+ * Pseudonyms here stay 32-hex text while the pipeline's tables hold UUID (src/db/uid.ts): these tables are
+ * small (one row per case or number), their pseudonyms are what the API shows, and keeping the type keeps
+ * registries made before format 2 readable; a join with the pipeline's tables casts this side with uid().
  */
 export const REGISTRY_TABLES = `
 CREATE TABLE IF NOT EXISTS trace_numbers (msisdn_id VARCHAR PRIMARY KEY, user_id VARCHAR NOT NULL);
@@ -99,7 +103,7 @@ async function hasSubscriberRecords(db: Duck, userId: string): Promise<boolean> 
   );
   if (!t?.n) return false;
   const r = await db.one<{ n: number }>(
-    `SELECT count(*)::INTEGER AS n FROM (SELECT 1 FROM stays WHERE user_id = $1 LIMIT 1)`,
+    `SELECT count(*)::INTEGER AS n FROM (SELECT 1 FROM stays WHERE user_id = ${uid('$1')} LIMIT 1)`,
     [userId],
   );
   return (r?.n ?? 0) > 0;
@@ -246,7 +250,7 @@ export async function addCase(db: Duck, rec: CaseInput, key: Buffer): Promise<Ca
 }
 
 const CASE_COLUMNS = `ref, status, strftime(onset, '%Y-%m-%d') AS onset, strftime(confirmed, '%Y-%m-%d') AS confirmed,
-  user_id AS "userId", id_kind AS "idKind", county, city`;
+  ${uidHex('user_id')} AS "userId", id_kind AS "idKind", county, city`;
 
 async function hasRegistry(db: Duck): Promise<boolean> {
   const r = await db.one<{ n: number }>(

@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { uid, uidHex } from '../db/uid.ts';
 import type { Window } from './types.ts';
 
 /** Source tables of a search: the layout (sorted copies) or, as a baseline, pieces built on the fly. */
@@ -69,6 +70,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Bound pseudonyms $from.. as UUIDs: the layout holds UUIDs, a caller passes 32-hex text. */
+function uidPlaceholders(n: number, from: number): string {
+  return Array.from({ length: n }, (_, i) => uid(`$${from + i}`)).join(', ');
+}
+
 function placeholders(n: number, from: number): string {
   return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 }
@@ -87,11 +93,13 @@ export async function sharedTime(
 ): Promise<{ pairs: SharedRow[]; places: SharedPlaceRow[] }> {
   if (q.seeds.length === 0) return { pairs: [], places: [] };
   const [lo, hi] = q.extend ? ['piece_start', 'piece_end'] : ['start_ts', 'end_ts'];
-  const seedIn = placeholders(q.seeds.length, 3);
-  // The seeds' pieces in the window, clipped to it (read by user: the zone maps of user_id prune).
+  const seedIn = uidPlaceholders(q.seeds.length, 3);
+  // The seeds' pieces in the window, clipped to it (read by user: the zone maps of user_id prune). The
+  // layout's user_id is UUID (layout.ts), where uid() on the column is a no-op and the bound 32-hex seeds
+  // are cast; a baseline source of 32-hex text (bench/companions.ts on an old workspace) also works.
   const seedSql = `SELECT user_id AS seed, cell_id, greatest(${lo}, $1::TIMESTAMP) AS a, least(${hi}, $2::TIMESTAMP) AS b
      FROM ${tables.byUser}
-     WHERE user_id IN (${seedIn}) AND piece_start < $2::TIMESTAMP AND piece_end > $1::TIMESTAMP
+     WHERE ${uid('user_id')} IN (${seedIn}) AND piece_start < $2::TIMESTAMP AND piece_end > $1::TIMESTAMP
        AND greatest(${lo}, $1::TIMESTAMP) < least(${hi}, $2::TIMESTAMP)`;
   const seedCells = (
     await db.all<{ c: number }>(`SELECT DISTINCT cell_id AS c FROM (${seedSql})`, [
@@ -114,7 +122,7 @@ export async function sharedTime(
         )
       : seedCells.map((c) => ({ src: c, dst: c }));
   const cells = [...new Set(near.map((r) => r.dst))].sort((a, b) => a - b);
-  const exclude = q.exclude?.length ? q.exclude : [''];
+  const exclude = q.exclude ?? [];
   // One statement (no temp tables: the API shares one connection between requests). The companions' pieces
   // are read with a filter on cell-id ranges and piece_start that DuckDB pushes into the scan and checks
   // against each row group's zone map, so row groups of other cells and days are skipped. Cells inside a
@@ -122,7 +130,9 @@ export async function sharedTime(
   const ranges = cellRanges(cells, MAX_RANGES);
   let k = 3 + q.seeds.length;
   const nearVals = near.map(() => `($${k++}::INTEGER, $${k++}::INTEGER)`).join(', ');
-  const exIn = placeholders(exclude.length, k);
+  const notExcluded = exclude.length
+    ? `AND ${uid('user_id')} NOT IN (${uidPlaceholders(exclude.length, k)})`
+    : '';
   k += exclude.length;
   const cellFilter = ranges.map(() => `cell_id BETWEEN $${k++} AND $${k++}`).join(' OR ');
   const scans = `SELECT user_id, cell_id, ${lo} AS lo, ${hi} AS hi FROM ${tables.byCell}
@@ -137,12 +147,12 @@ export async function sharedTime(
   }>(
     `WITH seed AS (${seedSql}),
      near(src, dst) AS (VALUES ${nearVals}),
-     cand AS (SELECT * FROM (${scans}) WHERE lo < hi AND user_id NOT IN (${exIn})),
+     cand AS (SELECT * FROM (${scans}) WHERE lo < hi ${notExcluded}),
      pairs AS (
        SELECT s.seed, t.user_id, t.cell_id, greatest(s.a, t.lo) AS a, least(s.b, t.hi) AS b
        FROM seed s JOIN near n ON n.src = s.cell_id
          JOIN cand t ON t.cell_id = n.dst AND t.lo < s.b AND t.hi > s.a AND t.user_id <> s.seed)
-     SELECT seed, user_id AS "userId", cell_id AS "cellId", sum(epoch(b) - epoch(a))::DOUBLE AS seconds,
+     SELECT ${uidHex('seed')} AS seed, ${uidHex('user_id')} AS "userId", cell_id AS "cellId", sum(epoch(b) - epoch(a))::DOUBLE AS seconds,
             strftime(min(a), '%Y-%m-%d %H:%M:%S') AS first, strftime(max(b), '%Y-%m-%d %H:%M:%S') AS last
      FROM pairs GROUP BY ALL`,
     [

@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { uid } from '../db/uid.ts';
 import { DEFAULT_COMPANION_OPTIONS, requireLayout } from './companions.ts';
 import { placesOf } from './places.ts';
 import { requireTraceable } from './registry.ts';
@@ -23,7 +24,7 @@ export async function trajectory(
   const rows = await db.all<{ cellId: number; start: string; end: string; seconds: number }>(
     `WITH p AS (
        SELECT cell_id, greatest(start_ts, $2::TIMESTAMP) AS a, least(end_ts, $3::TIMESTAMP) AS b
-       FROM trace_stays_user WHERE user_id = $1 AND piece_start < $3::TIMESTAMP AND piece_end > $2::TIMESTAMP
+       FROM trace_stays_user WHERE user_id = ${uid('$1')} AND piece_start < $3::TIMESTAMP AND piece_end > $2::TIMESTAMP
          AND start_ts <= end_ts),
      g AS (SELECT *, sum(CASE WHEN lag_cell = cell_id AND lag_b = a THEN 0 ELSE 1 END) OVER (ORDER BY a, b) AS grp
            FROM (SELECT *, lag(cell_id) OVER (ORDER BY a, b) AS lag_cell, lag(b) OVER (ORDER BY a, b) AS lag_b FROM p)
