@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOOLEAN, INTEGER, UTINYINT } from '@duckdb/node-api';
-import { Duck, quotedString } from '../db/duck.ts';
+import { BOOLEAN, INTEGER } from '@duckdb/node-api';
+import { Duck } from '../db/duck.ts';
 import { ChunkWriter } from './chunks.ts';
 import { caseList } from './case-list.ts';
 import { contactsOf } from './contacts.ts';
@@ -13,11 +13,12 @@ import { insidePlacer } from './cities.ts';
 import { itinerary } from './itinerary.ts';
 import type { ScenarioParams } from './params.ts';
 import { Random } from './random.ts';
-import { BAD_KINDS, EVENTS, signal } from './signalling.ts';
+import { defaultThreads, recordJobs, runRecords } from './record-pool.ts';
+import { BAD_KINDS } from './signalling.ts';
 import { buildCountry, operatorShare } from './world.ts';
 import type { SynthCity, SynthCounty } from './world.ts';
 import { writeTruth } from './truth-write.ts';
-import { rawIdSql, startEpoch } from './time.ts';
+import { startEpoch } from './time.ts';
 
 /** What one generator run wrote. */
 export interface SynthSummary {
@@ -42,10 +43,9 @@ export type Format = 'parquet' | 'csv';
 export interface SynthEffects {
   /** Called with (phase, done, total). */
   progress?: (phase: string, done: number, total: number) => void;
+  /** Threads generating records (default: one per core, at most 4); the records are the same for any count. */
+  threads?: number;
 }
-
-/** Records per output part: bounds the staging table's memory (about 20 bytes a row). */
-const PART_ROWS = 8_000_000;
 
 /**
  * Generates a SYNTHETIC scenario into `outDir`: records/part-*.parquet|csv for
@@ -209,67 +209,38 @@ export async function generate(
     );
     progress('epidemic', 1, 1);
 
-    // Pass 3: the records the operator sees, for its subscribers only, written in parts.
-    await db.run(`CREATE TABLE recs (person INTEGER, t INTEGER, cell_id INTEGER, ev UTINYINT, bad UTINYINT)`);
-    const t0 = startEpoch(params);
-    const recordFiles: string[] = [];
-    const writePart = async (): Promise<void> => {
-      const f = join(outDir, 'records', `part-${String(recordFiles.length).padStart(5, '0')}.${format}`);
-      const ts = `make_timestamp((${t0}::BIGINT + t) * 1000000)`;
-      const cols = `CASE WHEN bad = 1 THEN NULL ELSE ${rawIdSql('person')} END AS raw_id,
-        ${format === 'csv' ? `CASE WHEN bad = 2 THEN 'not-a-time' ELSE strftime(${ts}, '%Y-%m-%dT%H:%M:%S') END` : `CASE WHEN bad = 2 THEN NULL ELSE ${ts} END`} AS ts,
-        CASE WHEN bad = 3 THEN 0 ELSE cell_id END AS cell_id,
-        (${`[${EVENTS.map((e) => `'${e}'`).join(', ')}]`})[ev + 1] AS event`;
-      await db.run(
-        `COPY (SELECT ${cols} FROM recs) TO ${quotedString(f)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
-      );
-      await db.run(`DELETE FROM recs`);
-      recordFiles.push(f);
-    };
-    const recs = new ChunkWriter(await db.conn.createAppender('recs'), [
-      INTEGER,
-      INTEGER,
-      INTEGER,
-      UTINYINT,
-      UTINYINT,
+    // Pass 3: the records the operator sees, for its subscribers only, in slices of people run side by side;
+    // the truth files are written meanwhile (they do not depend on the records).
+    const jobs = recordJobs(first, all, subscriber, country.neighbour, {
+      params,
+      t0: startEpoch(params),
+      format,
+      outDir,
+      threads: effects.threads ?? defaultThreads(),
+    });
+    const n = first.length - 1;
+    progress('records', 0, n);
+    const [parts, trueStays] = await Promise.all([
+      runRecords(jobs, (done) => progress('records', done, n)),
+      writeTruth(db, outDir, params, country, infections, list, contacts),
     ]);
-    let records = 0;
-    let duplicates = 0;
+    progress('records', n, n);
+    const recordFiles = parts.flatMap((r) => r.files);
     const malformed: Record<string, number> = {};
-    let subscribers = 0;
-    for (let q = 0; q < first.length - 1; q++) {
-      if (!subscriber[q]) continue;
-      subscribers++;
-      const rng = new Random(params.seed ^ 0x51a1, q + 1);
-      const mine = [];
-      for (let k = first[q]!; k < first[q + 1]!; k++) {
-        mine.push({ cell: all.cell[k]!, start: all.start[k]!, end: all.end[k]!, transit: all.transit[k]! });
-      }
-      let lastT = -1;
-      let lastCell = -1;
-      signal(mine, country.neighbour, params, rng, (t, cell, ev, bad) => {
-        recs.row(q, t, cell, ev, bad);
-        records++;
-        if (bad > 0) malformed[BAD_KINDS[bad]!] = (malformed[BAD_KINDS[bad]!] ?? 0) + 1;
-        else if (t === lastT && cell === lastCell) duplicates++;
-        if (bad === 0) [lastT, lastCell] = [t, cell];
-      });
-      if (recs.rows + 2048 >= PART_ROWS * (recordFiles.length + 1)) {
-        recs.flush();
-        await writePart();
-      }
-      if (q % 4096 === 0) progress('records', q, first.length - 1);
+    // In BAD_KINDS order whatever the slicing, so scenario.json does not depend on the thread count.
+    for (const kind of BAD_KINDS) {
+      const count = parts.reduce((a, r) => a + (r.malformed[kind] ?? 0), 0);
+      if (count > 0) malformed[kind] = count;
     }
-    recs.close();
-    await writePart();
-    progress('records', first.length - 1, first.length - 1);
+    const sum = (key: 'records' | 'duplicates' | 'subscribers'): number =>
+      parts.reduce((a, r) => a + r[key], 0);
+    const [records, duplicates, subscribers] = [sum('records'), sum('duplicates'), sum('subscribers')];
 
     const cellRows = country.cells
       .map((c) => `${c.id},${c.lon.toFixed(6)},${c.lat.toFixed(6)},LTE`)
       .join('\n');
     // The registry an operator hands over: positions only; the platform finds each cell's regions itself.
     writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech\n${cellRows}\n`);
-    const trueStays = await writeTruth(db, outDir, params, country, infections, list, contacts);
     const summary: SynthSummary = {
       outDir,
       people: params.people,

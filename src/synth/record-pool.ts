@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { writeRecords } from './records.ts';
+import type { RecordsJob, RecordsResult } from './records.ts';
+
+/** Most record threads worth starting: the records pass is one of several, and the box shares its cores. */
+const MAX_THREADS = 4;
+
+/** Record threads when the caller does not say: one per core, 1 to MAX_THREADS. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+}
+
+/**
+ * Runs the records slices: in this thread when there is one, else one worker
+ * thread per slice (each with its own DuckDB), side by side. `progress` gets the
+ * people done over all slices.
+ */
+export async function runRecords(
+  jobs: RecordsJob[],
+  progress: (people: number) => void,
+): Promise<RecordsResult[]> {
+  if (jobs.length === 1) return [await writeRecords(jobs[0]!, progress)];
+  const done = jobs.map(() => 0);
+  const entry = new URL('./records-worker.ts', import.meta.url).href;
+  return Promise.all(
+    jobs.map(
+      (job, w) =>
+        new Promise<RecordsResult>((resolve, reject) => {
+          const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+            argv: [entry],
+            workerData: job,
+          });
+          let result: RecordsResult | undefined;
+          worker.on('message', (m: { people?: number; result?: RecordsResult }) => {
+            if (m.result) result = m.result;
+            else if (m.people !== undefined) {
+              done[w] = m.people;
+              progress(done.reduce((a, b) => a + b, 0));
+            }
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) =>
+            result ? resolve(result) : reject(new Error(`records worker ${w} exited with code ${code}`)),
+          );
+        }),
+    ),
+  );
+}
+
+/** Everything but the people that each records slice needs. */
+export interface SliceCommon {
+  params: RecordsJob['params'];
+  t0: number;
+  format: RecordsJob['format'];
+  outDir: string;
+  threads: number;
+}
+
+/**
+ * Cuts the people into `threads` contiguous slices with about the same number
+ * of subscriber presences each (records follow presences), copying each slice's
+ * presences into typed arrays so a worker gets only its own.
+ */
+export function recordJobs(
+  first: readonly number[],
+  all: {
+    cell: readonly number[];
+    start: readonly number[];
+    end: readonly number[];
+    transit: readonly boolean[];
+  },
+  subscriber: readonly boolean[],
+  neighbour: Int32Array,
+  c: SliceCommon,
+): RecordsJob[] {
+  const n = first.length - 1;
+  let total = 0;
+  for (let q = 0; q < n; q++) if (subscriber[q]) total += first[q + 1]! - first[q]!;
+  const threads = Math.max(1, Math.min(c.threads, n));
+  const cuts = [0];
+  let acc = 0;
+  for (let q = 0; q < n && cuts.length < threads; q++) {
+    if (subscriber[q]) acc += first[q + 1]! - first[q]!;
+    if (acc >= (total * cuts.length) / threads) cuts.push(q + 1);
+  }
+  while (cuts.length < threads) cuts.push(n);
+  cuts.push(n);
+  const jobs: RecordsJob[] = [];
+  for (let w = 0; w < threads; w++) {
+    const [q0, q1] = [cuts[w]!, cuts[w + 1]!];
+    const [k0, k1] = [first[q0]!, first[q1]!];
+    jobs.push({
+      slice: w,
+      q0,
+      first: Int32Array.from({ length: q1 - q0 + 1 }, (_, i) => first[q0 + i]! - k0),
+      cell: Int32Array.from(all.cell.slice(k0, k1)),
+      start: Int32Array.from(all.start.slice(k0, k1)),
+      end: Int32Array.from(all.end.slice(k0, k1)),
+      transit: Uint8Array.from(all.transit.slice(k0, k1), (t) => (t ? 1 : 0)),
+      subscriber: Uint8Array.from(subscriber.slice(q0, q1), (s) => (s ? 1 : 0)),
+      neighbour,
+      params: c.params,
+      t0: c.t0,
+      format: c.format,
+      outDir: c.outDir,
+    });
+  }
+  return jobs;
+}
