@@ -13,7 +13,7 @@ import { insidePlacer } from './cities.ts';
 import { itinerary } from './itinerary.ts';
 import type { ScenarioParams } from './params.ts';
 import { Random } from './random.ts';
-import { defaultThreads, recordJobs, runRecords } from './record-pool.ts';
+import { defaultThreads, recordJobs, RecordPool } from './record-pool.ts';
 import { BAD_KINDS } from './signalling.ts';
 import { buildCountry, operatorShare } from './world.ts';
 import type { SynthCity, SynthCounty } from './world.ts';
@@ -66,6 +66,7 @@ export async function generate(
   mkdirSync(join(outDir, 'truth'), { recursive: true });
   mkdirSync(join(outDir, 'records'), { recursive: true });
   const progress = effects.progress ?? (() => {});
+  const pool = new RecordPool(effects.threads ?? defaultThreads());
   const db = await Duck.open({ path: ':memory:', memoryLimit: '2GB' });
   try {
     await db.run(`CREATE TABLE persons (person INTEGER, subscriber BOOLEAN, county INTEGER, home_cell INTEGER,
@@ -216,12 +217,12 @@ export async function generate(
       t0: startEpoch(params),
       format,
       outDir,
-      threads: effects.threads ?? defaultThreads(),
+      threads: pool.threads,
     });
     const n = first.length - 1;
     progress('records', 0, n);
     const [parts, trueStays] = await Promise.all([
-      runRecords(jobs, (done) => progress('records', done, n)),
+      pool.run(jobs, (done) => progress('records', done, n)),
       writeTruth(db, outDir, params, country, infections, list, contacts),
     ]);
     progress('records', n, n);
@@ -269,5 +270,6 @@ export async function generate(
     return summary;
   } finally {
     db.close();
+    await pool.close();
   }
 }

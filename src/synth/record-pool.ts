@@ -12,40 +12,65 @@ export function defaultThreads(): number {
 }
 
 /**
- * Runs the records slices: in this thread when there is one, else one worker
- * thread per slice (each with its own DuckDB), side by side. `progress` gets the
- * people done over all slices.
+ * Worker threads for the records pass, started before the people pass so their
+ * start-up (a tsx loader and DuckDB each) overlaps the main thread's work.
+ * With one thread nothing is started and the slice runs in this thread.
  */
-export async function runRecords(
-  jobs: RecordsJob[],
-  progress: (people: number) => void,
-): Promise<RecordsResult[]> {
-  if (jobs.length === 1) return [await writeRecords(jobs[0]!, progress)];
-  const done = jobs.map(() => 0);
-  const entry = new URL('./records-worker.ts', import.meta.url).href;
-  return Promise.all(
-    jobs.map(
-      (job, w) =>
-        new Promise<RecordsResult>((resolve, reject) => {
-          const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-            argv: [entry],
-            workerData: job,
-          });
-          let result: RecordsResult | undefined;
-          worker.on('message', (m: { people?: number; result?: RecordsResult }) => {
-            if (m.result) result = m.result;
-            else if (m.people !== undefined) {
-              done[w] = m.people;
-              progress(done.reduce((a, b) => a + b, 0));
-            }
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) =>
-            result ? resolve(result) : reject(new Error(`records worker ${w} exited with code ${code}`)),
-          );
-        }),
-    ),
-  );
+export class RecordPool {
+  private readonly workers: Worker[] = [];
+  /** Why each worker stopped before its slice was posted, if it did. */
+  private readonly early: (Error | undefined)[] = [];
+
+  constructor(readonly threads: number) {
+    if (threads < 2) return;
+    const entry = new URL('./records-worker.ts', import.meta.url).href;
+    for (let w = 0; w < threads; w++) {
+      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { argv: [entry] });
+      // A failure before run() is reported by run(); until then it must not crash the process.
+      worker.on('error', (e) => (this.early[w] ??= e));
+      worker.on(
+        'exit',
+        (code) => (this.early[w] ??= new Error(`records worker ${w} exited with code ${code}`)),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  /** Runs one slice per thread side by side; `progress` gets the people done over all slices. */
+  async run(jobs: RecordsJob[], progress: (people: number) => void): Promise<RecordsResult[]> {
+    if (this.workers.length === 0) return Promise.all(jobs.map((job) => writeRecords(job, progress)));
+    if (jobs.length !== this.workers.length) throw new Error('one records slice per worker');
+    const done = jobs.map(() => 0);
+    return Promise.all(
+      jobs.map(
+        (job, w) =>
+          new Promise<RecordsResult>((resolve, reject) => {
+            const worker = this.workers[w]!;
+            worker.removeAllListeners();
+            const early = this.early[w];
+            if (early) return reject(early);
+            let result: RecordsResult | undefined;
+            worker.on('message', (m: { people?: number; result?: RecordsResult }) => {
+              if (m.result) result = m.result;
+              else if (m.people !== undefined) {
+                done[w] = m.people;
+                progress(done.reduce((a, b) => a + b, 0));
+              }
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) =>
+              result ? resolve(result) : reject(new Error(`records worker ${w} exited with code ${code}`)),
+            );
+            worker.postMessage(job);
+          }),
+      ),
+    );
+  }
+
+  /** Stops any worker still running (after a failure elsewhere). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 /** Everything but the people that each records slice needs. */
@@ -77,7 +102,7 @@ export function recordJobs(
   const n = first.length - 1;
   let total = 0;
   for (let q = 0; q < n; q++) if (subscriber[q]) total += first[q + 1]! - first[q]!;
-  const threads = Math.max(1, Math.min(c.threads, n));
+  const threads = Math.max(1, c.threads);
   const cuts = [0];
   let acc = 0;
   for (let q = 0; q < n && cuts.length < threads; q++) {

@@ -1,9 +1,23 @@
-/** Worker-thread entry: runs one records slice posted by runRecords() and posts progress and the result back. */
-import { parentPort, workerData } from 'node:worker_threads';
+/**
+ * Worker-thread entry: started early by RecordPool (so module loading overlaps
+ * the people and epidemic passes), it waits for one records slice, runs it and
+ * posts progress and the result back.
+ */
+import { parentPort } from 'node:worker_threads';
 import { writeRecords } from './records.ts';
 import type { RecordsJob } from './records.ts';
 
 const port = parentPort;
 if (!port) throw new Error('records-worker.ts must run in a worker thread');
-const result = await writeRecords(workerData as RecordsJob, (people) => port.postMessage({ people }));
-port.postMessage({ result });
+port.once('message', (job: RecordsJob) => {
+  writeRecords(job, (people) => port.postMessage({ people })).then(
+    (result) => {
+      port.postMessage({ result });
+      port.close();
+    },
+    (e: unknown) => {
+      throw e;
+    },
+  );
+});
+port.postMessage({ ready: true });
