@@ -94,3 +94,24 @@ export class TypedChunkWriter {
     this.appender.closeSync();
   }
 }
+
+/** A growable Int32Array (push, then view()): everyone's presences without a JS array of boxed numbers. */
+export class IntColumn {
+  private data = new Int32Array(1 << 16);
+  length = 0;
+
+  /** Appends one value. */
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** The values pushed so far (a view: later pushes may or may not show in it). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOOLEAN, INTEGER } from '@duckdb/node-api';
 import { Duck } from '../db/duck.ts';
-import { ChunkWriter } from './chunks.ts';
+import { ChunkWriter, IntColumn } from './chunks.ts';
 import { caseList } from './case-list.ts';
 import { contactsOf } from './contacts.ts';
 import { simulateEpidemic } from './epidemic.ts';
@@ -43,7 +43,7 @@ export type Format = 'parquet' | 'csv';
 export interface SynthEffects {
   /** Called with (phase, done, total). */
   progress?: (phase: string, done: number, total: number) => void;
-  /** Threads generating records (default: one per core, at most 4); the records are the same for any count. */
+  /** Threads generating records (default: one per core, at most 4; one below 10 000 people); same records for any count. */
   threads?: number;
 }
 
@@ -66,7 +66,7 @@ export async function generate(
   mkdirSync(join(outDir, 'truth'), { recursive: true });
   mkdirSync(join(outDir, 'records'), { recursive: true });
   const progress = effects.progress ?? (() => {});
-  const pool = new RecordPool(effects.threads ?? defaultThreads());
+  const pool = new RecordPool(effects.threads ?? defaultThreads(params.people));
   const db = await Duck.open({ path: ':memory:', memoryLimit: '2GB' });
   try {
     await db.run(`CREATE TABLE persons (person INTEGER, subscriber BOOLEAN, county INTEGER, home_cell INTEGER,
@@ -102,11 +102,11 @@ export async function generate(
     ]);
 
     // Pass 1: where everyone is. All presences are kept (typed arrays) for the epidemic and the records.
-    const all = {
-      cell: [] as number[],
-      start: [] as number[],
-      end: [] as number[],
-      transit: [] as boolean[],
+    const grow = {
+      cell: new IntColumn(),
+      start: new IntColumn(),
+      end: new IntColumn(),
+      transit: new IntColumn(),
     };
     const first: number[] = [0];
     const subscriber: boolean[] = [];
@@ -169,13 +169,13 @@ export async function generate(
         );
         for (const s of it.stays) {
           stays.row(p, s.cell, s.start, s.end, s.transit);
-          all.cell.push(s.cell);
-          all.start.push(s.start);
-          all.end.push(s.end);
-          all.transit.push(s.transit);
+          grow.cell.push(s.cell);
+          grow.start.push(s.start);
+          grow.end.push(s.end);
+          grow.transit.push(s.transit ? 1 : 0);
         }
         for (const j of it.journeys) journeys.row(p, j.from, j.to, j.depart, j.arrive);
-        first.push(all.cell.length);
+        first.push(grow.cell.length);
         subscriber.push(sub);
         epi.push(isEpicentre);
       }
@@ -186,6 +186,12 @@ export async function generate(
 
     // Pass 2: the epidemic, over non-transit presences only (an instant exposes no one).
     progress('epidemic', 0, 1);
+    const all = {
+      cell: grow.cell.view(),
+      start: grow.start.view(),
+      end: grow.end.view(),
+      transit: grow.transit.view(),
+    };
     const pr = toPresences(first, all);
     const idx = cellIndex(pr);
     const population: Population = { ...pop, isEpicentre: (q) => epi[q]! };

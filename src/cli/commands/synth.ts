@@ -18,7 +18,7 @@ export function registerSynth(program: Command): void {
     .requiredOption('-o, --out <dir>', 'output folder')
     .option(
       '--threads <n>',
-      'threads generating records (default: one per core, at most 4); same records for any count',
+      'threads generating records (default: one per core, at most 4; one below 10000 people); same records for any count',
       int('--threads', 1),
     )
     .addOption(
