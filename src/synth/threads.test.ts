@@ -6,6 +6,8 @@ import { tempDir } from '../testing/fixture.ts';
 import { builtinGeo } from './cities.ts';
 import { generate } from './generate.ts';
 import { defaultParams } from './params.ts';
+import { RecordPool } from './record-pool.ts';
+import type { RecordsJob } from './records.ts';
 
 // Small, but with every kind of bad row and duplicates so a lost or doubled row shows.
 const small = { ...defaultParams, people: 1200, start: '2020-01-16', days: 2, seed: 5 };
@@ -50,5 +52,30 @@ describe('synthetic generator on worker threads', () => {
     expect(Object.keys(runs[0]!.malformed)).toHaveLength(3);
     expect(counts[1]).toEqual(counts[0]);
     expect(counts[2]).toEqual(counts[0]);
+  });
+
+  it('reports a worker that fails instead of waiting for it', async () => {
+    const job = (slice: number): RecordsJob => ({
+      slice,
+      q0: 0,
+      first: Int32Array.from([0, 1]),
+      cell: Int32Array.from([1]),
+      start: Int32Array.from([0]),
+      end: Int32Array.from([600]),
+      transit: Uint8Array.from([0]),
+      subscriber: Uint8Array.from([1]),
+      neighbour: Int32Array.from([0, 0]),
+      params: small,
+      t0: 0,
+      format: 'parquet',
+      // No such folder: the worker's COPY fails.
+      outDir: join(tempDir('synth-threads-bad'), 'missing'),
+    });
+    const pool = new RecordPool(2);
+    try {
+      await expect(pool.run([job(0), job(1)], () => {})).rejects.toThrow(/missing/);
+    } finally {
+      await pool.close();
+    }
   });
 });
