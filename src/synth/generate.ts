@@ -227,10 +227,14 @@ export async function generate(
     });
     const n = first.length - 1;
     progress('records', 0, n);
-    const [parts, trueStays] = await Promise.all([
+    // Both settle before a failure is thrown, so the database is not closed under the truth writer's feet.
+    const [recordsDone, truthDone] = await Promise.allSettled([
       pool.run(jobs, (done) => progress('records', done, n)),
       writeTruth(db, outDir, params, country, infections, list, contacts),
     ]);
+    if (recordsDone.status === 'rejected') throw recordsDone.reason;
+    if (truthDone.status === 'rejected') throw truthDone.reason;
+    const [parts, trueStays] = [recordsDone.value, truthDone.value];
     progress('records', n, n);
     const recordFiles = parts.flatMap((r) => r.files);
     const malformed: Record<string, number> = {};

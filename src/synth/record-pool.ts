@@ -18,65 +18,80 @@ export function defaultThreads(people: number): number {
   return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
 }
 
+/** One worker and what it has said so far. */
+interface Slot {
+  worker: Worker;
+  /** Resolves when the thread has ended, however it ended. */
+  exited: Promise<number>;
+  error?: Error;
+  result?: RecordsResult;
+  /** People done, from its progress messages. */
+  people: number;
+  /** A slice (or the stop message) was posted to it. */
+  posted: boolean;
+}
+
 /**
  * Worker threads for the records pass, started before the people pass so their
  * start-up (a tsx loader and DuckDB each) overlaps the main thread's work.
  * With one thread nothing is started and the slice runs in this thread.
+ * Workers are never terminated: Worker.terminate() while DuckDB works in the
+ * thread aborts the whole process (seen: "terminate called after throwing an
+ * instance of 'Napi::Error'"), so an unused worker is sent a stop message and
+ * a failure is reported only once every worker has ended.
  */
 export class RecordPool {
-  private readonly workers: Worker[] = [];
-  /** Why each worker stopped before its slice was posted, if it did. */
-  private readonly early: (Error | undefined)[] = [];
+  private readonly slots: Slot[] = [];
+  private onProgress: (people: number) => void = () => {};
 
   constructor(readonly threads: number) {
     if (threads < 2) return;
     const entry = new URL('./records-worker.ts', import.meta.url).href;
     for (let w = 0; w < threads; w++) {
       const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { argv: [entry] });
-      // A failure before run() is reported by run(); until then it must not crash the process.
-      worker.on('error', (e) => (this.early[w] ??= e));
-      worker.on(
-        'exit',
-        (code) => (this.early[w] ??= new Error(`records worker ${w} exited with code ${code}`)),
-      );
-      this.workers.push(worker);
+      const slot: Slot = {
+        worker,
+        exited: new Promise((resolve) => worker.once('exit', resolve)),
+        people: 0,
+        posted: false,
+      };
+      worker.on('error', (e) => (slot.error ??= e));
+      worker.on('message', (m: { people?: number; result?: RecordsResult }) => {
+        if (m.result) slot.result = m.result;
+        else if (m.people !== undefined) {
+          slot.people = m.people;
+          this.onProgress(this.slots.reduce((a, x) => a + x.people, 0));
+        }
+      });
+      this.slots.push(slot);
     }
   }
 
   /** Runs one slice per thread side by side; `progress` gets the people done over all slices. */
   async run(jobs: RecordsJob[], progress: (people: number) => void): Promise<RecordsResult[]> {
-    if (this.workers.length === 0) return Promise.all(jobs.map((job) => writeRecords(job, progress)));
-    if (jobs.length !== this.workers.length) throw new Error('one records slice per worker');
-    const done = jobs.map(() => 0);
-    return Promise.all(
-      jobs.map(
-        (job, w) =>
-          new Promise<RecordsResult>((resolve, reject) => {
-            const worker = this.workers[w]!;
-            worker.removeAllListeners();
-            const early = this.early[w];
-            if (early) return reject(early);
-            let result: RecordsResult | undefined;
-            worker.on('message', (m: { people?: number; result?: RecordsResult }) => {
-              if (m.result) result = m.result;
-              else if (m.people !== undefined) {
-                done[w] = m.people;
-                progress(done.reduce((a, b) => a + b, 0));
-              }
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) =>
-              result ? resolve(result) : reject(new Error(`records worker ${w} exited with code ${code}`)),
-            );
-            worker.postMessage(job);
-          }),
-      ),
-    );
+    if (this.slots.length === 0) return Promise.all(jobs.map((job) => writeRecords(job, progress)));
+    if (jobs.length !== this.slots.length) throw new Error('one records slice per worker');
+    this.onProgress = progress;
+    jobs.forEach((job, w) => {
+      this.slots[w]!.posted = true;
+      this.slots[w]!.worker.postMessage(job);
+    });
+    const codes = await Promise.all(this.slots.map((s) => s.exited));
+    return this.slots.map((s, w) => {
+      if (s.error) throw s.error;
+      if (!s.result) throw new Error(`records worker ${w} exited with code ${codes[w]}`);
+      return s.result;
+    });
   }
 
-  /** Stops any worker still running (after a failure elsewhere). */
+  /** Stops the workers that never got a slice (after a failure elsewhere) and waits for all to end. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const s of this.slots) {
+      if (s.posted) continue;
+      s.posted = true;
+      s.worker.postMessage(null);
+    }
+    await Promise.all(this.slots.map((s) => s.exited));
   }
 }
 
