@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOOLEAN, INTEGER, UTINYINT } from '@duckdb/node-api';
-import { Duck, quotedString } from '../db/duck.ts';
-import { ChunkWriter } from './chunks.ts';
+import { BOOLEAN, INTEGER } from '@duckdb/node-api';
+import { Duck } from '../db/duck.ts';
+import { ChunkWriter, IntColumn } from './chunks.ts';
 import { caseList } from './case-list.ts';
 import { contactsOf } from './contacts.ts';
 import { simulateEpidemic } from './epidemic.ts';
@@ -13,11 +13,12 @@ import { insidePlacer } from './cities.ts';
 import { itinerary } from './itinerary.ts';
 import type { ScenarioParams } from './params.ts';
 import { Random } from './random.ts';
-import { BAD_KINDS, EVENTS, signal } from './signalling.ts';
+import { defaultThreads, recordJobs, RecordPool } from './record-pool.ts';
+import { BAD_KINDS } from './signalling.ts';
 import { buildCountry, operatorShare } from './world.ts';
 import type { SynthCity, SynthCounty } from './world.ts';
 import { writeTruth } from './truth-write.ts';
-import { rawIdSql, startEpoch } from './time.ts';
+import { startEpoch } from './time.ts';
 
 /** What one generator run wrote. */
 export interface SynthSummary {
@@ -42,10 +43,9 @@ export type Format = 'parquet' | 'csv';
 export interface SynthEffects {
   /** Called with (phase, done, total). */
   progress?: (phase: string, done: number, total: number) => void;
+  /** Threads generating records (default: one per core, at most 4; one below 10 000 people); same records for any count. */
+  threads?: number;
 }
-
-/** Records per output part: bounds the staging table's memory (about 20 bytes a row). */
-const PART_ROWS = 8_000_000;
 
 /**
  * Generates a SYNTHETIC scenario into `outDir`: records/part-*.parquet|csv for
@@ -66,6 +66,7 @@ export async function generate(
   mkdirSync(join(outDir, 'truth'), { recursive: true });
   mkdirSync(join(outDir, 'records'), { recursive: true });
   const progress = effects.progress ?? (() => {});
+  const pool = new RecordPool(effects.threads ?? defaultThreads(params.people));
   const db = await Duck.open({ path: ':memory:', memoryLimit: '2GB' });
   try {
     await db.run(`CREATE TABLE persons (person INTEGER, subscriber BOOLEAN, county INTEGER, home_cell INTEGER,
@@ -101,11 +102,11 @@ export async function generate(
     ]);
 
     // Pass 1: where everyone is. All presences are kept (typed arrays) for the epidemic and the records.
-    const all = {
-      cell: [] as number[],
-      start: [] as number[],
-      end: [] as number[],
-      transit: [] as boolean[],
+    const grow = {
+      cell: new IntColumn(),
+      start: new IntColumn(),
+      end: new IntColumn(),
+      transit: new IntColumn(),
     };
     const first: number[] = [0];
     const subscriber: boolean[] = [];
@@ -168,13 +169,13 @@ export async function generate(
         );
         for (const s of it.stays) {
           stays.row(p, s.cell, s.start, s.end, s.transit);
-          all.cell.push(s.cell);
-          all.start.push(s.start);
-          all.end.push(s.end);
-          all.transit.push(s.transit);
+          grow.cell.push(s.cell);
+          grow.start.push(s.start);
+          grow.end.push(s.end);
+          grow.transit.push(s.transit ? 1 : 0);
         }
         for (const j of it.journeys) journeys.row(p, j.from, j.to, j.depart, j.arrive);
-        first.push(all.cell.length);
+        first.push(grow.cell.length);
         subscriber.push(sub);
         epi.push(isEpicentre);
       }
@@ -185,6 +186,12 @@ export async function generate(
 
     // Pass 2: the epidemic, over non-transit presences only (an instant exposes no one).
     progress('epidemic', 0, 1);
+    const all = {
+      cell: grow.cell.view(),
+      start: grow.start.view(),
+      end: grow.end.view(),
+      transit: grow.transit.view(),
+    };
     const pr = toPresences(first, all);
     const idx = cellIndex(pr);
     const population: Population = { ...pop, isEpicentre: (q) => epi[q]! };
@@ -209,67 +216,42 @@ export async function generate(
     );
     progress('epidemic', 1, 1);
 
-    // Pass 3: the records the operator sees, for its subscribers only, written in parts.
-    await db.run(`CREATE TABLE recs (person INTEGER, t INTEGER, cell_id INTEGER, ev UTINYINT, bad UTINYINT)`);
-    const t0 = startEpoch(params);
-    const recordFiles: string[] = [];
-    const writePart = async (): Promise<void> => {
-      const f = join(outDir, 'records', `part-${String(recordFiles.length).padStart(5, '0')}.${format}`);
-      const ts = `make_timestamp((${t0}::BIGINT + t) * 1000000)`;
-      const cols = `CASE WHEN bad = 1 THEN NULL ELSE ${rawIdSql('person')} END AS raw_id,
-        ${format === 'csv' ? `CASE WHEN bad = 2 THEN 'not-a-time' ELSE strftime(${ts}, '%Y-%m-%dT%H:%M:%S') END` : `CASE WHEN bad = 2 THEN NULL ELSE ${ts} END`} AS ts,
-        CASE WHEN bad = 3 THEN 0 ELSE cell_id END AS cell_id,
-        (${`[${EVENTS.map((e) => `'${e}'`).join(', ')}]`})[ev + 1] AS event`;
-      await db.run(
-        `COPY (SELECT ${cols} FROM recs) TO ${quotedString(f)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
-      );
-      await db.run(`DELETE FROM recs`);
-      recordFiles.push(f);
-    };
-    const recs = new ChunkWriter(await db.conn.createAppender('recs'), [
-      INTEGER,
-      INTEGER,
-      INTEGER,
-      UTINYINT,
-      UTINYINT,
+    // Pass 3: the records the operator sees, for its subscribers only, in slices of people run side by side;
+    // the truth files are written meanwhile (they do not depend on the records).
+    const jobs = recordJobs(first, all, subscriber, country.neighbour, {
+      params,
+      t0: startEpoch(params),
+      format,
+      outDir,
+      threads: pool.threads,
+    });
+    const n = first.length - 1;
+    progress('records', 0, n);
+    // Both settle before a failure is thrown, so the database is not closed under the truth writer's feet.
+    const [recordsDone, truthDone] = await Promise.allSettled([
+      pool.run(jobs, (done) => progress('records', done, n)),
+      writeTruth(db, outDir, params, country, infections, list, contacts),
     ]);
-    let records = 0;
-    let duplicates = 0;
+    if (recordsDone.status === 'rejected') throw recordsDone.reason;
+    if (truthDone.status === 'rejected') throw truthDone.reason;
+    const [parts, trueStays] = [recordsDone.value, truthDone.value];
+    progress('records', n, n);
+    const recordFiles = parts.flatMap((r) => r.files);
     const malformed: Record<string, number> = {};
-    let subscribers = 0;
-    for (let q = 0; q < first.length - 1; q++) {
-      if (!subscriber[q]) continue;
-      subscribers++;
-      const rng = new Random(params.seed ^ 0x51a1, q + 1);
-      const mine = [];
-      for (let k = first[q]!; k < first[q + 1]!; k++) {
-        mine.push({ cell: all.cell[k]!, start: all.start[k]!, end: all.end[k]!, transit: all.transit[k]! });
-      }
-      let lastT = -1;
-      let lastCell = -1;
-      signal(mine, country.neighbour, params, rng, (t, cell, ev, bad) => {
-        recs.row(q, t, cell, ev, bad);
-        records++;
-        if (bad > 0) malformed[BAD_KINDS[bad]!] = (malformed[BAD_KINDS[bad]!] ?? 0) + 1;
-        else if (t === lastT && cell === lastCell) duplicates++;
-        if (bad === 0) [lastT, lastCell] = [t, cell];
-      });
-      if (recs.rows + 2048 >= PART_ROWS * (recordFiles.length + 1)) {
-        recs.flush();
-        await writePart();
-      }
-      if (q % 4096 === 0) progress('records', q, first.length - 1);
+    // In BAD_KINDS order whatever the slicing, so scenario.json does not depend on the thread count.
+    for (const kind of BAD_KINDS) {
+      const count = parts.reduce((a, r) => a + (r.malformed[kind] ?? 0), 0);
+      if (count > 0) malformed[kind] = count;
     }
-    recs.close();
-    await writePart();
-    progress('records', first.length - 1, first.length - 1);
+    const sum = (key: 'records' | 'duplicates' | 'subscribers'): number =>
+      parts.reduce((a, r) => a + r[key], 0);
+    const [records, duplicates, subscribers] = [sum('records'), sum('duplicates'), sum('subscribers')];
 
     const cellRows = country.cells
       .map((c) => `${c.id},${c.lon.toFixed(6)},${c.lat.toFixed(6)},LTE`)
       .join('\n');
     // The registry an operator hands over: positions only; the platform finds each cell's regions itself.
     writeFileSync(join(outDir, 'cells.csv'), `cell_id,lon,lat,tech\n${cellRows}\n`);
-    const trueStays = await writeTruth(db, outDir, params, country, infections, list, contacts);
     const summary: SynthSummary = {
       outDir,
       people: params.people,
@@ -298,5 +280,6 @@ export async function generate(
     return summary;
   } finally {
     db.close();
+    await pool.close();
   }
 }

@@ -10,10 +10,11 @@ export interface Presences {
 export function toPresences(
   first: readonly number[],
   all: {
-    cell: readonly number[];
-    start: readonly number[];
-    end: readonly number[];
-    transit: readonly boolean[];
+    cell: ArrayLike<number>;
+    start: ArrayLike<number>;
+    end: ArrayLike<number>;
+    /** Non-zero (or true) for a transit instant. */
+    transit: ArrayLike<number | boolean>;
   },
 ): Presences {
   const kept: number[] = [];
@@ -23,7 +24,7 @@ export function toPresences(
     for (let k = first[q]!; k < first[q + 1]!; k++) if (!all.transit[k]) kept.push(k);
   }
   out[first.length - 1] = kept.length;
-  const pick = (col: readonly number[]): Int32Array => Int32Array.from(kept, (k) => col[k]!);
+  const pick = (col: ArrayLike<number>): Int32Array => Int32Array.from(kept, (k) => col[k]!);
   return { first: out, cell: pick(all.cell), start: pick(all.start), end: pick(all.end) };
 }
 
