@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lastDay } from '../src/cli/demo.ts';
 import { quotedString } from '../src/db/duck.ts';
+import { duckMemoryLimit, parseSize } from '../src/db/memory.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { runPipeline } from '../src/pipeline/run.ts';
 import { builtinGeo } from '../src/synth/cities.ts';
@@ -89,6 +90,7 @@ function measure(
 }
 
 const params = { ...defaultParams, people: Number(values.people) };
+const budget = parseSize(values.memory, '--memory');
 const dir = mkdtempSync(join(tmpdir(), 'epitrace-bench-pipeline-'));
 try {
   const wsDir = values.keep ?? join(dir, 'ws');
@@ -116,7 +118,7 @@ try {
   db.close();
   const rate = (sec: number): string => `${(accepted / sec / 1e6).toFixed(2)} M records/s`;
   console.log(
-    `${params.people} people, ${accepted} accepted records, memory_limit ${values.memory} (synthetic data)`,
+    `${params.people} people, ${accepted} accepted records, memory budget ${values.memory} (synthetic data)`,
   );
   if (!Number.isNaN(ingestS))
     console.log(`ingest (for reference)        ${ingestS.toFixed(1)} s  ${rate(ingestS)}`);
@@ -139,7 +141,8 @@ try {
     console.log(`threads ${threads}: ratio run / bare  ${(r.seconds / bareS).toFixed(2)}x the time`);
     console.log(
       `threads ${threads}: peak RSS          run ${gib(r.maxRss)}, bare ${gib(bare.maxRss)} ` +
-        `(each its own process; memory_limit ${values.memory})`,
+        `(each its own process; budget ${values.memory} = ${gib(budget)}, DuckDB pool ${duckMemoryLimit(values.memory)}; ` +
+        `run ${r.maxRss <= budget ? 'under' : 'OVER'} the budget)`,
     );
   }
   const one = runS.get(1);

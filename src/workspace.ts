@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Duck } from './db/duck.ts';
+import { duckMemoryLimit, memoryBudget } from './db/memory.ts';
 import { UserError } from './errors.ts';
 
 /**
@@ -116,7 +117,8 @@ export class Workspace {
    * line rather than the engine's error.
    */
   async openDuck(opts: { readOnly?: boolean; memoryLimit?: string; threads?: number } = {}): Promise<Duck> {
-    const memoryLimit = opts.memoryLimit ?? process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB';
+    // The budget bounds the process; DuckDB's pool gets its share (src/db/memory.ts).
+    const memoryLimit = duckMemoryLimit(opts.memoryLimit ?? memoryBudget());
     // EPITRACE_THREADS caps DuckDB's worker threads (default: one per core); the benches run 1 and 2.
     const threads = opts.threads ?? (Number(process.env['EPITRACE_THREADS']) || undefined);
     this.requireFormat();

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { duckMemoryLimit, memoryBudget } from '../db/memory.ts';
 import { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
 import { publish, publishWorkspace, readCurrent, snapshotFile } from '../snapshot/publish.ts';
@@ -71,7 +72,7 @@ export async function withReadDuck<T>(
     db = await Duck.open({
       path: snapshotFile(ws, m),
       readOnly: true,
-      memoryLimit: process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB',
+      memoryLimit: duckMemoryLimit(memoryBudget()),
       tempDirectory: ws.tmpDir,
     });
   }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { duckMemoryLimit, memoryBudget } from '../db/memory.ts';
 import { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
 import type { Workspace, WorkspaceInfo } from '../workspace.ts';
@@ -196,7 +197,7 @@ async function openSnapshot(
   const duck = await Duck.open({
     path,
     readOnly: true,
-    memoryLimit: opts.memoryLimit ?? process.env['EPITRACE_MEMORY_LIMIT'] ?? '4GB',
+    memoryLimit: duckMemoryLimit(opts.memoryLimit ?? memoryBudget()),
     tempDirectory: ws.tmpDir,
   });
   try {
