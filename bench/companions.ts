@@ -10,7 +10,6 @@
  * --relayout rebuilds a reused workspace's tracing layout first (after a change to src/tracing/layout.ts).
  * (40,000 people give ~10 M records over 15 days; the issue's 100 M and 400 M are ~400,000 and 1.6 M people.)
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,15 +18,13 @@ import { lastDay } from '../src/cli/demo.ts';
 import type { Duck } from '../src/db/duck.ts';
 import { quotedString } from '../src/db/duck.ts';
 import { uidHex } from '../src/db/uid.ts';
-import { ingest } from '../src/ingest/ingest.ts';
 import { runPipeline } from '../src/pipeline/run.ts';
-import { builtinGeo } from '../src/synth/cities.ts';
-import { generate } from '../src/synth/generate.ts';
 import { defaultParams } from '../src/synth/params.ts';
 import { buildTraceLayout } from '../src/tracing/layout.ts';
 import { LAYOUT_TABLES, sharedTime } from '../src/tracing/shared.ts';
 import type { SearchTables } from '../src/tracing/shared.ts';
 import { Workspace } from '../src/workspace.ts';
+import { simulatedWorkspace } from './simulated.ts';
 
 process.env.TZ = 'UTC';
 const { values } = parseArgs({
@@ -107,15 +104,7 @@ for (const people of values.people.split(',').map(Number)) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const tb = performance.now();
-      const s = await generate(builtinGeo(), params, join(dir, 'synth'));
-      ws.create({ synthetic: true, description: 'bench' });
-      await ingest(ws, {
-        inputs: s.recordFiles,
-        cells: join(dir, 'synth', 'cells.csv'),
-        key: randomBytes(32),
-        from: params.start,
-        to: lastDay(params),
-      });
+      const s = await simulatedWorkspace(ws, params, dir);
       const run = await runPipeline(ws);
       built = { records: s.records, buildS: (performance.now() - tb) / 1000, runS: run.seconds };
       if (values.keep) {

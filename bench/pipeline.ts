@@ -11,22 +11,18 @@
  * (--people 40000 gives ~20 M records, 160000 ~80 M: the simulator makes ~500 records per person over
  * its 14 days.)
  */
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { lastDay } from '../src/cli/demo.ts';
 import { quotedString } from '../src/db/duck.ts';
 import { duckMemoryLimit, parseSize } from '../src/db/memory.ts';
-import { ingest } from '../src/ingest/ingest.ts';
 import { runPipeline } from '../src/pipeline/run.ts';
-import { builtinGeo } from '../src/synth/cities.ts';
-import { generate } from '../src/synth/generate.ts';
 import { defaultParams } from '../src/synth/params.ts';
 import { Workspace } from '../src/workspace.ts';
+import { simulatedWorkspace } from './simulated.ts';
 
 process.env.TZ = 'UTC';
 const { values } = parseArgs({
@@ -97,17 +93,7 @@ try {
   const ws = new Workspace(wsDir);
   let ingestS = NaN;
   if (!values.keep || !existsSync(join(wsDir, 'raw')) || readdirSync(join(wsDir, 'raw')).length === 0) {
-    const s = await generate(builtinGeo(), params, join(dir, 'synth'));
-    ws.create({ synthetic: true, description: 'bench' });
-    const t0 = performance.now();
-    await ingest(ws, {
-      inputs: s.recordFiles,
-      cells: join(dir, 'synth', 'cells.csv'),
-      key: randomBytes(32),
-      from: params.start,
-      to: lastDay(params),
-    });
-    ingestS = (performance.now() - t0) / 1000;
+    ingestS = (await simulatedWorkspace(ws, params, dir)).ingestS;
   }
   const db = await ws.openDuck();
   const accepted = Number(
