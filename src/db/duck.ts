@@ -18,6 +18,11 @@ export interface DuckOptions {
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
+/** SQL: `n` positional parameters from `$from` on, comma-separated ("$3, $4, $5"). */
+export function placeholders(n: number, from = 1): string {
+  return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
+}
+
 /** A DuckDB connection with the two calls the pipeline needs: run a statement, read plain rows. */
 export class Duck {
   private constructor(

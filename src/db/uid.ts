@@ -9,6 +9,11 @@
  * text (the case registry's) compare without caring which they hold.
  */
 
+/** SQL: `n` bound 32-hex pseudonyms from `$from` on, each cast to UUID (so a UUID column's zone maps still prune). */
+export function uidPlaceholders(n: number, from = 1): string {
+  return Array.from({ length: n }, (_, i) => uid(`$${from + i}`)).join(', ');
+}
+
 /** SQL: the pseudonym expression `x` (UUID or 32-hex VARCHAR) as UUID. */
 export function uid(x: string): string {
   return `CAST(${x} AS UUID)`;

@@ -1,6 +1,5 @@
 import type { Duck } from '../db/duck.ts';
 import { quotedString } from '../db/duck.ts';
-import { uid } from '../db/uid.ts';
 
 /** One cell stay: consecutive records of a user at one cell, ping-pong smoothed. */
 export interface StayRow {
@@ -59,7 +58,7 @@ CREATE TABLE IF NOT EXISTS open_stays (user_id UUID, cell_id INTEGER, start_ts T
 export const STAYS_DAY_SQL = (dayFiles: string): string => `
 CREATE OR REPLACE TEMP TABLE day_stays AS
 WITH recs AS (
-  SELECT ${uid('user_id')} AS user_id, ts, cell_id, 1 AS w FROM read_parquet(${dayFiles})
+  SELECT user_id, ts, cell_id, 1 AS w FROM read_parquet(${dayFiles})
   UNION ALL SELECT user_id, start_ts, cell_id, n_records - (end_ts > start_ts)::INTEGER FROM open_stays
   UNION ALL SELECT user_id, end_ts, cell_id, 1 FROM open_stays WHERE end_ts > start_ts),
 f AS (

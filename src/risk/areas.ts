@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { placeholders } from '../db/duck.ts';
 import { FOCAL_CITY, loadCommunityIndex } from '../geo/communities.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 
@@ -11,10 +12,6 @@ export interface AreaLabel {
   name: string | null;
   lon: number;
   lat: number;
-}
-
-function placeholders(n: number, from: number): string {
-  return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 }
 
 /** True when the workspace has the table. */

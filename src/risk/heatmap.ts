@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { placeholders } from '../db/duck.ts';
 import { uid, uidHex } from '../db/uid.ts';
 import { GRID_DEGREES, GRID_X_SQL, GRID_Y_SQL, presenceHoursSql } from '../pipeline/presence.ts';
 import { CELL_KEY_MODULUS, protect, recordKeySql, sumPublished } from '../privacy/disclosure.ts';
@@ -10,17 +11,15 @@ import type { RiskKind } from './people.ts';
  * cell key of those people (sum of their record keys mod N, src/privacy/disclosure.ts), the same stays and
  * the same "present in an hour" as the presence table (presenceHoursSql). A square crossing a city
  * boundary is counted in each city at the cells it has there. $1 first day, $2 last day, $3.. the kinds.
- * `staysUuid`: the stays hold user_id as UUID (format 2); risk_people's 32-hex pseudonyms are then cast to
- * UUID, so presenceHoursSql's semi-join on the stays compares UUID to UUID and never casts the big side.
- * Record keys hash the 32-hex text either way, so published counts are the same as before format 2.
+ * risk_people's 32-hex pseudonyms are cast to UUID, the stays' type (workspace format 2; older ones are refused
+ * on opening), so presenceHoursSql's semi-join on the stays compares UUID to UUID and never casts the big
+ * side. Record keys hash the 32-hex text, so published counts are the same as before format 2.
  */
-export function riskPresenceSql(kinds: number, staysUuid: boolean): string {
-  const ks = Array.from({ length: kinds }, (_, i) => `$${i + 3}`).join(', ');
-  const asStays = staysUuid ? uid('user_id') : uidHex('user_id');
+export function riskPresenceSql(kinds: number): string {
   return `
 INSERT INTO risk_presence
-WITH risk_set AS (SELECT ${asStays} AS user_id, ${recordKeySql(uidHex('user_id'))} AS rk
-  FROM (SELECT DISTINCT user_id FROM risk_people WHERE kind IN (${ks}))),
+WITH risk_set AS (SELECT ${uid('user_id')} AS user_id, ${recordKeySql(uidHex('user_id'))} AS rk
+  FROM (SELECT DISTINCT user_id FROM risk_people WHERE kind IN (${placeholders(kinds, 3)}))),
 ${presenceHoursSql('risk_set')},
 -- Grid squares as two integers while counting (cheaper than a string per row), named after.
 g AS (
@@ -45,10 +44,7 @@ export async function buildRiskPresence(
 ): Promise<number> {
   await db.run(`CREATE OR REPLACE TABLE risk_presence (hour TIMESTAMP, city VARCHAR, kind VARCHAR, area VARCHAR,
     users INTEGER, ckey INTEGER)`);
-  const t = await db.one<{ t: string }>(
-    `SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'stays' AND column_name = 'user_id'`,
-  );
-  await db.run(riskPresenceSql(kinds.length, t?.t === 'UUID'), [first, last, ...kinds]);
+  await db.run(riskPresenceSql(kinds.length), [first, last, ...kinds]);
   const r = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM risk_presence`);
   return r?.n ?? 0;
 }

@@ -38,10 +38,9 @@ WHERE greatest(lo, piece_day) < least(hi, piece_day + INTERVAL 1 DAY)
    OR (lo = hi AND piece_day = date_trunc('day', lo))`;
 
 /**
- * The pipeline's stays, closed and open: the input of the layout. user_id as UUID whatever the stays hold
- * (a no-op cast on UUID stays; 32-hex text from a workspace of format 1 is converted), so the layout's
- * sorts and the searches' filters work on 16-byte values, and a UNION of UUID and text never turns a
- * pseudonym into the hyphenated form.
+ * The pipeline's stays, closed and open: the input of the layout, user_id as UUID (the stays' type since
+ * workspace format 2; the cast is a no-op there and pins the layout's type), so the layout's sorts and the
+ * searches' filters work on 16-byte values.
  */
 export const ALL_STAYS = `SELECT ${uid('user_id')} AS user_id, cell_id, start_ts, end_ts FROM stays
   UNION ALL SELECT ${uid('user_id')} AS user_id, cell_id, start_ts, end_ts FROM open_stays`;

@@ -1,15 +1,7 @@
 import type { Duck } from '../db/duck.ts';
-import { uid, uidHex } from '../db/uid.ts';
+import { placeholders } from '../db/duck.ts';
+import { uid, uidHex, uidPlaceholders } from '../db/uid.ts';
 import type { Place } from './types.ts';
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
-}
-
-/** Bound 32-hex pseudonyms $1.. as UUIDs (compared with a UUID column, so its zone maps still prune). */
-function uidPlaceholders(n: number): string {
-  return Array.from({ length: n }, (_, i) => uid(`$${i + 1}`)).join(', ');
-}
 
 /** Cells with the regions they lie in (street and community only where boundaries exist), by cell id. */
 export async function placesOf(db: Duck, cellIds: number[]): Promise<Map<number, Place>> {

@@ -1,5 +1,6 @@
 import type { Duck } from '../db/duck.ts';
-import { uid, uidHex } from '../db/uid.ts';
+import { placeholders } from '../db/duck.ts';
+import { uid, uidHex, uidPlaceholders } from '../db/uid.ts';
 import type { Window } from './types.ts';
 
 /** Source tables of a search: the layout (sorted copies) or, as a baseline, pieces built on the fly. */
@@ -68,15 +69,6 @@ export function cellRanges(cells: number[], max: number): [number, number][] {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Bound pseudonyms $from.. as UUIDs: the layout holds UUIDs, a caller passes 32-hex text. */
-function uidPlaceholders(n: number, from: number): string {
-  return Array.from({ length: n }, (_, i) => uid(`$${from + i}`)).join(', ');
-}
-
-function placeholders(n: number, from: number): string {
-  return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 }
 
 /**
