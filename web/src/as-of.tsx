@@ -13,7 +13,7 @@ export function AsOf({ meta }: { meta: Meta }): JSX.Element {
   return (
     <p className="as-of muted" data-testid="as-of">
       {s.days
-        ? t.asOf(dayText(s.days.last, lang), s.id, t.atZone(dateTimeText(s.publishedAt, lang), t.tz))
+        ? t.asOf(dayText(s.days.last, lang), s.id, `${dateTimeText(s.publishedAt, lang)} ${t.tz}`)
         : t.asOfNone(s.id)}
     </p>
   );
