@@ -235,12 +235,22 @@ const en = {
     `Values on ${day}, the last fitted day; the chart shows Rt on every fitted day.`,
   // Status bar and jobs (issue 14); times are shown in China Standard Time (UTC+8), the data's own clock.
   tz: 'UTC+8',
+  atZone: (time: string, tz: string) => `${time} (${tz})`,
   dataAsOf: 'Data as of',
   snapshotDays: (first: string, last: string, n: number) => `days ${first} to ${last} (${n})`,
   snapshotNone: 'No published data yet',
   snapshotId: (id: number) => `snapshot ${id}`,
   jobRunning: 'Running',
   jobStep: (step: string, done: number, total: number) => `${step} ${done}/${total}`,
+  // The runner's step names (src/jobs/runner.ts); an unknown step is shown as the server wrote it.
+  jobStepNames: {
+    'waiting for the workspace': 'waiting for the workspace',
+    ingest: 'ingest',
+    pipeline: 'pipeline',
+    risk: 'risk',
+    forecast: 'forecast',
+    publish: 'publish',
+  } as Record<string, string>,
   jobsQueued: (n: number) => `${n} queued`,
   lastSuccess: 'Last success',
   lastFailure: 'Last failure',
@@ -268,6 +278,25 @@ const en = {
   jobFinished: 'Finished',
   jobReason: 'Reason',
   jobSnapshot: 'Snapshot',
+  // Shell and kit (issue 16).
+  exportCsvButton: 'CSV',
+  exportXlsxButton: 'Excel',
+  exportTitle: (format: string) => `Download this table as ${format}`,
+  regionSearch: 'Name, pinyin or code',
+  regionNoMatch: 'No matching region',
+  asOf: (day: string, id: number, published: string) =>
+    `Data as of ${day} (snapshot ${id}, published ${published})`,
+  asOfNone: (id: number) => `No data day processed yet (snapshot ${id})`,
+  bigScreen: 'Big screen',
+  deskScreen: 'Desk layout',
+  printPage: 'Print',
+  updatedAt: (time: string) => `updated at ${time}`,
+  autoRefresh: (s: number) => `refreshes every ${s} s`,
+  scenarioLabel: 'Scenario: ',
+  networkError: 'The server could not be reached; check the connection and try again.',
+  sessionEnded: 'Your session has ended; please log in again.',
+  syntheticBadge: 'SYNTHETIC',
+  languageName: 'Language',
 };
 
 export type Strings = typeof en;
@@ -490,12 +519,21 @@ const zh: Strings = {
   },
   fcParamsNote: (day: string) => `数值为最后拟合日 ${day}；图中为每个拟合日的 Rt。`,
   tz: '北京时间',
+  atZone: (time: string, tz: string) => `${time}（${tz}）`,
   dataAsOf: '数据截至',
   snapshotDays: (first: string, last: string, n: number) => `数据日期 ${first} 至 ${last}（${n} 天）`,
   snapshotNone: '尚未发布数据',
   snapshotId: (id: number) => `快照 ${id}`,
   jobRunning: '正在运行',
   jobStep: (step: string, done: number, total: number) => `${step} ${done}/${total}`,
+  jobStepNames: {
+    'waiting for the workspace': '等待工作区',
+    ingest: '导入',
+    pipeline: '流水线处理',
+    risk: '风险计算',
+    forecast: '预测',
+    publish: '发布',
+  },
   jobsQueued: (n: number) => `${n} 个排队`,
   lastSuccess: '最近成功',
   lastFailure: '最近失败',
@@ -514,6 +552,23 @@ const zh: Strings = {
   jobFinished: '结束',
   jobReason: '原因',
   jobSnapshot: '快照',
+  exportCsvButton: 'CSV',
+  exportXlsxButton: 'Excel',
+  exportTitle: (format: string) => `将此表下载为 ${format} 文件`,
+  regionSearch: '名称、拼音或代码',
+  regionNoMatch: '无匹配地区',
+  asOf: (day: string, id: number, published: string) => `数据截至 ${day}（快照 ${id}，发布于 ${published}）`,
+  asOfNone: (id: number) => `尚无已处理的数据日（快照 ${id}）`,
+  bigScreen: '大屏模式',
+  deskScreen: '桌面模式',
+  printPage: '打印',
+  updatedAt: (time: string) => `更新于 ${time}`,
+  autoRefresh: (s: number) => `每 ${s} 秒自动刷新`,
+  scenarioLabel: '情景：',
+  networkError: '无法连接服务器，请检查网络后重试。',
+  sessionEnded: '会话已结束，请重新登录。',
+  syntheticBadge: '合成数据',
+  languageName: '语言',
 };
 
 /** The string tables, one per language. */
@@ -521,12 +576,12 @@ export const strings: Record<Lang, Strings> = { en, zh };
 
 const storageKey = 'epitrace.lang';
 
-/** The language chosen last time in this browser, English by default. */
+/** The language chosen last time in this browser; Chinese (zh-CN) by default (issue 16). */
 export function initialLang(): Lang {
   try {
-    return localStorage.getItem(storageKey) === 'zh' ? 'zh' : 'en';
+    return localStorage.getItem(storageKey) === 'en' ? 'en' : 'zh';
   } catch {
-    return 'en';
+    return 'zh';
   }
 }
 
@@ -540,7 +595,7 @@ export function saveLang(lang: Lang): void {
 }
 
 /** The current language, provided by the app root. */
-export const LangContext = createContext<Lang>('en');
+export const LangContext = createContext<Lang>('zh');
 
 /** The strings of the current language. */
 export function useStrings(): Strings {
