@@ -130,11 +130,11 @@ export async function registerFlows(
     } catch {
       throw new HttpError(400, `${field}: ${code} is not a city or province code`, field);
     }
+    // One literal, so the message catalogue's test (src/server/messages.test.ts) finds it whole.
     if (level === 'county')
       throw new HttpError(
         400,
-        `${field}: ${code} is a county: county level is not published (county figures beside city figures ` +
-          `would let their differences reveal suppressed counts); choose its city or province`,
+        `${field}: ${code} is a county: county level is not published (county figures beside city figures would let their differences reveal suppressed counts); choose its city or province`,
         field,
       );
   };
@@ -193,7 +193,11 @@ export async function registerFlows(
     const base = { baseFrom: q.baseFrom ?? dflt.from, baseTo: q.baseTo ?? dflt.to };
     // The base dates pass the same checks as from/to (the route wrapper checks those against the data window).
     if (window?.from && base.baseFrom < window.from)
-      throw new HttpError(400, `baseFrom: ${base.baseFrom} is before the first data day ${window.from}`, 'baseFrom');
+      throw new HttpError(
+        400,
+        `baseFrom: ${base.baseFrom} is before the first data day ${window.from}`,
+        'baseFrom',
+      );
     if (window?.to && base.baseTo > window.to)
       throw new HttpError(400, `baseTo: ${base.baseTo} is after the last data day ${window.to}`, 'baseTo');
     if (base.baseFrom > base.baseTo)
