@@ -461,21 +461,6 @@ describe('returnees, over HTTP at k = 15', () => {
   }, 120_000);
 });
 
-describe('a workspace built before cell keys', () => {
-  it('is refused at server start with the command that rebuilds it', async () => {
-    await close?.();
-    close = undefined;
-    const db = await workspace.openDuck();
-    await db.run(`ALTER TABLE od_daily DROP COLUMN ckey`);
-    db.close();
-    // Such a workspace was never published either (it predates snapshots): serve publishes it, then refuses it.
-    rmSync(workspace.snapshotsDir, { recursive: true, force: true });
-    const start = startServer(workspace, { host: '127.0.0.1', port: 0 });
-    await expect(start).rejects.toBeInstanceOf(UserError);
-    await expect(start).rejects.toThrow(/epitrace run --rebuild/);
-  });
-});
-
 // ---- Issue 16: province regions, the scale index, expanded estimates, and a county grid (measured only). ----
 
 describe('issue 16 flows against differencing, over HTTP at k = 15', () => {
@@ -747,4 +732,20 @@ describe('issue 16 flows against differencing, over HTTP at k = 15', () => {
     // A suppressed city cell (n < k) has every county cell under it below k too: nothing recoverable there.
     for (const report of reports) expect(report.suppressedCityCellsWithAPublishedCountyCell).toBe(0);
   }, 120_000);
+});
+
+// Last: it rebuilds the workspace's od_daily without cell keys.
+describe('a workspace built before cell keys', () => {
+  it('is refused at server start with the command that rebuilds it', async () => {
+    await close?.();
+    close = undefined;
+    const db = await workspace.openDuck();
+    await db.run(`ALTER TABLE od_daily DROP COLUMN ckey`);
+    db.close();
+    // Such a workspace was never published either (it predates snapshots): serve publishes it, then refuses it.
+    rmSync(workspace.snapshotsDir, { recursive: true, force: true });
+    const start = startServer(workspace, { host: '127.0.0.1', port: 0 });
+    await expect(start).rejects.toBeInstanceOf(UserError);
+    await expect(start).rejects.toThrow(/epitrace run --rebuild/);
+  });
 });
