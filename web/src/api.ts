@@ -1,5 +1,7 @@
 // Typed client for the EpiTrace HTTP API (same origin, session cookie).
 import type { CaseRecord, CompanionResult, Trajectory } from '../../src/tracing/types.ts';
+import { daysBetween } from './format.ts';
+import type { Lang } from './i18n.ts';
 
 export type Session = { username: string; role: string; regions?: string; expiresAt: string };
 
@@ -13,7 +15,18 @@ export type Meta = {
     epicentre: { code: string; name: string };
   };
   k: number;
+  /**
+   * The snapshot the answers come from: its id, when it was published and its complete pipeline days
+   * (null when the pipeline never ran). The server's shape, src/snapshot/publish.ts SnapshotManifest.
+   */
+  snapshot: { id: number; publishedAt: string; days: { first: string; last: string; count: number } | null };
 };
+
+/** The snapshot's data days, first to last (the days a day range offers); empty before any day was run. */
+export function publishedDays(meta: Meta): string[] {
+  const d = meta.snapshot.days;
+  return d ? daysBetween(d.first, d.last) : [];
+}
 
 export type Division = { code: string; name: string; nameEn: string; province: string; population: number };
 
@@ -59,22 +72,45 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly field?: string,
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-/** One call to the API: JSON in and out, the session cookie sent; a non-2xx answer throws an ApiError. */
+// The page language, sent as Accept-Language so the server words its error messages in it (zh-CN by default).
+let apiLang: Lang = 'zh';
+
+/** Sets the language every later API call asks its messages in (the app calls it when the language changes). */
+export function setApiLanguage(lang: Lang): void {
+  apiLang = lang;
+}
+
+/** The Accept-Language value of a page language. */
+export function acceptLanguage(lang: Lang): string {
+  return lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+/**
+ * One call to the API: JSON in and out, the session cookie and the page language sent; a non-2xx answer throws an
+ * ApiError with the server's (localised) message.
+ */
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   if (init.body !== undefined) headers.set('content-type', 'application/json');
+  if (!headers.has('accept-language')) headers.set('accept-language', acceptLanguage(apiLang));
   const res = await fetch(`/api${path}`, { ...init, headers, credentials: 'same-origin' });
   if (!res.ok) {
     const body: unknown = await res.json().catch(() => null);
-    const { error, field } = (body ?? {}) as { error?: unknown; field?: unknown };
+    const { error, field, code } = (body ?? {}) as { error?: unknown; field?: unknown; code?: unknown };
     const message = typeof error === 'string' ? error : `${res.status} ${res.statusText}`;
-    throw new ApiError(message, res.status, typeof field === 'string' ? field : undefined);
+    throw new ApiError(
+      message,
+      res.status,
+      typeof field === 'string' ? field : undefined,
+      typeof code === 'string' ? code : undefined,
+    );
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

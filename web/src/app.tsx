@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { getMe, getMeta, isUnauthorized, logout } from './api.ts';
+import { getMe, getMeta, isUnauthorized, logout, setApiLanguage } from './api.ts';
 import type { Meta, Session } from './api.ts';
 import { initialLang, LangContext, saveLang, strings } from './i18n.ts';
 import type { Lang, Strings } from './i18n.ts';
@@ -34,7 +34,16 @@ function message(err: unknown): string {
 
 /** The dashboard: session check, login, header, synthetic-data banner and the outflow and map-layer views. */
 export function App() {
-  const [lang, setLang] = useState<Lang>(initialLang);
+  const [lang, setLangState] = useState<Lang>(() => {
+    const l = initialLang();
+    setApiLanguage(l);
+    return l;
+  });
+  // The API client learns the language before the views re-render and ask again (their messages come localised).
+  const setLang = (l: Lang): void => {
+    setApiLanguage(l);
+    setLangState(l);
+  };
   // undefined while the session check is running, null when logged out.
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [meta, setMeta] = useState<Meta | null>(null);

@@ -268,6 +268,25 @@ const en = {
   jobFinished: 'Finished',
   jobReason: 'Reason',
   jobSnapshot: 'Snapshot',
+  // Shell and kit (issue 16).
+  exportCsvButton: 'CSV',
+  exportXlsxButton: 'Excel',
+  exportTitle: (format: string) => `Download this table as ${format}`,
+  regionSearch: 'Name, pinyin or code',
+  regionNoMatch: 'No matching region',
+  asOf: (day: string, id: number, published: string) =>
+    `Data as of ${day} (snapshot ${id}, published ${published})`,
+  asOfNone: (id: number) => `No data day processed yet (snapshot ${id})`,
+  bigScreen: 'Big screen',
+  deskScreen: 'Desk layout',
+  printPage: 'Print',
+  updatedAt: (time: string) => `updated at ${time}`,
+  autoRefresh: (s: number) => `refreshes every ${s} s`,
+  scenarioLabel: 'Scenario',
+  networkError: 'The server could not be reached; check the connection and try again.',
+  sessionEnded: 'Your session has ended; please log in again.',
+  syntheticBadge: 'SYNTHETIC',
+  languageName: 'Language',
 };
 
 export type Strings = typeof en;
@@ -514,6 +533,23 @@ const zh: Strings = {
   jobFinished: '结束',
   jobReason: '原因',
   jobSnapshot: '快照',
+  exportCsvButton: 'CSV',
+  exportXlsxButton: 'Excel',
+  exportTitle: (format: string) => `将此表下载为 ${format} 文件`,
+  regionSearch: '名称、拼音或代码',
+  regionNoMatch: '无匹配地区',
+  asOf: (day: string, id: number, published: string) => `数据截至 ${day}（快照 ${id}，发布于 ${published}）`,
+  asOfNone: (id: number) => `尚无已处理的数据日（快照 ${id}）`,
+  bigScreen: '大屏模式',
+  deskScreen: '桌面模式',
+  printPage: '打印',
+  updatedAt: (time: string) => `更新于 ${time}`,
+  autoRefresh: (s: number) => `每 ${s} 秒自动刷新`,
+  scenarioLabel: '情景',
+  networkError: '无法连接服务器，请检查网络后重试。',
+  sessionEnded: '会话已结束，请重新登录。',
+  syntheticBadge: '合成数据',
+  languageName: '语言',
 };
 
 /** The string tables, one per language. */
@@ -521,12 +557,12 @@ export const strings: Record<Lang, Strings> = { en, zh };
 
 const storageKey = 'epitrace.lang';
 
-/** The language chosen last time in this browser, English by default. */
+/** The language chosen last time in this browser; Chinese (zh-CN) by default (issue 16). */
 export function initialLang(): Lang {
   try {
-    return localStorage.getItem(storageKey) === 'zh' ? 'zh' : 'en';
+    return localStorage.getItem(storageKey) === 'en' ? 'en' : 'zh';
   } catch {
-    return 'en';
+    return 'zh';
   }
 }
 
@@ -540,7 +576,7 @@ export function saveLang(lang: Lang): void {
 }
 
 /** The current language, provided by the app root. */
-export const LangContext = createContext<Lang>('en');
+export const LangContext = createContext<Lang>('zh');
 
 /** The strings of the current language. */
 export function useStrings(): Strings {
