@@ -3,6 +3,7 @@
  * from the committed tables in ./data (built by scripts/build-geo.ts; sources in data/PROVENANCE.md).
  */
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.ts';
 
 export type Level = 'province' | 'city' | 'county';
@@ -11,8 +12,14 @@ export type Level = 'province' | 'city' | 'county';
 export interface Division {
   code: string;
   name: string;
-  /** Pinyin from the cn-atlas boundaries; empty for counties. */
+  /**
+   * English name (data/names-en.csv, built by scripts/build-names.ts): the conventional name from
+   * data/english-names.csv (Lhasa, Urumqi, Inner Mongolia), else pinyin with apostrophes (Xi'an) and the type
+   * word (Aksu Prefecture, Chaoyang District); counties from machine pinyin.
+   */
   nameEn: string;
+  /** Toneless pinyin of the name without its suffix (Lasa, Wulumuqi), kept for search. */
+  pinyin: string;
   level: Level;
   parent: string | null;
   province: string;
@@ -50,6 +57,8 @@ export interface DivisionTables {
   provinces: string;
   cities: string;
   counties: string;
+  /** names-en.csv (code,level,pinyin,name_en,source); without it nameEn and pinyin are the tables' name_en. */
+  names?: string;
 }
 
 const NONE: readonly Division[] = Object.freeze([]);
@@ -140,18 +149,23 @@ function parseCsv(text: string, table: string, required: readonly string[]): Rec
   });
 }
 
+type Names = Map<string, { pinyin: string; nameEn: string }>;
+
 function toDivision(
   r: Record<string, string>,
   level: Level,
   parent: string | null,
   province: string,
+  names: Names,
 ): Division {
   const num = (v: string | undefined) => (v ? Number(v) : undefined);
   const [lon, lat] = [num(r.lon), num(r.lat)];
+  const en = names.get(`${level}|${r.code}`);
   return Object.freeze({
     code: r.code ?? '',
     name: r.name ?? '',
-    nameEn: r.name_en ?? '',
+    nameEn: en?.nameEn ?? r.name_en ?? '',
+    pinyin: en?.pinyin ?? r.name_en ?? '',
     level,
     parent,
     province,
@@ -170,17 +184,36 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 /** Builds the lookups from the three CSV texts (the loader's pure half, usable on fixtures). */
 export function divisionsFromCsv(tables: DivisionTables): Divisions {
   const base = ['code', 'name'];
+  // English names may hold commas ("Jishishan Bonan, Dongxiang and Salar Autonomous County"): a real CSV parser.
+  const names: Names = new Map(
+    tables.names
+      ? (parse(tables.names, { columns: true, skip_empty_lines: true }) as Record<string, string>[]).map((r) => [
+          `${r['level']}|${r['code']}`,
+          { pinyin: r['pinyin'] ?? '', nameEn: r['name_en'] ?? '' },
+        ])
+      : [],
+  );
   const byLevel: Record<Level, readonly Division[]> = {
     province: parseCsv(tables.provinces, 'provinces', [...base, 'name_en', 'population']).map((r) =>
-      toDivision(r, 'province', null, r.code ?? ''),
+      toDivision(r, 'province', null, r.code ?? '', names),
     ),
     city: parseCsv(tables.cities, 'cities', [...base, 'name_en', 'province_code']).map((r) =>
-      toDivision(r, 'city', r.province_code ?? '', r.province_code ?? ''),
+      toDivision(r, 'city', r.province_code ?? '', r.province_code ?? '', names),
     ),
     county: parseCsv(tables.counties, 'counties', [...base, 'city_code', 'province_code']).map((r) =>
-      toDivision(r, 'county', r.city_code ?? '', r.province_code ?? ''),
+      toDivision(r, 'county', r.city_code ?? '', r.province_code ?? '', names),
     ),
   };
+  // The cn-atlas pinyin of the tables (Huhehaote) stays a name byName accepts.
+  const atlas = new Map<Division, string>();
+  for (const [l, text] of [
+    ['province', tables.provinces],
+    ['city', tables.cities],
+  ] as const)
+    for (const r of parseCsv(text, l, base)) {
+      const d = byLevel[l].find((x) => x.code === r.code);
+      if (d && r.name_en) atlas.set(d, r.name_en);
+    }
   for (const l of LEVELS) Object.freeze(byLevel[l]);
   const all = LEVELS.flatMap((l) => byLevel[l]);
   const codes = Object.fromEntries(
@@ -195,7 +228,9 @@ export function divisionsFromCsv(tables: DivisionTables): Divisions {
     if (d.parent !== null) push(kids, `${d.level === 'city' ? 'province' : 'city'}:${d.parent}`, d);
     push(exact, d.name, d);
     push(stems, nameStem(d.name), d);
-    if (d.nameEn) push(english, normEn(d.nameEn), d);
+    // English (Lhasa), pinyin (Lasa) and the atlas pinyin (Huhehaote), each once.
+    const latin = new Set([d.nameEn, d.pinyin, atlas.get(d) ?? ''].map(normEn).filter(Boolean));
+    for (const key of latin) push(english, key, d);
   }
   for (const list of kids.values()) Object.freeze(list);
 
@@ -240,7 +275,10 @@ export function divisionsFromCsv(tables: DivisionTables): Divisions {
     if (!hits.length) hits = pick(stems, nameStem(q));
     if (!hits.length && normEn(q)) hits = pick(english, normEn(q));
     if (!hits.length) {
-      const keys = (d: Division) => [d.name, nameStem(d.name), normEn(d.nameEn)];
+      // Counties' Latin names are machine pinyin of 2,990 short names: as close matches they would crowd out the
+      // city the user most likely meant (Wuhna -> 五华区 before 武汉市), so they match exactly only.
+      const latinKeys = (d: Division) => (d.level === 'county' ? [] : [normEn(d.nameEn), normEn(d.pinyin)]);
+      const keys = (d: Division) => [d.name, nameStem(d.name), ...latinKeys(d)];
       const pool = level ? byLevel[level] : all;
       const latin = normEn(q);
       const near = [
@@ -292,6 +330,7 @@ export function loadDivisions(): Divisions {
       provinces: read('provinces'),
       cities: read('cities'),
       counties: read('counties'),
+      names: read('names-en'),
     });
   }
   return loaded;

@@ -1,7 +1,9 @@
 import type { Duck } from '../db/duck.ts';
-import { CELL_KEY_MODULUS, methodNote, protect, recordKeySql, sumPublished } from '../privacy/disclosure.ts';
-import type { Published } from '../privacy/disclosure.ts';
+import { CELL_KEY_MODULUS, methodNote, protect, recordKeySql } from '../privacy/disclosure.ts';
 import type { RegionLevel } from './dwells.ts';
+import { cityFactors, expansionNote } from './expansion.ts';
+import { figure } from './flows.ts';
+import type { Figure, Naming } from './flows.ts';
 
 /** Returnees to `home` from `source`, by date of return, disclosure-controlled. */
 export interface Returnees {
@@ -12,9 +14,11 @@ export interface Returnees {
   to: string;
   k: number;
   method: ReturnType<typeof methodNote>;
+  /** Expanded estimates use the factor of the home city (the returnees' residence). */
+  expansion: ReturnType<typeof expansionNote<'home city'>>;
   /** Sum of the published days. */
-  total: Published;
-  daily: (Published & { date: string })[];
+  total: Figure;
+  daily: (Figure & { date: string })[];
 }
 
 /**
@@ -50,20 +54,25 @@ export async function returneeCells(
 /**
  * Returnees per day of return, each day a fixed cell protected once (a day
  * with none is shown as "< k" too, so a suppressed day does not reveal that
- * someone returned); the total is the sum of the published days.
+ * someone returned); the total is the sum of the published days. Expanded by
+ * the home city's factor in the month of return (city level only).
  */
 export async function returnees(
   db: Duck,
   q: { level: RegionLevel; home: string; source: string; from: string; to: string; k: number },
+  naming: Naming,
 ): Promise<Returnees> {
+  const factors = await cityFactors(db, q, naming);
   const daily = (await returneeCells(db, q)).map((r) => ({
     date: r.date,
     ...protect(r.n, q.k, r.ckey),
+    factor: q.level === 'city' ? factors(q.home, r.date.slice(0, 7)) : null,
   }));
   return {
     ...q,
     method: methodNote(q.k),
-    total: sumPublished(daily),
-    daily: daily.map((d) => ({ ...d, suppressedCells: d.suppressed ? 1 : 0 })),
+    expansion: expansionNote(q.k, 'home city'),
+    total: figure(daily),
+    daily: daily.map(({ date, ...cell }) => ({ date, ...figure([cell]) })),
   };
 }

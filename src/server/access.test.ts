@@ -40,6 +40,7 @@ const SAMPLES: Record<string, () => { path: string; body?: unknown }> = {
   'GET /api/divisions': () => ({ path: '/api/divisions' }),
   'GET /api/flows/outflow': () => ({ path: `/api/flows/outflow?origin=420100&${WEEK}` }),
   'GET /api/flows/inflow': () => ({ path: `/api/flows/inflow?dest=420100&${WEEK}` }),
+  'GET /api/flows/scale': () => ({ path: `/api/flows/scale?region=420100&${WEEK}` }),
   'GET /api/flows/returnees': () => ({ path: `/api/flows/returnees?city=110100&source=420100&${WEEK}` }),
   'GET /api/geo/areas': () => ({ path: '/api/geo/areas?city=420100&level=street' }),
   'GET /api/admin/accounts': () => ({ path: '/api/admin/accounts' }),

@@ -45,6 +45,7 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/divisions': { access: AGGREGATES },
   'GET /api/flows/outflow': { access: AGGREGATES, scope: ['origin'], analytics: true, cache: true },
   'GET /api/flows/inflow': { access: AGGREGATES, scope: ['dest'], analytics: true, cache: true },
+  'GET /api/flows/scale': { access: AGGREGATES, scope: ['region'], analytics: true, cache: true },
   'GET /api/flows/returnees': { access: AGGREGATES, scope: ['city'], analytics: true, cache: true },
   'GET /api/geo/areas': { access: AGGREGATES, scope: ['city'], cache: true },
   // Risk (issue 12): aggregates of the risk tables, scoped on the city.
