@@ -126,7 +126,9 @@ export function App() {
             <ViewNav views={viewsOf(session.role)} view={view} onChange={setView} t={t} />
             <DataVersion.Provider value={reloads}>
               <Suspense fallback={<p className="muted">{t.loading}</p>}>
-                {view === 'flows' && <FlowsView key={session.username} meta={meta} onUnauthorized={signedOut} />}
+                {view === 'flows' && (
+                  <FlowsView key={session.username} meta={meta} onUnauthorized={signedOut} />
+                )}
                 {view === 'layers' && <LayersView />}
                 {view === 'risk' && (
                   <RiskView key={session.username} meta={meta} onUnauthorized={signedOut} />

@@ -120,7 +120,10 @@ export function returneesPath(q: { city: string; source: string; from: string; t
 }
 
 /** People of `city` who went to `source` and came back, by day of return. */
-export function getReturnees(q: Parameters<typeof returneesPath>[0], signal?: AbortSignal): Promise<ReturneesAnswer> {
+export function getReturnees(
+  q: Parameters<typeof returneesPath>[0],
+  signal?: AbortSignal,
+): Promise<ReturneesAnswer> {
   return request<ReturneesAnswer>(returneesPath(q), { signal });
 }
 
@@ -130,7 +133,10 @@ export function getFlowsDivisions(level: RegionLevel, signal?: AbortSignal): Pro
 }
 
 /** Centroids (lon, lat) of provinces and cities by code: web/public/geo/centroids.json (scripts/build-centroids.ts). */
-export type Centroids = { provinces: Record<string, [number, number]>; cities: Record<string, [number, number]> };
+export type Centroids = {
+  provinces: Record<string, [number, number]>;
+  cities: Record<string, [number, number]>;
+};
 
 let centroids: Promise<Centroids> | null = null;
 

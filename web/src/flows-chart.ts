@@ -72,7 +72,8 @@ export function useFlowsChart(option: FlowsOption | null, onZoom?: (start: numbe
     el.epitraceChart = instance;
     if (!onZoom) return;
     const handler = () => {
-      const dz = (instance.getOption() as { dataZoom?: { startValue?: number; endValue?: number }[] }).dataZoom;
+      const dz = (instance.getOption() as { dataZoom?: { startValue?: number; endValue?: number }[] })
+        .dataZoom;
       const z = dz?.[0];
       if (z?.startValue !== undefined && z.endValue !== undefined) onZoom(z.startValue, z.endValue);
     };

@@ -34,7 +34,20 @@ export function DailyChart(p: Props) {
   const lang = useContext(LangContext);
   const { daily, dataDays, k, unit, from, to, bars, big, onRange } = p;
   const option = useMemo(
-    () => dailyOption({ daily, dataDays, k, unit, from, to, bars: bars ?? false, big, slider: !!onRange, t, lang }),
+    () =>
+      dailyOption({
+        daily,
+        dataDays,
+        k,
+        unit,
+        from,
+        to,
+        bars: bars ?? false,
+        big,
+        slider: !!onRange,
+        t,
+        lang,
+      }),
     [daily, dataDays, k, unit, from, to, bars, big, onRange, t, lang],
   );
   const onZoom = useMemo(
@@ -51,7 +64,12 @@ export function DailyChart(p: Props) {
   return <div ref={ref} className="flows-chart flows-chart-daily" data-testid={p.testId} />;
 }
 
-type Input = Omit<Props, 'onRange' | 'testId' | 'bars'> & { bars: boolean; slider: boolean; t: FlowsStrings; lang: Lang };
+type Input = Omit<Props, 'onRange' | 'testId' | 'bars'> & {
+  bars: boolean;
+  slider: boolean;
+  t: FlowsStrings;
+  lang: Lang;
+};
 
 /** Bands over runs of days (markArea pairs) for the days `pick` selects. */
 function bands(days: string[], pick: (d: string) => boolean, style: object) {
@@ -146,7 +164,9 @@ export function dailyOption(x: Input): FlowsOption {
         markArea: {
           silent: true,
           data: [
-            ...bands(days, (d) => suppressed.has(d) && x.dataDays.has(d), { color: 'rgba(123, 135, 148, 0.25)' }),
+            ...bands(days, (d) => suppressed.has(d) && x.dataDays.has(d), {
+              color: 'rgba(123, 135, 148, 0.25)',
+            }),
             ...bands(days, (d) => !x.dataDays.has(d), {
               color: 'rgba(232, 220, 192, 0.6)',
               decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: Math.PI / 4 },

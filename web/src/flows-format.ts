@@ -4,14 +4,15 @@ import type { FlowsStrings } from './flows-i18n.ts';
 import { numberText } from './format.ts';
 import type { Lang } from './i18n.ts';
 
-/** The sample count, or "< k (suppressed)"; never 0 for a suppressed figure. */
-export function sampleText(f: Figure, k: number, t: FlowsStrings, lang: Lang): string {
-  return f.count === null || f.suppressed ? t.suppressed(k) : numberText(f.count, lang);
+/** The sample count, or "< k (suppressed)" ("< k" when `short`, in tables); never 0 for a suppressed figure. */
+export function sampleText(f: Figure, k: number, t: FlowsStrings, lang: Lang, short = false): string {
+  if (f.count === null || f.suppressed) return short ? t.suppressedShort(k) : t.suppressed(k);
+  return numberText(f.count, lang);
 }
 
-/** The expanded estimate's value, "< k (suppressed)" or "not available". */
-export function expandedText(f: Figure, k: number, t: FlowsStrings, lang: Lang): string {
-  if (f.count === null || f.suppressed) return t.suppressed(k);
+/** The expanded estimate's value, "< k (suppressed)" ("< k" when `short`) or "not available". */
+export function expandedText(f: Figure, k: number, t: FlowsStrings, lang: Lang, short = false): string {
+  if (f.count === null || f.suppressed) return short ? t.suppressedShort(k) : t.suppressed(k);
   return f.expanded ? numberText(f.expanded.value, lang) : t.notAvailable;
 }
 

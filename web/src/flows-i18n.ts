@@ -33,6 +33,9 @@ const en = {
   totalIn: 'Total inflow',
   totalReturnees: 'Returnees in total',
   suppressed: (k: number) => `< ${k} (suppressed)`,
+  suppressedShort: (k: number) => `< ${k}`,
+  tableNote: (k: number) =>
+    `< ${k}: suppressed, fewer than k = ${k} people in each of its cells (not zero). Largest first; suppressed rows last.`,
   excludedCells: (n: number, k: number) =>
     `${n} region-day cells below k = ${k} are not included in any figure`,
   definitionsTitle: 'How these figures are made',
@@ -138,6 +141,9 @@ const zh: FlowsStrings = {
   totalIn: '迁入总人数',
   totalReturnees: '返程总人数',
   suppressed: (k: number) => `< ${k}（已抑制）`,
+  suppressedShort: (k: number) => `< ${k}`,
+  tableNote: (k: number) =>
+    `< ${k}：已抑制，其每个单元都少于 k = ${k} 人（并非 0）。按人数从多到少排列，已抑制的排在最后。`,
   excludedCells: (n: number, k: number) => `${n} 个少于 k = ${k} 的“地区×日”单元未计入任何数字`,
   definitionsTitle: '数字的含义',
   defWasThere: '手机在某城市停留至少 120 分钟即视为“到过”该城市；一次出行计在到达日期（首次到达的那一天）。',

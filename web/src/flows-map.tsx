@@ -119,7 +119,8 @@ export function mapOption(x: Input): FlowsOption {
   ];
   const classPieces = classes.map((c, i) => ({
     ...c,
-    label: c.gte === c.lte ? numberText(c.gte, lang) : `${numberText(c.gte, lang)} – ${numberText(c.lte, lang)}`,
+    label:
+      c.gte === c.lte ? numberText(c.gte, lang) : `${numberText(c.gte, lang)} – ${numberText(c.lte, lang)}`,
     color: colourOf(c.gte, classes.slice(0, i + 1)),
   }));
   const mapData = codes.map((c) => ({ name: c, value: values.get(c) ?? 0 }));
@@ -163,8 +164,9 @@ export function mapOption(x: Input): FlowsOption {
         map: mainMap,
         nameProperty: 'code',
         roam: false,
+        // Room for the legend on the left and the inset on the right, so neither covers the mainland.
         left: big ? 200 : 150,
-        right: 8,
+        right: insetW + 24,
         top: 8,
         bottom: 8,
         itemStyle: { borderColor: big ? '#0b1220' : '#ffffff', borderWidth: 0.6 },
@@ -225,9 +227,7 @@ export function mapOption(x: Input): FlowsOption {
         symbolSize: big ? 12 : 9,
         itemStyle: { color: stateColours.self, borderColor: '#fff', borderWidth: 1 },
         label: { show: true, position: 'right', formatter: '{b}', fontSize, color: big ? '#fff' : '#111' },
-        data: lines.origin
-          ? [{ name: x.nameOf(answer.region.code), value: lines.origin }]
-          : [],
+        data: lines.origin ? [{ name: x.nameOf(answer.region.code), value: lines.origin }] : [],
       },
     ],
   };

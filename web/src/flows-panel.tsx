@@ -71,7 +71,9 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
     const selected = getFlows(direction, q, ctl.signal);
     // The daily chart spans every data day, so that its slider can widen the selection as well as narrow it.
     const all =
-      from === first && to === last ? selected : getFlows(direction, { region, from: first, to: last }, ctl.signal);
+      from === first && to === last
+        ? selected
+        : getFlows(direction, { region, from: first, to: last }, ctl.signal);
     Promise.all([selected, all])
       .then(
         ([a, w]) => {
@@ -92,7 +94,10 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
   useEffect(() => {
     const ctl = new AbortController();
     setScaleError(null);
-    getScale({ region, direction, from: first, to: last, baseFrom: base[0], baseTo: base[1] }, ctl.signal).then(
+    getScale(
+      { region, direction, from: first, to: last, baseFrom: base[0], baseTo: base[1] },
+      ctl.signal,
+    ).then(
       (s) => !ctl.signal.aborted && setScale(s),
       (err: unknown) => {
         if (!ctl.signal.aborted) setScale(null);
@@ -111,7 +116,11 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
   const totalLabel = direction === 'out' ? t.totalOut : t.totalIn;
 
   return (
-    <div className={`flows-body${loading ? ' flows-loading' : ''}`} data-testid="flows-body" data-state={state}>
+    <div
+      className={`flows-body${loading ? ' flows-loading' : ''}`}
+      data-testid="flows-body"
+      data-state={state}
+    >
       <FlowsSummary
         label={totalLabel}
         figure={answer.total}

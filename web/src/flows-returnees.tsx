@@ -83,7 +83,14 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
   }, [home, source, range, onUnauthorized, version]);
 
   const regions = useMemo(
-    () => cities.map((d) => ({ code: d.code, name: d.name, nameEn: d.nameEn, pinyin: d.pinyin ?? '', level: 'city' })),
+    () =>
+      cities.map((d) => ({
+        code: d.code,
+        name: d.name,
+        nameEn: d.nameEn,
+        pinyin: d.pinyin ?? '',
+        level: 'city',
+      })),
     [cities],
   );
   const dataDays = useMemo(() => new Set(days), [days]);
@@ -99,7 +106,13 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
           label={t.home}
           testId="flows-home"
         />
-        <RegionPicker regions={regions} value={source} onChange={setSource} label={t.source} testId="flows-source" />
+        <RegionPicker
+          regions={regions}
+          value={source}
+          onChange={setSource}
+          label={t.source}
+          testId="flows-source"
+        />
         <label className="flows-days">
           <span>{t.days}</span>
           <DayRange
@@ -167,8 +180,8 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
                       {answer.daily.map((d) => (
                         <tr key={d.date} className={d.suppressed ? 'suppressed' : undefined}>
                           <td>{dayText(d.date, lang)}</td>
-                          <td className="num">{sampleText(d, answer.k, t, lang)}</td>
-                          <td className="num">{expandedText(d, answer.k, t, lang)}</td>
+                          <td className="num">{sampleText(d, answer.k, t, lang, true)}</td>
+                          <td className="num">{expandedText(d, answer.k, t, lang, true)}</td>
                           <td className="num">{intervalText(d, t, lang)}</td>
                           <td className="num">{d.suppressedCells}</td>
                         </tr>
@@ -176,6 +189,7 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
                     </tbody>
                   </table>
                 </div>
+                <p className="muted small flows-table-note">{t.tableNote(answer.k)}</p>
               </section>
             </div>
           )}

@@ -45,7 +45,14 @@ export function scaleOption(scale: ScaleAnswer, big: boolean, t: FlowsStrings, l
         )}`;
       },
     },
-    grid: { left: 8, right: 16, top: 30, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: {
+      left: 8,
+      right: 16,
+      top: 30,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'axisLabel',
+    },
     xAxis: {
       type: 'category',
       data: scale.daily.map((d) => d.date),

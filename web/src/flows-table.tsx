@@ -52,7 +52,12 @@ export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, test
   return (
     <div className="flows-ranking">
       <div className="flows-export">
-        <ExportButtons name={exportName} rows={ranked} columns={rankColumns(groupBy)} testId={`${testId}-export`} />
+        <ExportButtons
+          name={exportName}
+          rows={ranked}
+          columns={rankColumns(groupBy)}
+          testId={`${testId}-export`}
+        />
       </div>
       <div className="flows-table-wrap">
         <table className="flows-table" data-testid={testId}>
@@ -73,8 +78,8 @@ export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, test
                 <td className="num">{r.rank}</td>
                 <td>{nameOf(r.code)}</td>
                 {groupBy === 'city' && <td>{r.province ? nameOf(r.province) : ''}</td>}
-                <td className="num">{sampleText(r, k, t, lang)}</td>
-                <td className="num">{expandedText(r, k, t, lang)}</td>
+                <td className="num">{sampleText(r, k, t, lang, true)}</td>
+                <td className="num">{expandedText(r, k, t, lang, true)}</td>
                 <td className="num">{intervalText(r, t, lang)}</td>
                 <td className="num">{r.suppressedCells}</td>
               </tr>
@@ -82,6 +87,7 @@ export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, test
           </tbody>
         </table>
       </div>
+      <p className="muted small flows-table-note">{t.tableNote(k)}</p>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import type { Unit } from './flows-map.tsx';
 import { FlowsPanel } from './flows-panel.tsx';
 import type { Selection } from './flows-panel.tsx';
 import { FlowsReturnees } from './flows-returnees.tsx';
-import { dayText } from './format.ts';
+import { daysBetween, dayText } from './format.ts';
 import { LangContext } from './i18n.ts';
 import { RegionPicker } from './region-picker.tsx';
 import type { PickerRegion } from './region-picker.tsx';
@@ -19,15 +19,6 @@ import { useScreen } from './screen.ts';
 
 type Props = { meta: Meta; onUnauthorized: () => void };
 type Mode = 'out' | 'in' | 'returnees';
-
-/** Every day from `from` to `to` inclusive. */
-function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  if (!from || !to) return out;
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
-    out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
 
 /** The days with data: every day of the data window (meta.scenario from..to: the published snapshot's days). */
 export function dataDays(meta: Meta): string[] {
@@ -160,7 +151,14 @@ export function FlowsView({ meta, onUnauthorized }: Props) {
         </h2>
       )}
       {mode === 'returnees' ? (
-        <FlowsReturnees meta={meta} days={days} cities={cities} nameOf={nameOf} big={big} onUnauthorized={onUnauthorized} />
+        <FlowsReturnees
+          meta={meta}
+          days={days}
+          cities={cities}
+          nameOf={nameOf}
+          big={big}
+          onUnauthorized={onUnauthorized}
+        />
       ) : (
         <FlowsPanel
           sel={{ ...sel, direction: mode }}

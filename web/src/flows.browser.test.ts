@@ -15,7 +15,6 @@ let browser: Browser;
 let url: string;
 let close: () => Promise<void>;
 let q: { origin: string; from: string; to: string };
-let days: string[];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -57,23 +56,31 @@ function num(n: number, lang: Lang): string {
   return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en').format(n);
 }
 
-function sample(f: Figure, k: number, lang: Lang): string {
-  return f.count === null ? flowsStrings[lang].suppressed(k) : num(f.count, lang);
+/** A figure's sample count as shown: in tables (`short`) a suppressed one reads "< k". */
+function sample(f: Figure, k: number, lang: Lang, short = false): string {
+  const t = flowsStrings[lang];
+  return f.count === null ? (short ? t.suppressedShort(k) : t.suppressed(k)) : num(f.count, lang);
 }
 
-function expanded(f: Figure, k: number, lang: Lang): string {
-  if (f.count === null) return flowsStrings[lang].suppressed(k);
-  return f.expanded ? num(f.expanded.value, lang) : flowsStrings[lang].notAvailable;
+function expanded(f: Figure, k: number, lang: Lang, short = false): string {
+  const t = flowsStrings[lang];
+  if (f.count === null) return short ? t.suppressedShort(k) : t.suppressed(k);
+  return f.expanded ? num(f.expanded.value, lang) : t.notAvailable;
 }
 
-type ChartState = { series: { type: string; data: unknown[] }[]; visualMap?: { pieces?: { label?: string }[] }[] };
+type ChartState = {
+  series: { type: string; data: unknown[] }[];
+  visualMap?: { pieces?: { label?: string }[] }[];
+};
 
 /** What a chart of the view draws: its ECharts option (flows-chart.ts hangs the instance on the element). */
 async function chart(page: Page, testId: string): Promise<ChartState> {
   const el = page.locator(`[data-testid="${testId}"]`);
   await el.locator('canvas').first().waitFor();
   return el.evaluate((e) => {
-    const option = (e as HTMLElement & { epitraceChart?: { getOption(): unknown } }).epitraceChart?.getOption();
+    const option = (
+      e as HTMLElement & { epitraceChart?: { getOption(): unknown } }
+    ).epitraceChart?.getOption();
     return JSON.parse(JSON.stringify(option ?? { series: [] })) as ChartState;
   });
 }
@@ -88,26 +95,36 @@ describe('flows view in a real browser', () => {
   for (const lang of ['en', 'zh'] as const) {
     it(`shows the API's numbers, the unit and every chart filled (${lang}, desk)`, async () => {
       const page = await open(lang, { width: 1600, height: 1000 });
-      await page.screenshot({ path: `${OUT}flows-debug-${lang}.png`, fullPage: true });
       const t = flowsStrings[lang];
       const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
       const k = out.k;
       expect(out.total.count, 'the default selection publishes a total').not.toBeNull();
-      await expect.poll(() => page.textContent('[data-testid="flows-total-sample"]')).toBe(sample(out.total, k, lang));
-      expect(await page.textContent('[data-testid="flows-total-expanded"]')).toBe(expanded(out.total, k, lang));
+      await expect
+        .poll(() => page.textContent('[data-testid="flows-total-sample"]'))
+        .toBe(sample(out.total, k, lang));
+      expect(await page.textContent('[data-testid="flows-total-expanded"]')).toBe(
+        expanded(out.total, k, lang),
+      );
       expect(await page.textContent('[data-testid="flows-total"]')).toContain(t.sampleLabel);
       expect(await page.textContent('[data-testid="flows-total"]')).toContain(t.expandedLabel);
       expect(await page.textContent('[data-testid="flows-total-excluded"]')).toBe(
         t.excludedCells(out.total.suppressedCells, k),
       );
       expect(await page.textContent('[data-testid="flows-synthetic"]')).toBe(t.synthetic);
-      expect(await page.textContent('[data-testid="disclosure-note"]')).toBe(t.perturbedNote(k, out.method.noiseBound));
+      expect(await page.textContent('[data-testid="disclosure-note"]')).toBe(
+        t.perturbedNote(k, out.method.noiseBound),
+      );
       expect(await page.textContent('[data-testid="flows-definitions"]')).toContain(t.defWasThere);
 
       // Ranking: every row, sample and expanded as the API has them.
       const rows = await cells(page, 'flows-ranking');
       expect(rows.map((r) => [r[0], r[3], r[4], r[6]])).toEqual(
-        out.destinations.map((d: CityRow, i) => [String(i + 1), sample(d, k, lang), expanded(d, k, lang), String(d.suppressedCells)]),
+        out.destinations.map((d: CityRow, i) => [
+          String(i + 1),
+          sample(d, k, lang, true),
+          expanded(d, k, lang, true),
+          String(d.suppressedCells),
+        ]),
       );
 
       // Map: the province values and the legend's unit and states.
@@ -118,7 +135,8 @@ describe('flows view in a real browser', () => {
       );
       const topProvince = out.byProvince.find((p) => p.count !== null)!;
       expect(provinceData.get(topProvince.code)).toBe(topProvince.count);
-      for (const p of out.byProvince.filter((x) => x.count === null)) expect(provinceData.get(p.code)).toBe(-1);
+      for (const p of out.byProvince.filter((x) => x.count === null))
+        expect(provinceData.get(p.code)).toBe(-1);
       expect(provinceData.get('710000'), 'Taiwan: no data').toBe(-2);
       const labels = map.visualMap![0]!.pieces!.map((p) => p.label);
       expect(labels).toEqual(expect.arrayContaining([t.legendSuppressed(k), t.legendZero, t.legendNoData]));
@@ -163,12 +181,16 @@ describe('flows view in a real browser', () => {
       page.waitForEvent('download'),
       page.click('[data-testid="flows-ranking-export-csv"]'),
     ]);
-    expect(download.suggestedFilename()).toBe(`epitrace-flows-outflow-city-${q.origin}-${q.from}_${q.to}.csv`);
+    expect(download.suggestedFilename()).toBe(
+      `epitrace-flows-outflow-city-${q.origin}-${q.from}_${q.to}.csv`,
+    );
     const path = await download.path();
     const text = readFileSync(path, 'utf8');
     expect(text.charCodeAt(0), 'UTF-8 BOM').toBe(0xfeff);
     // csv-parse, not the papaparse that wrote it: an independent reading of the file.
-    const parsed = { data: parse(text, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[] };
+    const parsed = {
+      data: parse(text, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[],
+    };
     const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
     expect(parsed.data).toEqual(
       out.destinations.map((d, i) => ({
