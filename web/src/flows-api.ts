@@ -18,9 +18,16 @@ export type RegionLevel = 'city' | 'province';
 export type RegionRef = { code: string; name: string; nameEn?: string; level?: RegionLevel };
 
 /** One city at the other end of a flow. */
-export type CityRow = Figure & { code: string; name: string; province: string; provinceName: string };
+export type CityRow = Figure & {
+  code: string;
+  name: string;
+  nameEn?: string;
+  province: string;
+  provinceName: string;
+  provinceNameEn?: string;
+};
 /** One province at the other end of a flow. */
-export type ProvinceRow = Figure & { code: string; name: string };
+export type ProvinceRow = Figure & { code: string; name: string; nameEn?: string };
 export type DayRow = Figure & { date: string };
 
 export type Expansion = { basis: string; z: number; note: string };

@@ -5,7 +5,15 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
-import type { CityRow, DayRow, Figure, OutflowAnswer, ReturneesAnswer, ScaleAnswer } from './flows-api.ts';
+import type {
+  CityRow,
+  DayRow,
+  Figure,
+  InflowAnswer,
+  OutflowAnswer,
+  ReturneesAnswer,
+  ScaleAnswer,
+} from './flows-api.ts';
 import { flowsStrings } from './flows-i18n.ts';
 import type { Lang } from './i18n.ts';
 
@@ -71,6 +79,7 @@ function expanded(f: Figure, k: number, lang: Lang, short = false): string {
 type ChartState = {
   series: { type: string; data: unknown[] }[];
   visualMap?: { pieces?: { label?: string }[] }[];
+  dataZoom?: { startValue?: number; endValue?: number }[];
 };
 
 /** What a chart of the view draws: its ECharts option (flows-chart.ts hangs the instance on the element). */
@@ -213,11 +222,135 @@ describe('flows view in a real browser', () => {
   it('shows returnees as the API publishes them', async () => {
     const page = await open('en', { width: 1600, height: 1000 });
     await page.click('[data-testid="flows-mode-returnees"]');
-    await page.locator('[data-testid="flows-returnees-total-sample"]').waitFor();
-    const home = await page.inputValue('[data-testid="flows-home"]').catch(() => '');
-    expect(home).not.toBe('');
+    const total = page.locator('[data-testid="flows-returnees-total-sample"]');
+    await total.waitFor();
+    const code = (field: string) =>
+      page.inputValue(`[data-testid="${field}"]`).then((v) => /\d{6}/.exec(v)?.[0] ?? '');
+    const city = await code('flows-home');
+    const source = await code('flows-source');
+    expect(source).toBe(q.origin);
+    const r = await api<ReturneesAnswer>(
+      page,
+      `/api/flows/returnees?${new URLSearchParams({ city, source, from: q.from, to: q.to })}`,
+    );
+    await expect.poll(() => total.textContent()).toBe(sample(r.total, r.k, 'en'));
+    if (r.total.count !== null) {
+      const daily = await chart(page, 'flows-returnees-daily');
+      expect(daily.series[0]!.data).toEqual(r.daily.map((d) => d.count ?? '-'));
+    } else await page.locator('[data-testid="flows-all-suppressed"]').waitFor();
+    await page.screenshot({ path: `${OUT}flows-returnees-en.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('shows a province, grouped by province, inflow, expanded units and a narrower range as the API has them', async () => {
+    const page = await open('en', { width: 1600, height: 1000 });
+    const t = flowsStrings.en;
+    const total = page.locator('[data-testid="flows-total-sample"]');
+    const city = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
+    // The city's destinations grouped by province.
+    await page.click('[data-testid="flows-groupby-province"]');
+    await expect
+      .poll(async () => (await cells(page, 'flows-ranking')).map((r) => [r[1], r[2], r[3]]))
+      .toEqual(
+        city.byProvince.map((p) => [
+          p.nameEn,
+          sample(p, city.k, 'en', true),
+          expanded(p, city.k, 'en', true),
+        ]),
+      );
+
+    // In expanded people: the map and its legend change unit.
+    await page.click('[data-testid="flows-unit-expanded"]');
+    await expect.poll(() => page.textContent('[data-testid="flows-map-unit"]')).toBe(t.legendUnit.expanded);
+    const top = city.byProvince.find((p) => p.expanded)!;
+    expect(top, 'a province with an expanded estimate').toBeDefined();
+    await expect
+      .poll(async () => {
+        const map = await chart(page, 'flows-map');
+        return (map.series[0]!.data as { name: string; value: number }[]).find((d) => d.name === top.code)
+          ?.value;
+      })
+      .toBe(top.expanded!.value);
+    await page.click('[data-testid="flows-unit-sample"]');
+    await page.click('[data-testid="flows-groupby-city"]');
+
+    // The city's province as the region (its cities' flows leaving it), then the inflow to it.
+    const province = `${q.origin.slice(0, 2)}0000`;
+    await page.click('[data-testid="flows-level-province"]');
+    const out = await api<OutflowAnswer>(
+      page,
+      `/api/flows/outflow?${new URLSearchParams({ ...q, origin: province })}`,
+    );
+    expect(out.origin.level).toBe('province');
+    await expect.poll(() => page.textContent('[data-testid="flows-title"]')).toContain(out.origin.nameEn);
+    await expect.poll(() => total.textContent()).toBe(sample(out.total, out.k, 'en'));
+    await page.click('[data-testid="flows-mode-in"]');
+    const inflow = await api<InflowAnswer>(
+      page,
+      `/api/flows/inflow?${new URLSearchParams({ dest: province, from: q.from, to: q.to })}`,
+    );
+    await expect.poll(() => page.textContent('[data-testid="flows-total"]')).toContain(t.totalIn);
+    await expect.poll(() => total.textContent()).toBe(sample(inflow.total, inflow.k, 'en'));
+    await page.click('[data-testid="flows-mode-out"]');
+    await page.click('[data-testid="flows-level-city"]');
+
+    // A narrower range: the figures follow, the daily chart's slider shows the same window.
+    const days = city.daily.map((d) => d.date);
+    await page.selectOption('[data-testid="flows-days-from"]', days[2]!);
+    const narrow = await api<OutflowAnswer>(
+      page,
+      `/api/flows/outflow?${new URLSearchParams({ ...q, from: days[2]! })}`,
+    );
+    await expect.poll(() => total.textContent()).toBe(sample(narrow.total, narrow.k, 'en'));
+    const daily = await chart(page, 'flows-daily');
+    expect(daily.dataZoom?.[0]).toMatchObject({ startValue: 2, endValue: days.length - 1 });
+    expect(daily.series[0]!.data.length, 'the daily chart keeps every data day').toBe(days.length);
+    await page.close();
+  });
+
+  it('says what an all-suppressed or a zero selection means and what to do, with no empty charts (zh)', async () => {
+    const page = await open('zh', { width: 1600, height: 1000 });
+    const t = flowsStrings.zh;
+    // The first cities whose outflow is all suppressed, and with no recorded trip at all.
+    const found = await page.evaluate(
+      async (range) => {
+        const cities = (await (await fetch('/api/divisions?level=city')).json()) as { code: string }[];
+        let suppressed: string | null = null;
+        let zero: string | null = null;
+        for (const c of cities) {
+          if (suppressed && zero) break;
+          const qs = new URLSearchParams({ origin: c.code, ...range });
+          const a = (await (await fetch(`/api/flows/outflow?${qs}`)).json()) as {
+            total: { count: number | null; suppressedCells: number };
+          };
+          if (a.total.count === null) suppressed ??= c.code;
+          if (a.total.count === 0 && a.total.suppressedCells === 0) zero ??= c.code;
+        }
+        return { suppressed, zero };
+      },
+      { from: q.from, to: q.to },
+    );
+    expect(found.suppressed, 'the fixture has an all-suppressed city').not.toBeNull();
+    const k = (await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`)).k;
+    for (const [code, testId, texts] of [
+      [
+        found.suppressed!,
+        'flows-all-suppressed',
+        [t.allSuppressedTitle, t.allSuppressed(k), t.allSuppressedDo],
+      ],
+      ...(found.zero ? [[found.zero, 'flows-zero', [t.zeroTitle, t.zero, t.zeroDo]] as const] : []),
+    ] as const) {
+      await page.fill('[data-testid="flows-region"]', code);
+      await page.click(`[data-testid="flows-region-option-${code}"]`);
+      const box = page.locator(`[data-testid="${testId}"]`);
+      await box.waitFor();
+      for (const text of texts) expect(await box.textContent()).toContain(text);
+      expect(await page.locator('[data-testid="flows-body"] canvas').count(), 'no empty charts').toBe(0);
+      expect(await page.textContent('[data-testid="flows-total-sample"]')).toBe(
+        testId === 'flows-zero' ? '0' : t.suppressed(k),
+      );
+      await page.screenshot({ path: `${OUT}flows-${testId}-zh.png` });
+    }
     await page.close();
   });
 });
-
-void ({} as ReturneesAnswer);
