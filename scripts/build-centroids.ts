@@ -19,7 +19,8 @@ function points(file: string): Record<string, [number, number]> {
   for (const r of rows) {
     const lon = Number(r['lon']);
     const lat = Number(r['lat']);
-    if (!r['code'] || !Number.isFinite(lon) || !Number.isFinite(lat)) throw new Error(`${file}: bad row ${JSON.stringify(r)}`);
+    if (!r['code'] || !Number.isFinite(lon) || !Number.isFinite(lat))
+      throw new Error(`${file}: bad row ${JSON.stringify(r)}`);
     m[r['code']] = [lon, lat];
   }
   return m;
@@ -27,4 +28,6 @@ function points(file: string): Record<string, [number, number]> {
 
 const json = { provinces: points('provinces.csv'), cities: points('cities.csv') };
 writeFileSync(out, `${JSON.stringify(json)}\n`);
-console.log(`${out}: ${Object.keys(json.provinces).length} provinces, ${Object.keys(json.cities).length} cities`);
+console.log(
+  `${out}: ${Object.keys(json.provinces).length} provinces, ${Object.keys(json.cities).length} cities`,
+);

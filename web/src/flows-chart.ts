@@ -84,3 +84,8 @@ export function useFlowsChart(option: FlowsOption | null, onZoom?: (start: numbe
   }, [ref, onZoom]);
   return ref;
 }
+
+/** Axis text and grid line colours readable on the desk's white panels and the big screen's dark ones. */
+export function axisColours(big: boolean): { ink: string; grid: string } {
+  return big ? { ink: '#cbd5e1', grid: '#334155' } : { ink: '#4b5563', grid: '#e5e7eb' };
+}

@@ -1,6 +1,6 @@
 import { useContext, useMemo } from 'react';
 import type { DayRow } from './flows-api.ts';
-import { useFlowsChart } from './flows-chart.ts';
+import { axisColours, useFlowsChart } from './flows-chart.ts';
 import type { FlowsOption } from './flows-chart.ts';
 import { expandedText, intervalText, sampleText, valueIn } from './flows-format.ts';
 import { useFlowsStrings } from './flows-i18n.ts';
@@ -93,6 +93,7 @@ export function dailyOption(x: Input): FlowsOption {
   const byDate = new Map(daily.map((d) => [d.date, d]));
   const suppressed = new Set(daily.filter((d) => d.count === null || d.suppressed).map((d) => d.date));
   const fontSize = x.big ? 15 : 12;
+  const { ink, grid } = axisColours(x.big);
   const start = x.from ? days.indexOf(x.from) : -1;
   const end = x.to ? days.indexOf(x.to) : -1;
   return {
@@ -125,14 +126,19 @@ export function dailyOption(x: Input): FlowsOption {
       type: 'category',
       data: days,
       boundaryGap: x.bars,
-      axisLabel: { formatter: (v: string) => dayText(v, lang).replace(/^\d{4}年|\s\d{4}$/, ''), fontSize },
+      axisLabel: {
+        formatter: (v: string) => dayText(v, lang).replace(/^\d{4}年|\s\d{4}$/, ''),
+        fontSize,
+        color: ink,
+      },
     },
     yAxis: {
       type: 'value',
       min: 0,
       name: t.legendUnit[x.unit],
-      nameTextStyle: { fontSize, align: 'left' },
-      axisLabel: { fontSize },
+      nameTextStyle: { fontSize, align: 'left', color: ink },
+      axisLabel: { fontSize, color: ink },
+      splitLine: { lineStyle: { color: grid } },
     },
     dataZoom:
       x.slider && days.length > 1

@@ -163,7 +163,9 @@ export function mapOption(x: Input): FlowsOption {
       {
         map: mainMap,
         nameProperty: 'code',
-        roam: false,
+        // Zoom and pan: flows inside one province are short lines at the scale of the country.
+        roam: true,
+        scaleLimit: { min: 1, max: 16 },
         // Room for the legend on the left and the inset on the right, so neither covers the mainland.
         left: big ? 200 : 150,
         right: insetW + 24,

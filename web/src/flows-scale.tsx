@@ -1,6 +1,6 @@
 import { useContext, useMemo } from 'react';
 import type { ScaleAnswer } from './flows-api.ts';
-import { useFlowsChart } from './flows-chart.ts';
+import { axisColours, useFlowsChart } from './flows-chart.ts';
 import type { FlowsOption } from './flows-chart.ts';
 import { sampleText } from './flows-format.ts';
 import { useFlowsStrings } from './flows-i18n.ts';
@@ -28,6 +28,7 @@ export function baselineText(scale: ScaleAnswer, t: FlowsStrings, lang: Lang): s
 /** The index chart's option: a line, 100 marked, the baseline period shaded. */
 export function scaleOption(scale: ScaleAnswer, big: boolean, t: FlowsStrings, lang: Lang): FlowsOption {
   const fontSize = big ? 15 : 12;
+  const { ink, grid } = axisColours(big);
   const byDate = new Map(scale.daily.map((d) => [d.date, d]));
   return {
     animation: false,
@@ -57,14 +58,19 @@ export function scaleOption(scale: ScaleAnswer, big: boolean, t: FlowsStrings, l
       type: 'category',
       data: scale.daily.map((d) => d.date),
       boundaryGap: false,
-      axisLabel: { formatter: (v: string) => dayText(v, lang).replace(/^\d{4}年|\s\d{4}$/, ''), fontSize },
+      axisLabel: {
+        formatter: (v: string) => dayText(v, lang).replace(/^\d{4}年|\s\d{4}$/, ''),
+        fontSize,
+        color: ink,
+      },
     },
     yAxis: {
       type: 'value',
       min: 0,
       name: t.scaleAxis,
-      nameTextStyle: { fontSize, align: 'left' },
-      axisLabel: { fontSize },
+      nameTextStyle: { fontSize, align: 'left', color: ink },
+      axisLabel: { fontSize, color: ink },
+      splitLine: { lineStyle: { color: grid } },
     },
     series: [
       {
@@ -90,7 +96,7 @@ export function scaleOption(scale: ScaleAnswer, big: boolean, t: FlowsStrings, l
               { xAxis: scale.base.to },
             ],
           ],
-          label: { fontSize: fontSize - 1 },
+          label: { fontSize: fontSize - 1, color: ink, position: 'insideTop' },
         },
       },
     ],

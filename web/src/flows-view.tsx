@@ -1,5 +1,5 @@
 import './flows.css';
-import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { isUnauthorized } from './api.ts';
 import type { Meta } from './api.ts';
 import { AsOf } from './as-of.tsx';
@@ -82,15 +82,13 @@ export function FlowsView({ meta, onUnauthorized }: Props) {
   };
   const onRange = useCallback((from: string, to: string) => setSel((s) => ({ ...s, from, to })), []);
 
-  const root = useRef<HTMLElement>(null);
-  useFitScreen(root, big);
   const regions = useMemo(
     () => (sel.level === 'city' ? cities : provinces).map((d) => picker(d, sel.level)),
     [sel.level, cities, provinces],
   );
 
   return (
-    <section ref={root} className={`flows${big ? ' flows-big' : ''}`} data-testid="flows-view">
+    <section className={`flows${big ? ' flows-big' : ''}`} data-testid="flows-view">
       <div className="flows-toolbar">
         <div className="flows-tabs" role="tablist">
           {(['out', 'in', 'returnees'] as const).map((m) => (
@@ -142,14 +140,16 @@ export function FlowsView({ meta, onUnauthorized }: Props) {
             </label>
           </>
         )}
+      </div>
+      <div className="flows-titlebar">
+        {mode !== 'returnees' && (
+          <h2 className="flows-title" data-testid="flows-title">
+            {t.modeTitles[mode]} — {nameOf(sel.region)} · {dayText(sel.from, lang)} – {dayText(sel.to, lang)}
+          </h2>
+        )}
         <span className="flows-spacer" />
         <AsOf meta={meta} />
       </div>
-      {mode !== 'returnees' && (
-        <h2 className="flows-title" data-testid="flows-title">
-          {t.modeTitles[mode]} — {nameOf(sel.region)} · {dayText(sel.from, lang)} – {dayText(sel.to, lang)}
-        </h2>
-      )}
       {mode === 'returnees' ? (
         <FlowsReturnees
           meta={meta}
@@ -197,23 +197,4 @@ function Toggle<V extends string>(p: {
       ))}
     </div>
   );
-}
-
-/** Big screen: the view takes exactly the height left under the shell, so that the page never scrolls. */
-function useFitScreen(ref: React.RefObject<HTMLElement | null>, big: boolean) {
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    if (!big) {
-      el.style.height = '';
-      return;
-    }
-    const fit = () => {
-      const top = el.getBoundingClientRect().top + window.scrollY;
-      el.style.height = `${Math.max(400, window.innerHeight - top - 8)}px`;
-    };
-    fit();
-    window.addEventListener('resize', fit);
-    return () => window.removeEventListener('resize', fit);
-  }, [ref, big]);
 }

@@ -349,8 +349,45 @@ describe('flows view in a real browser', () => {
       expect(await page.textContent('[data-testid="flows-total-sample"]')).toBe(
         testId === 'flows-zero' ? '0' : t.suppressed(k),
       );
-      await page.screenshot({ path: `${OUT}flows-${testId}-zh.png` });
+      await page.screenshot({ path: `${OUT}${testId}-zh.png` });
     }
     await page.close();
   });
+
+  for (const lang of ['zh', 'en'] as const) {
+    it(`fits the big screen at 1920x1080 without scrolling, with the API's numbers (${lang})`, async () => {
+      const page = await open(lang, { width: 1920, height: 1080 }, '/?screen=big');
+      const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
+      await expect
+        .poll(() => page.textContent('[data-testid="flows-total-sample"]'))
+        .toBe(sample(out.total, out.k, lang));
+      for (const id of ['flows-map', 'flows-daily', 'flows-scale']) {
+        const c = await chart(page, id);
+        expect(c.series[0]!.data.length, id).toBeGreaterThan(0);
+      }
+      const rows = await cells(page, 'flows-ranking');
+      expect(rows.map((r) => r[3])).toEqual(
+        out.destinations.slice(0, 10).map((d) => sample(d, out.k, lang, true)),
+      );
+      // Neither the page nor the view scrolls, and every panel's content fits its box.
+      const m = await page.evaluate(() => {
+        const view = document.querySelector<HTMLElement>('[data-testid="flows-view"]')!;
+        const panels = [...document.querySelectorAll<HTMLElement>('.flows-panel, .flows-table-wrap')];
+        return {
+          page: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+          view: [view.scrollHeight, view.clientHeight, view.getBoundingClientRect().bottom],
+          overflowing: panels.filter((p) => p.scrollHeight > p.clientHeight + 1).map((p) => p.className),
+          big: view.classList.contains('flows-big'),
+        };
+      });
+      await page.screenshot({ path: `${OUT}flows-big-${lang}.png` });
+      expect(m.big).toBe(true);
+      expect(m.page[0]).toBeLessThanOrEqual(1920);
+      expect(m.page[1]).toBeLessThanOrEqual(1080);
+      expect(m.view[0], 'the view does not scroll inside').toBeLessThanOrEqual(m.view[1]! + 1);
+      expect(m.view[2]).toBeLessThanOrEqual(1080);
+      expect(m.overflowing).toEqual([]);
+      await page.close();
+    });
+  }
 });
