@@ -178,6 +178,16 @@ describe('flows view in a real browser', () => {
       expect(scale.series[0]!.data).toEqual(s.daily.map((d) => d.index ?? '-'));
       expect(s.daily.some((d) => d.index !== null)).toBe(true);
 
+      // Language: no English words left on the zh page, no Chinese on the en page but place names.
+      const text = await page.locator('[data-testid="flows-view"]').innerText();
+      if (lang === 'zh')
+        expect((text.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !['CSV', 'Excel'].includes(w))).toEqual([]);
+      else {
+        const places = await api<{ name: string }[]>(page, '/api/divisions?level=city');
+        const provinces = await api<{ name: string }[]>(page, '/api/divisions?level=province');
+        const names = new Set([...places, ...provinces].map((d) => d.name));
+        expect((text.match(/[\u4e00-\u9fff]+/g) ?? []).filter((w) => !names.has(w))).toEqual([]);
+      }
       await page.screenshot({ path: `${OUT}flows-desk-${lang}.png`, fullPage: true });
       await page.close();
     });
