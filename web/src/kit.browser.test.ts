@@ -110,7 +110,9 @@ describe('the kit in a real browser', () => {
           ? ['2020年1月16日', '2020年1月17日', '2020年1月18日']
           : ['16 Jan 2020', '17 Jan 2020', '18 Jan 2020'],
       );
-      // A from after the to moves the to along.
+      await page.selectOption('[data-testid="range-to"]', '2020-01-17');
+      expect(await chosen(page)).toBe('420100 2020-01-16 2020-01-17');
+      // A from after the to moves the to along, and a to before the from moves the from.
       await page.selectOption('[data-testid="range-from"]', '2020-01-18');
       expect(await chosen(page)).toBe('420100 2020-01-18 2020-01-18');
       await page.selectOption('[data-testid="range-to"]', '2020-01-16');

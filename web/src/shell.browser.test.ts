@@ -160,7 +160,10 @@ describe('the shell in a real browser', () => {
       await loggedIn(page);
       const m = await page.evaluate(() => {
         const view = document.querySelector('main > :last-child') as HTMLElement;
+        const main = document.querySelector('main')!.getBoundingClientRect();
         return {
+          mainBottom: main.bottom,
+          mainRight: main.right,
           scrollWidth: document.documentElement.scrollWidth,
           scrollHeight: document.documentElement.scrollHeight,
           bodyScrollHeight: document.body.scrollHeight,
@@ -172,6 +175,9 @@ describe('the shell in a real browser', () => {
       expect(m.scrollWidth).toBeLessThanOrEqual(1920);
       expect(m.scrollHeight).toBeLessThanOrEqual(1080);
       expect(m.bodyScrollHeight).toBeLessThanOrEqual(1080);
+      // Not merely clipped by overflow: hidden: the view's area itself ends inside the screen.
+      expect(m.mainBottom).toBeLessThanOrEqual(1080);
+      expect(m.mainRight).toBeLessThanOrEqual(1920);
       expect(m.background).toBe('rgb(11, 18, 32)');
       expect(await text(page, '[data-testid="big-screen-toggle"]')).toBe(strings[lang].deskScreen);
       await page.screenshot({ path: `${OUT}shell-big-${lang}.png` });
