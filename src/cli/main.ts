@@ -3,6 +3,7 @@ import { HttpError, UserError } from '../errors.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerFlows } from './commands/flows.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { addForecastBuild } from './commands/forecast-build.ts';
 import { registerGeo } from './commands/geo.ts';
@@ -43,6 +44,7 @@ for (const register of [
   registerAudit,
   registerTrace,
   registerGeo,
+  registerFlows,
   registerBackup,
   // `forecast build` (from the workspace) joins the `forecast` command (from files, --backtest).
   (p: Command) => addForecastBuild(registerForecast(p)),

@@ -187,10 +187,9 @@ export function divisionsFromCsv(tables: DivisionTables): Divisions {
   // English names may hold commas ("Jishishan Bonan, Dongxiang and Salar Autonomous County"): a real CSV parser.
   const names: Names = new Map(
     tables.names
-      ? (parse(tables.names, { columns: true, skip_empty_lines: true }) as Record<string, string>[]).map((r) => [
-          `${r['level']}|${r['code']}`,
-          { pinyin: r['pinyin'] ?? '', nameEn: r['name_en'] ?? '' },
-        ])
+      ? (parse(tables.names, { columns: true, skip_empty_lines: true }) as Record<string, string>[]).map(
+          (r) => [`${r['level']}|${r['code']}`, { pinyin: r['pinyin'] ?? '', nameEn: r['name_en'] ?? '' }],
+        )
       : [],
   );
   const byLevel: Record<Level, readonly Division[]> = {

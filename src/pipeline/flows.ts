@@ -186,3 +186,12 @@ export async function outflow(db: Duck, q: OutflowQuery, naming: Naming): Promis
     daily: daysBetween(q.from, q.to).map((date) => ({ date, ...figure(byDay.get(date) ?? []) })),
   };
 }
+
+/** An inflow answer's shape: the queried region as `dest`, the other ends as `origins` (API and CLI alike). */
+export function inflowAnswer(r: Outflow): Omit<Outflow, 'origin' | 'destinations'> & {
+  dest: Region;
+  origins: OutflowDestination[];
+} {
+  const { origin, destinations, ...rest } = r;
+  return { ...rest, dest: origin, origins: destinations };
+}

@@ -1,6 +1,6 @@
 import type { Duck } from '../db/duck.ts';
 import { methodNote } from '../privacy/disclosure.ts';
-import { outflow } from './flows.ts';
+import { daysBetween, outflow } from './flows.ts';
 import type { Figure, Naming, Region } from './flows.ts';
 
 /** The migration scale index of a region: each day's published total against a baseline period's mean. */
@@ -62,4 +62,13 @@ export async function scale(
     base: { from: q.baseFrom, to: q.baseTo, mean, days: used.length, totalDays: base.daily.length },
     daily: range.daily.map((d) => ({ ...d, index: scaleIndex(d.count, mean) })),
   };
+}
+
+/**
+ * The first `n` days of the data window, capped at its end: the scale index's default baseline.
+ * Without a window (nothing run) the query's own first days.
+ */
+export function firstDays(window: { from: string; to: string }, n: number): { from: string; to: string } {
+  const last = daysBetween(window.from, window.to).slice(0, n).at(-1) ?? window.from;
+  return { from: window.from, to: last };
 }

@@ -16,6 +16,7 @@ import * as tracingEngine from '../tracing/index.ts';
 import { Accounts } from './accounts.ts';
 import { DEFAULT_LIMITS, Gate, RetryLater, checkDateRange, limited } from './limits.ts';
 import type { Limits } from './limits.ts';
+import { errorBody, preferredLang, translate } from './messages.ts';
 import { POLICY, authorize, policyKey } from './policy.ts';
 import { RefusedFlood, logRequest } from './request-log.ts';
 import { registerAdmin } from './routes-admin.ts';
@@ -154,19 +155,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     r.handler = Object.assign(wrapped, { [WRAPPED]: true as const });
   });
 
-  app.setErrorHandler((err: unknown, _req, reply) => {
+  app.setErrorHandler((err: unknown, req, reply) => {
+    // Messages in the language the request prefers (src/server/messages.ts; English by default).
+    const lang = preferredLang(req.headers['accept-language']);
     if (err instanceof RetryLater) reply.header('retry-after', String(err.retryAfterS));
-    if (err instanceof HttpError) {
-      return reply
-        .status(err.status)
-        .send({ error: err.message, ...(err.field ? { field: err.field } : {}) });
-    }
+    if (err instanceof HttpError) return reply.status(err.status).send(errorBody(err, lang));
     const e = err as { statusCode?: number; message?: string };
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send({ error: e.message ?? 'bad request' });
     }
     app.log.error(err);
-    return reply.status(500).send({ error: 'internal error' });
+    return reply.status(500).send({ error: translate('internal error', lang).text, code: 'internal' });
   });
 
   await app.register(cookie);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { HttpError } from '../errors.ts';
 import type { Accounts } from './accounts.ts';
 import { RetryLater } from './limits.ts';
 import { SESSION_COOKIE, requireAccount, setSessionCookie } from './session.ts';
@@ -35,7 +36,8 @@ export async function registerAuth(
     if (!account) {
       const locked = d.throttle.fail(body.username, req.ip);
       if (locked) req.auditDetail['lockedForMs'] = locked;
-      return reply.status(401).send({ error: 'wrong username or password, or the account has expired' });
+      // Thrown, so the error handler answers it in the request's language like every other error.
+      throw new HttpError(401, 'wrong username or password, or the account has expired');
     }
     d.throttle.succeed(account.username);
     const s = d.accounts.openSession(account);

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { HttpError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import type { Naming } from '../pipeline/flows.ts';
-import { daysBetween, outflow } from '../pipeline/flows.ts';
+import { daysBetween, inflowAnswer, outflow } from '../pipeline/flows.ts';
 import { returnees } from '../pipeline/returnees.ts';
-import { scale } from '../pipeline/scale.ts';
+import { firstDays, scale } from '../pipeline/scale.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { dataWindow } from '../snapshot/source.ts';
 import type { Accounts } from './accounts.ts';
@@ -62,15 +62,6 @@ export function divisionNaming(): Naming {
     },
     population: (city) => div.byCode(city, 'city').population,
   };
-}
-
-/**
- * The first `n` days of the data window, capped at its end: the scale index's default baseline.
- * Without a window (nothing run) the query's own first days.
- */
-export function firstDays(window: { from: string; to: string }, n: number): { from: string; to: string } {
-  const last = daysBetween(window.from, window.to).slice(0, n).at(-1) ?? window.from;
-  return { from: window.from, to: last };
 }
 
 /** GET /api/meta, /api/divisions, /api/flows/{outflow,inflow,returnees,scale}. */
@@ -130,11 +121,11 @@ export async function registerFlows(
     } catch {
       throw new HttpError(400, `${field}: ${code} is not a city or province code`, field);
     }
+    // One literal, so the message catalogue's test (src/server/messages.test.ts) finds it whole.
     if (level === 'county')
       throw new HttpError(
         400,
-        `${field}: ${code} is a county: county level is not published (county figures beside city figures ` +
-          `would let their differences reveal suppressed counts); choose its city or province`,
+        `${field}: ${code} is a county: county level is not published (county figures beside city figures would let their differences reveal suppressed counts); choose its city or province`,
         field,
       );
   };
@@ -160,9 +151,7 @@ export async function registerFlows(
     const r = await req.cached(q, () =>
       outflow(duck, { origin: q.dest, direction: 'in', from: q.from, to: q.to, k: d.k }, naming),
     );
-    // Origins rows are the other ends' cities (the same shape as destinations).
-    const { origin, destinations, ...rest } = r;
-    return { ...rest, dest: origin, origins: destinations, synthetic: info.synthetic };
+    return { ...inflowAnswer(r), synthetic: info.synthetic };
   });
 
   app.get('/api/flows/returnees', async (req) => {
@@ -193,7 +182,11 @@ export async function registerFlows(
     const base = { baseFrom: q.baseFrom ?? dflt.from, baseTo: q.baseTo ?? dflt.to };
     // The base dates pass the same checks as from/to (the route wrapper checks those against the data window).
     if (window?.from && base.baseFrom < window.from)
-      throw new HttpError(400, `baseFrom: ${base.baseFrom} is before the first data day ${window.from}`, 'baseFrom');
+      throw new HttpError(
+        400,
+        `baseFrom: ${base.baseFrom} is before the first data day ${window.from}`,
+        'baseFrom',
+      );
     if (window?.to && base.baseTo > window.to)
       throw new HttpError(400, `baseTo: ${base.baseTo} is after the last data day ${window.to}`, 'baseTo');
     if (base.baseFrom > base.baseTo)

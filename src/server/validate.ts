@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HttpError } from '../errors.ts';
+import { rememberZodZh } from './messages.ts';
 
 /** Parses request input with a schema; the first problem becomes a 400 naming its field. */
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
@@ -7,7 +8,9 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const field = issue?.path.join('.') || undefined;
-  throw new HttpError(400, `${field ?? 'request'}: ${issue?.message ?? 'invalid'}`, field);
+  const err = new HttpError(400, `${field ?? 'request'}: ${issue?.message ?? 'invalid'}`, field);
+  rememberZodZh(err, schema, input, field);
+  throw err;
 }
 
 /**

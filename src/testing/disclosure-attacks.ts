@@ -100,3 +100,40 @@ export function recovered(
     return h > 0 && e.value === h;
   });
 }
+
+/** One whole (a province's figure) with the figures of its parts (its cities'), as published for one range. */
+export interface WholeAndParts {
+  a: number;
+  b: number;
+  whole: Fig;
+  parts: (Fig & { key: string })[];
+}
+
+/**
+ * A whole minus its published parts, when exactly one part is suppressed: the estimate of that part (province
+ * outflow to D minus its cities' published outflows to D; a city cell minus the county cells under it).
+ */
+export function wholeMinusParts(answers: WholeAndParts[], attack = 'whole-minus-parts'): Estimate[] {
+  const out: Estimate[] = [];
+  for (const x of answers) {
+    const hidden = x.parts.filter((p) => p.suppressed);
+    if (hidden.length !== 1 || x.whole.suppressed) continue;
+    const rest = value(x.whole) - x.parts.reduce((s, p) => s + value(p), 0);
+    out.push({ attack, row: hidden[0]!.key, a: x.a, b: x.b, value: rest });
+  }
+  return out;
+}
+
+/** A scale-index answer as the API gives it. */
+export interface ScaleAnswer {
+  base: { mean: number | null; days: number; totalDays: number };
+  daily: (Fig & { date: string; index: number | null })[];
+}
+
+/** What a scale index gives back: index x mean / 100 for each day, rounded (null where the index is). */
+export function scaleBack(s: ScaleAnswer): { date: string; value: number | null }[] {
+  return s.daily.map((d) => ({
+    date: d.date,
+    value: d.index === null || s.base.mean === null ? null : Math.round((d.index * s.base.mean) / 100),
+  }));
+}
