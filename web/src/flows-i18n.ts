@@ -51,9 +51,10 @@ const en = {
   defInterval:
     '95% interval: the range the expanded estimate would take if the number of sample residents were 1.96 ' +
     'standard deviations (√n) lower or higher; it shows how uncertain the expansion is, not the perturbation.',
-  perturbedNote: (k: number, bound: number) =>
-    `Disclosure control: every figure is a sum of fixed region-day cells (origin city, destination city, ` +
-    `arrival day). Each cell with at least k = ${k} people is perturbed by the cell-key method ` +
+  cellsOd: 'origin city, destination city, arrival day',
+  cellsReturnees: 'home city, visited city, day of return',
+  perturbedNote: (k: number, bound: number, cells: string) =>
+    `Disclosure control: every figure is a sum of fixed region-day cells (${cells}). Each cell with at least k = ${k} people is perturbed by the cell-key method ` +
     `(Australian Bureau of Statistics) by at most ±${bound}, the same cell always alike; cells below k are ` +
     `left out of every figure, so totals, provinces and rankings are slightly below the true flow.`,
   mapTitle: { out: 'Where they went', in: 'Where they came from' },
@@ -102,6 +103,9 @@ const en = {
     'What to do: widen the days (other days may have published cells), or choose the province instead of the ' +
     'city (its other cities count too). Grouping the other end by province does not help: every figure adds ' +
     'only published city cells.',
+  allSuppressedDoReturnees:
+    'What to do: widen the days, or choose another home or visited city. Each returnee cell is one home city, ' +
+    'one visited city and one day of return, so returnees between small cities rarely reach k.',
   zeroTitle: 'No recorded flow',
   zero: 'The operator recorded no trip for this selection: the count is 0 (not suppressed).',
   zeroDo: 'Try other days or another region.',
@@ -153,8 +157,10 @@ const zh: FlowsStrings = {
     '返程使用家乡城市的系数。',
   defInterval:
     '95% 区间：若样本常住人口 n 低或高 1.96 个标准差（√n），扩样估计将落在的范围；它表示扩样的不确定性，不含扰动。',
-  perturbedNote: (k: number, bound: number) =>
-    `信息泄露控制：所有数字均由固定的“地区×日”单元（迁出城市、到达城市、到达日期）相加而成。` +
+  cellsOd: '迁出城市、到达城市、到达日期',
+  cellsReturnees: '家乡城市、到访城市、返回日期',
+  perturbedNote: (k: number, bound: number, cells: string) =>
+    `信息泄露控制：所有数字均由固定的“地区×日”单元（${cells}）相加而成。` +
     `人数不少于 k = ${k} 的单元按单元键法（澳大利亚统计局）加入至多 ±${bound} 的扰动，同一单元的扰动始终相同；` +
     `少于 k 的单元不计入任何数字，因此总数、省份合计和排名略低于真实流量。`,
   mapTitle: { out: '去向分布', in: '来源分布' },
@@ -198,6 +204,9 @@ const zh: FlowsStrings = {
   allSuppressedDo:
     '可以：扩大日期范围（其他日期可能有可公布的单元），或改选该城市所在的省份（省内其他城市也计入）。' +
     '另一端改为按省份汇总没有帮助：所有数字只累加已公布的城市单元。',
+  allSuppressedDoReturnees:
+    '可以：扩大日期范围，或另选家乡城市或到访城市。每个返程单元是一个家乡城市、一个到访城市和一个返回日，' +
+    '因此小城市之间的返程人数很少达到 k。',
   zeroTitle: '无流动记录',
   zero: '运营商没有记录到此选择的任何出行：人数为 0（并非抑制）。',
   zeroDo: '请尝试其他日期或其他地区。',

@@ -140,7 +140,7 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
             synthetic={answer.synthetic}
             testId="flows-returnees-total"
           />
-          {state === 'suppressed' && <AllSuppressed k={answer.k} />}
+          {state === 'suppressed' && <AllSuppressed k={answer.k} returnees />}
           {state === 'zero' && <ZeroFlow />}
           {state === 'published' && (
             <div className="flows-grid flows-grid-returnees">
@@ -193,7 +193,7 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
               </section>
             </div>
           )}
-          <FlowsDefinitions method={answer.method} compact={big} />
+          <FlowsDefinitions method={answer.method} compact={big} returnees />
         </div>
       )}
     </div>

@@ -11,15 +11,15 @@ function StateMessage(p: { title: string; what: string; todo: string; testId: st
   );
 }
 
-/** Every figure of the selection is below k. */
-export function AllSuppressed({ k }: { k: number }) {
+/** Every figure of the selection is below k; what to do differs for returnees (cities only). */
+export function AllSuppressed({ k, returnees = false }: { k: number; returnees?: boolean }) {
   const t = useFlowsStrings();
   return (
     <StateMessage
       kind="suppressed"
       title={t.allSuppressedTitle}
       what={t.allSuppressed(k)}
-      todo={t.allSuppressedDo}
+      todo={returnees ? t.allSuppressedDoReturnees : t.allSuppressedDo}
       testId="flows-all-suppressed"
     />
   );

@@ -44,7 +44,8 @@ export function FlowsSummary({ label, figure, k, synthetic, testId }: Props) {
 }
 
 /** The definitions behind every number of the view, and the disclosure note. */
-export function FlowsDefinitions({ method, compact }: { method: DisclosureMethod; compact: boolean }) {
+export function FlowsDefinitions(p: { method: DisclosureMethod; compact: boolean; returnees?: boolean }) {
+  const { method, compact } = p;
   const t = useFlowsStrings();
   if (compact)
     return (
@@ -62,7 +63,7 @@ export function FlowsDefinitions({ method, compact }: { method: DisclosureMethod
         <li>{t.defInterval}</li>
       </ul>
       <p className="muted small" data-testid="disclosure-note">
-        {t.perturbedNote(method.k, method.noiseBound)}
+        {t.perturbedNote(method.k, method.noiseBound, p.returnees ? t.cellsReturnees : t.cellsOd)}
       </p>
     </div>
   );

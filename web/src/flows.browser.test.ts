@@ -60,8 +60,9 @@ async function api<T>(page: Page, path: string): Promise<T> {
 }
 
 /** Numbers as the page shows them: grouped by the page language (the Kit's numberText). */
-function num(n: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en').format(n);
+function num(n: number, lang: Lang, digits?: number): string {
+  const opts = digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en', opts).format(n);
 }
 
 /** A figure's sample count as shown: in tables (`short`) a suppressed one reads "< k". */
@@ -121,7 +122,7 @@ describe('flows view in a real browser', () => {
       );
       expect(await page.textContent('[data-testid="flows-synthetic"]')).toBe(t.synthetic);
       expect(await page.textContent('[data-testid="disclosure-note"]')).toBe(
-        t.perturbedNote(k, out.method.noiseBound),
+        t.perturbedNote(k, out.method.noiseBound, t.cellsOd),
       );
       expect(await page.textContent('[data-testid="flows-definitions"]')).toContain(t.defWasThere);
 
@@ -177,6 +178,27 @@ describe('flows view in a real browser', () => {
       );
       expect(scale.series[0]!.data).toEqual(s.daily.map((d) => d.index ?? '-'));
       expect(s.daily.some((d) => d.index !== null)).toBe(true);
+      expect(await page.textContent('[data-testid="flows-baseline-note"]')).toBe(
+        t.baselineNote(num(s.base.mean!, lang, 1), s.base.days, s.base.totalDays),
+      );
+      // Another baseline period: the index follows the API's for it.
+      const days = out.daily.map((d) => d.date);
+      await page.selectOption('[data-testid="flows-baseline-to"]', days[2]!);
+      const s2 = await api<ScaleAnswer>(
+        page,
+        `/api/flows/scale?${new URLSearchParams({
+          region: q.origin,
+          direction: 'out',
+          from: q.from,
+          to: q.to,
+          baseFrom: days[0]!,
+          baseTo: days[2]!,
+        })}`,
+      );
+      expect(s2.base.to).toBe(days[2]);
+      await expect
+        .poll(async () => (await chart(page, 'flows-scale')).series[0]!.data)
+        .toEqual(s2.daily.map((d) => d.index ?? '-'));
 
       // Language: no English words left on the zh page, no Chinese on the en page but place names.
       const text = await page.locator('[data-testid="flows-view"]').innerText();
@@ -247,7 +269,10 @@ describe('flows view in a real browser', () => {
     if (r.total.count !== null) {
       const daily = await chart(page, 'flows-returnees-daily');
       expect(daily.series[0]!.data).toEqual(r.daily.map((d) => d.count ?? '-'));
-    } else await page.locator('[data-testid="flows-all-suppressed"]').waitFor();
+    } else
+      expect(await page.textContent('[data-testid="flows-all-suppressed"]')).toContain(
+        flowsStrings.en.allSuppressedDoReturnees,
+      );
     await page.screenshot({ path: `${OUT}flows-returnees-en.png`, fullPage: true });
     await page.close();
   });
