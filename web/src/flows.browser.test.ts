@@ -340,6 +340,20 @@ describe('flows view in a real browser', () => {
     const daily = await chart(page, 'flows-daily');
     expect(daily.dataZoom?.[0]).toMatchObject({ startValue: 2, endValue: days.length - 1 });
     expect(daily.series[0]!.data.length, 'the daily chart keeps every data day').toBe(days.length);
+
+    // Moving the slider (as its handles do: a dataZoom action) sets the days of the whole view.
+    await page.locator('[data-testid="flows-daily"]').evaluate((e) => {
+      const chart = (e as HTMLElement & { epitraceChart?: { dispatchAction(a: object): void } })
+        .epitraceChart;
+      chart?.dispatchAction({ type: 'dataZoom', startValue: 1, endValue: 3 });
+    });
+    const slid = await api<OutflowAnswer>(
+      page,
+      `/api/flows/outflow?${new URLSearchParams({ ...q, from: days[1]!, to: days[3]! })}`,
+    );
+    await expect.poll(() => page.inputValue('[data-testid="flows-days-to"]')).toBe(days[3]);
+    expect(await page.inputValue('[data-testid="flows-days-from"]')).toBe(days[1]);
+    await expect.poll(() => total.textContent()).toBe(sample(slid.total, slid.k, 'en'));
     await page.close();
   });
 
