@@ -426,6 +426,17 @@ describe('flows view in a real browser', () => {
           page: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
           view: [view.scrollHeight, view.clientHeight, view.getBoundingClientRect().bottom],
           overflowing: panels.filter((p) => p.scrollHeight > p.clientHeight + 1).map((p) => p.className),
+          // Everything drawn ends on the screen: charts, panels, the ranking's rows.
+          offScreen: [
+            ...view.querySelectorAll<HTMLElement>(
+              'canvas, .flows-panel, .flows-table tr, .flows-definitions-compact',
+            ),
+          ]
+            .filter((e) => {
+              const r = e.getBoundingClientRect();
+              return r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5;
+            })
+            .map((e) => e.dataset['code'] ?? e.className ?? e.tagName),
           big: view.classList.contains('flows-big'),
         };
       });
@@ -436,6 +447,7 @@ describe('flows view in a real browser', () => {
       expect(m.view[0], 'the view does not scroll inside').toBeLessThanOrEqual(m.view[1]! + 1);
       expect(m.view[2]).toBeLessThanOrEqual(1080);
       expect(m.overflowing).toEqual([]);
+      expect(m.offScreen).toEqual([]);
       await page.close();
     });
   }
