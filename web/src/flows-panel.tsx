@@ -114,6 +114,23 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
   const rows = sel.groupBy === 'city' ? answer.cities : answer.byProvince;
   const exportName = `flows-${t.csvName[direction]}-${sel.groupBy}-${region}-${from}_${to}`;
   const totalLabel = direction === 'out' ? t.totalOut : t.totalIn;
+  const dailyPanel = (
+    <section className="flows-panel flows-panel-daily">
+      <h3>{t.dailyTitle[direction]}</h3>
+      <DailyChart
+        daily={whole.daily}
+        dataDays={dataDays}
+        k={answer.k}
+        unit={sel.unit}
+        from={from}
+        to={to}
+        onRange={onRange}
+        big={big}
+        testId="flows-daily"
+      />
+      {!big && <p className="muted small">{`${t.dailySlider} ${t.dailyLegend(answer.k)}`}</p>}
+    </section>
+  );
 
   return (
     <div
@@ -129,6 +146,10 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
         testId="flows-total"
       />
       {state === 'suppressed' && <AllSuppressed k={answer.k} />}
+      {/* Days with published flows elsewhere in the data: the daily trend shows where to widen to. */}
+      {state !== 'published' && figureState(whole.total) === 'published' && (
+        <div className="flows-grid flows-grid-daily-only">{dailyPanel}</div>
+      )}
       {state === 'zero' && <ZeroFlow />}
       {state === 'published' && (
         <div className="flows-grid">
@@ -159,21 +180,7 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
               {...(big ? { limit: 10 } : {})}
             />
           </section>
-          <section className="flows-panel flows-panel-daily">
-            <h3>{t.dailyTitle[direction]}</h3>
-            <DailyChart
-              daily={whole.daily}
-              dataDays={dataDays}
-              k={answer.k}
-              unit={sel.unit}
-              from={from}
-              to={to}
-              onRange={onRange}
-              big={big}
-              testId="flows-daily"
-            />
-            {!big && <p className="muted small">{`${t.dailySlider} ${t.dailyLegend(answer.k)}`}</p>}
-          </section>
+          {dailyPanel}
           <section className="flows-panel flows-panel-scale">
             <h3>{t.scaleTitle}</h3>
             {scale && <ScaleChart scale={scale} big={big} testId="flows-scale" />}
