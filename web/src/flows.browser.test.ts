@@ -1,112 +1,28 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
-import { pipelineFixture } from '../../src/testing/fixture.ts';
-import type {
-  CityRow,
-  DayRow,
-  Figure,
-  InflowAnswer,
-  OutflowAnswer,
-  ReturneesAnswer,
-  ScaleAnswer,
-} from './flows-api.ts';
+import type { CityRow, DayRow, InflowAnswer, OutflowAnswer, ScaleAnswer } from './flows-api.ts';
+import { api, cells, chart, expanded, num, open, OUT, sample, serveFlows } from './flows-browser.ts';
+import type { Served } from './flows-browser.ts';
 import { flowsStrings } from './flows-i18n.ts';
-import type { Lang } from './i18n.ts';
 
-const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
-
-let browser: Browser;
-let url: string;
-let close: () => Promise<void>;
-let q: { origin: string; from: string; to: string };
+let s: Served;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  // More people leave the epicentre than in the demo, so that some region-day cells reach k and are published.
-  const f = await pipelineFixture('browser-flows', {
-    outflowProfile: 'linear',
-    outflowFirstDay: 0.2,
-    outflowLastDay: 0.4,
-  });
-  q = { origin: f.params.epicentre, from: f.params.start, to: f.ws.info().scenario!.to };
-  ({ url, close } = await serveWithAccount(f.ws, 'analyst', 'browser-test-password'));
-  mkdirSync(OUT, { recursive: true });
+  s = await serveFlows('browser-flows');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await close?.();
+  await s?.browser.close();
+  await s?.close();
 });
 
-/** A page logged in as the analyst with the language set before the app reads it (decision 4). */
-async function open(lang: Lang, viewport: { width: number; height: number }, path = '/'): Promise<Page> {
-  const page = await browser.newPage({ viewport, acceptDownloads: true });
-  await page.addInitScript((l) => localStorage.setItem('epitrace.lang', l), lang);
-  await page.goto(new URL(path, url).toString());
-  await page.fill('input[name="username"]', 'analyst');
-  await page.fill('input[name="password"]', 'browser-test-password');
-  await page.click('[data-testid="login-submit"]');
-  await page.locator('[data-testid="flows-total-sample"]').waitFor({ timeout: 30_000 });
-  return page;
-}
-
-/** The API's answer for `path`, fetched in the page with its session (and its language header). */
-async function api<T>(page: Page, path: string): Promise<T> {
-  return (await page.evaluate(async (p) => (await fetch(p)).json(), path)) as T;
-}
-
-/** Numbers as the page shows them: grouped by the page language (the Kit's numberText). */
-function num(n: number, lang: Lang, digits?: number): string {
-  const opts = digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits };
-  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en', opts).format(n);
-}
-
-/** A figure's sample count as shown: in tables (`short`) a suppressed one reads "< k". */
-function sample(f: Figure, k: number, lang: Lang, short = false): string {
-  const t = flowsStrings[lang];
-  return f.count === null ? (short ? t.suppressedShort(k) : t.suppressed(k)) : num(f.count, lang);
-}
-
-function expanded(f: Figure, k: number, lang: Lang, short = false): string {
-  const t = flowsStrings[lang];
-  if (f.count === null) return short ? t.suppressedShort(k) : t.suppressed(k);
-  return f.expanded ? num(f.expanded.value, lang) : t.notAvailable;
-}
-
-type ChartState = {
-  series: { type: string; data: unknown[] }[];
-  visualMap?: { pieces?: { label?: string }[] }[];
-  dataZoom?: { startValue?: number; endValue?: number }[];
-};
-
-/** What a chart of the view draws: its ECharts option (flows-chart.ts hangs the instance on the element). */
-async function chart(page: Page, testId: string): Promise<ChartState> {
-  const el = page.locator(`[data-testid="${testId}"]`);
-  await el.locator('canvas').first().waitFor();
-  return el.evaluate((e) => {
-    const option = (
-      e as HTMLElement & { epitraceChart?: { getOption(): unknown } }
-    ).epitraceChart?.getOption();
-    return JSON.parse(JSON.stringify(option ?? { series: [] })) as ChartState;
-  });
-}
-
-async function cells(page: Page, testId: string): Promise<string[][]> {
-  return page.$$eval(`[data-testid="${testId}"] tbody tr`, (trs) =>
-    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())),
-  );
-}
-
-describe('flows view in a real browser', () => {
+describe('flows view in a real browser, desk layout', () => {
   for (const lang of ['en', 'zh'] as const) {
     it(`shows the API's numbers, the unit and every chart filled (${lang}, desk)`, async () => {
-      const page = await open(lang, { width: 1600, height: 1000 });
+      const page = await open(s, lang, { width: 1600, height: 1000 });
       const t = flowsStrings[lang];
-      const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
+      const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(s.q)}`);
       const k = out.k;
       expect(out.total.count, 'the default selection publishes a total').not.toBeNull();
       await expect
@@ -165,21 +81,21 @@ describe('flows view in a real browser', () => {
       }
       const scale = await chart(page, 'flows-scale');
       const first7 = out.daily.slice(0, 7).map((d) => d.date);
-      const s = await api<ScaleAnswer>(
+      const sc = await api<ScaleAnswer>(
         page,
         `/api/flows/scale?${new URLSearchParams({
-          region: q.origin,
+          region: s.q.origin,
           direction: 'out',
-          from: q.from,
-          to: q.to,
+          from: s.q.from,
+          to: s.q.to,
           baseFrom: first7[0]!,
           baseTo: first7[first7.length - 1]!,
         })}`,
       );
-      expect(scale.series[0]!.data).toEqual(s.daily.map((d) => d.index ?? '-'));
-      expect(s.daily.some((d) => d.index !== null)).toBe(true);
+      expect(scale.series[0]!.data).toEqual(sc.daily.map((d) => d.index ?? '-'));
+      expect(sc.daily.some((d) => d.index !== null)).toBe(true);
       expect(await page.textContent('[data-testid="flows-baseline-note"]')).toBe(
-        t.baselineNote(num(s.base.mean!, lang, 1), s.base.days, s.base.totalDays),
+        t.baselineNote(num(sc.base.mean!, lang, 1), sc.base.days, sc.base.totalDays),
       );
       // Another baseline period: the index follows the API's for it.
       const days = out.daily.map((d) => d.date);
@@ -187,10 +103,10 @@ describe('flows view in a real browser', () => {
       const s2 = await api<ScaleAnswer>(
         page,
         `/api/flows/scale?${new URLSearchParams({
-          region: q.origin,
+          region: s.q.origin,
           direction: 'out',
-          from: q.from,
-          to: q.to,
+          from: s.q.from,
+          to: s.q.to,
           baseFrom: days[0]!,
           baseTo: days[2]!,
         })}`,
@@ -216,14 +132,14 @@ describe('flows view in a real browser', () => {
   }
 
   it('exports the ranking as CSV equal to the API answer', async () => {
-    const page = await open('en', { width: 1600, height: 1000 });
-    const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
+    const page = await open(s, 'en', { width: 1600, height: 1000 });
+    const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(s.q)}`);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-testid="flows-ranking-export-csv"]'),
     ]);
     expect(download.suggestedFilename()).toBe(
-      `epitrace-flows-outflow-city-${q.origin}-${q.from}_${q.to}.csv`,
+      `epitrace-flows-outflow-city-${s.q.origin}-${s.q.from}_${s.q.to}.csv`,
     );
     const path = await download.path();
     const text = readFileSync(path, 'utf8');
@@ -251,37 +167,11 @@ describe('flows view in a real browser', () => {
     await page.close();
   });
 
-  it('shows returnees as the API publishes them', async () => {
-    const page = await open('en', { width: 1600, height: 1000 });
-    await page.click('[data-testid="flows-mode-returnees"]');
-    const total = page.locator('[data-testid="flows-returnees-total-sample"]');
-    await total.waitFor();
-    const code = (field: string) =>
-      page.inputValue(`[data-testid="${field}"]`).then((v) => /\d{6}/.exec(v)?.[0] ?? '');
-    const city = await code('flows-home');
-    const source = await code('flows-source');
-    expect(source).toBe(q.origin);
-    const r = await api<ReturneesAnswer>(
-      page,
-      `/api/flows/returnees?${new URLSearchParams({ city, source, from: q.from, to: q.to })}`,
-    );
-    await expect.poll(() => total.textContent()).toBe(sample(r.total, r.k, 'en'));
-    if (r.total.count !== null) {
-      const daily = await chart(page, 'flows-returnees-daily');
-      expect(daily.series[0]!.data).toEqual(r.daily.map((d) => d.count ?? '-'));
-    } else
-      expect(await page.textContent('[data-testid="flows-all-suppressed"]')).toContain(
-        flowsStrings.en.allSuppressedDoReturnees,
-      );
-    await page.screenshot({ path: `${OUT}flows-returnees-en.png`, fullPage: true });
-    await page.close();
-  });
-
   it('shows a province, grouped by province, inflow, expanded units and a narrower range as the API has them', async () => {
-    const page = await open('en', { width: 1600, height: 1000 });
+    const page = await open(s, 'en', { width: 1600, height: 1000 });
     const t = flowsStrings.en;
     const total = page.locator('[data-testid="flows-total-sample"]');
-    const city = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
+    const city = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(s.q)}`);
     // The city's destinations grouped by province.
     await page.click('[data-testid="flows-groupby-province"]');
     await expect
@@ -310,11 +200,11 @@ describe('flows view in a real browser', () => {
     await page.click('[data-testid="flows-groupby-city"]');
 
     // The city's province as the region (its cities' flows leaving it), then the inflow to it.
-    const province = `${q.origin.slice(0, 2)}0000`;
+    const province = `${s.q.origin.slice(0, 2)}0000`;
     await page.click('[data-testid="flows-level-province"]');
     const out = await api<OutflowAnswer>(
       page,
-      `/api/flows/outflow?${new URLSearchParams({ ...q, origin: province })}`,
+      `/api/flows/outflow?${new URLSearchParams({ ...s.q, origin: province })}`,
     );
     expect(out.origin.level).toBe('province');
     await expect.poll(() => page.textContent('[data-testid="flows-title"]')).toContain(out.origin.nameEn);
@@ -322,7 +212,7 @@ describe('flows view in a real browser', () => {
     await page.click('[data-testid="flows-mode-in"]');
     const inflow = await api<InflowAnswer>(
       page,
-      `/api/flows/inflow?${new URLSearchParams({ dest: province, from: q.from, to: q.to })}`,
+      `/api/flows/inflow?${new URLSearchParams({ dest: province, from: s.q.from, to: s.q.to })}`,
     );
     await expect.poll(() => page.textContent('[data-testid="flows-total"]')).toContain(t.totalIn);
     await expect.poll(() => total.textContent()).toBe(sample(inflow.total, inflow.k, 'en'));
@@ -334,7 +224,7 @@ describe('flows view in a real browser', () => {
     await page.selectOption('[data-testid="flows-days-from"]', days[2]!);
     const narrow = await api<OutflowAnswer>(
       page,
-      `/api/flows/outflow?${new URLSearchParams({ ...q, from: days[2]! })}`,
+      `/api/flows/outflow?${new URLSearchParams({ ...s.q, from: days[2]! })}`,
     );
     await expect.poll(() => total.textContent()).toBe(sample(narrow.total, narrow.k, 'en'));
     const daily = await chart(page, 'flows-daily');
@@ -349,7 +239,7 @@ describe('flows view in a real browser', () => {
     });
     const slid = await api<OutflowAnswer>(
       page,
-      `/api/flows/outflow?${new URLSearchParams({ ...q, from: days[1]!, to: days[3]! })}`,
+      `/api/flows/outflow?${new URLSearchParams({ ...s.q, from: days[1]!, to: days[3]! })}`,
     );
     await expect.poll(() => page.inputValue('[data-testid="flows-days-to"]')).toBe(days[3]);
     expect(await page.inputValue('[data-testid="flows-days-from"]')).toBe(days[1]);
@@ -358,7 +248,7 @@ describe('flows view in a real browser', () => {
   });
 
   it('says what an all-suppressed or a zero selection means and what to do, with no empty charts (zh)', async () => {
-    const page = await open('zh', { width: 1600, height: 1000 });
+    const page = await open(s, 'zh', { width: 1600, height: 1000 });
     const t = flowsStrings.zh;
     // The first cities whose outflow is all suppressed, and with no recorded trip at all.
     const found = await page.evaluate(
@@ -377,10 +267,10 @@ describe('flows view in a real browser', () => {
         }
         return { suppressed, zero };
       },
-      { from: q.from, to: q.to },
+      { from: s.q.from, to: s.q.to },
     );
     expect(found.suppressed, 'the fixture has an all-suppressed city').not.toBeNull();
-    const k = (await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`)).k;
+    const k = (await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(s.q)}`)).k;
     for (const [code, testId, texts] of [
       [
         found.suppressed!,
@@ -402,53 +292,4 @@ describe('flows view in a real browser', () => {
     }
     await page.close();
   });
-
-  for (const lang of ['zh', 'en'] as const) {
-    it(`fits the big screen at 1920x1080 without scrolling, with the API's numbers (${lang})`, async () => {
-      const page = await open(lang, { width: 1920, height: 1080 }, '/?screen=big');
-      const out = await api<OutflowAnswer>(page, `/api/flows/outflow?${new URLSearchParams(q)}`);
-      await expect
-        .poll(() => page.textContent('[data-testid="flows-total-sample"]'))
-        .toBe(sample(out.total, out.k, lang));
-      for (const id of ['flows-map', 'flows-daily', 'flows-scale']) {
-        const c = await chart(page, id);
-        expect(c.series[0]!.data.length, id).toBeGreaterThan(0);
-      }
-      const rows = await cells(page, 'flows-ranking');
-      expect(rows.map((r) => r[3])).toEqual(
-        out.destinations.slice(0, 10).map((d) => sample(d, out.k, lang, true)),
-      );
-      // Neither the page nor the view scrolls, and every panel's content fits its box.
-      const m = await page.evaluate(() => {
-        const view = document.querySelector<HTMLElement>('[data-testid="flows-view"]')!;
-        const panels = [...document.querySelectorAll<HTMLElement>('.flows-panel, .flows-table-wrap')];
-        return {
-          page: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
-          view: [view.scrollHeight, view.clientHeight, view.getBoundingClientRect().bottom],
-          overflowing: panels.filter((p) => p.scrollHeight > p.clientHeight + 1).map((p) => p.className),
-          // Everything drawn ends on the screen: charts, panels, the ranking's rows.
-          offScreen: [
-            ...view.querySelectorAll<HTMLElement>(
-              'canvas, .flows-panel, .flows-table tr, .flows-definitions-compact',
-            ),
-          ]
-            .filter((e) => {
-              const r = e.getBoundingClientRect();
-              return r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5;
-            })
-            .map((e) => e.dataset['code'] ?? e.className ?? e.tagName),
-          big: view.classList.contains('flows-big'),
-        };
-      });
-      await page.screenshot({ path: `${OUT}flows-big-${lang}.png` });
-      expect(m.big).toBe(true);
-      expect(m.page[0]).toBeLessThanOrEqual(1920);
-      expect(m.page[1]).toBeLessThanOrEqual(1080);
-      expect(m.view[0], 'the view does not scroll inside').toBeLessThanOrEqual(m.view[1]! + 1);
-      expect(m.view[2]).toBeLessThanOrEqual(1080);
-      expect(m.overflowing).toEqual([]);
-      expect(m.offScreen).toEqual([]);
-      await page.close();
-    });
-  }
 });
