@@ -1,4 +1,5 @@
 import './flows.css';
+import './flows-big.css';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { isUnauthorized } from './api.ts';
 import type { Meta } from './api.ts';
