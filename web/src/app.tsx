@@ -16,9 +16,10 @@ import {
 } from './screen.ts';
 import type { Screen } from './screen.ts';
 import { DataVersion, StatusBar, useStatus } from './status-bar.tsx';
+import { useFlowsStrings } from './flows-i18n.ts';
 
 // Charts (echarts) load after login, so the login page stays light.
-const OutflowView = lazy(async () => ({ default: (await import('./outflow-view.tsx')).OutflowView }));
+const FlowsView = lazy(async () => ({ default: (await import('./flows-view.tsx')).FlowsView }));
 const LayersView = lazy(async () => ({ default: (await import('./layers-view.tsx')).LayersView }));
 const AccountsView = lazy(async () => ({ default: (await import('./accounts-view.tsx')).AccountsView }));
 const AuditView = lazy(async () => ({ default: (await import('./audit-view.tsx')).AuditView }));
@@ -27,14 +28,14 @@ const ForecastView = lazy(async () => ({ default: (await import('./forecast-view
 const JobsView = lazy(async () => ({ default: (await import('./jobs-view.tsx')).JobsView }));
 const RiskView = lazy(async () => ({ default: (await import('./risk-view.tsx')).RiskView }));
 
-type View = 'outflow' | 'layers' | 'risk' | 'forecast' | 'tracing' | 'accounts' | 'audit' | 'jobs';
+type View = 'flows' | 'layers' | 'risk' | 'forecast' | 'tracing' | 'accounts' | 'audit' | 'jobs';
 
 /** The views a role may open; the server enforces the same (src/server/policy.ts). */
 function viewsOf(role: string): View[] {
-  if (role === 'admin') return ['outflow', 'layers', 'risk', 'forecast', 'accounts', 'audit', 'jobs'];
-  if (role === 'analyst') return ['outflow', 'layers', 'risk', 'forecast'];
+  if (role === 'admin') return ['flows', 'layers', 'risk', 'forecast', 'accounts', 'audit', 'jobs'];
+  if (role === 'analyst') return ['flows', 'layers', 'risk', 'forecast'];
   // Individual-level data: tracers only (not even admin), as the API's policy says.
-  if (role === 'tracer') return ['outflow', 'layers', 'risk', 'forecast', 'tracing'];
+  if (role === 'tracer') return ['flows', 'layers', 'risk', 'forecast', 'tracing'];
   return [];
 }
 
@@ -58,7 +59,7 @@ export function App() {
   const [meta, setMeta] = useState<Meta | null>(null);
   // Kept as the error itself, so a switch of language words the page's own texts anew.
   const [error, setError] = useState<unknown>(null);
-  const [view, setView] = useState<View>('outflow');
+  const [view, setView] = useState<View>('flows');
   const [screen, setScreen] = useState<Screen>(() => screenFromSearch(window.location.search));
   const t = strings[lang];
 
@@ -145,8 +146,8 @@ export function App() {
             <ViewNav views={viewsOf(session.role)} view={view} onChange={setView} t={t} />
             <DataVersion.Provider value={version}>
               <Suspense fallback={<p className="muted">{t.loading}</p>}>
-                {view === 'outflow' && (
-                  <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
+                {view === 'flows' && (
+                  <FlowsView key={session.username} meta={meta} onUnauthorized={signedOut} />
                 )}
                 {view === 'layers' && <LayersView />}
                 {view === 'risk' && (
@@ -188,8 +189,9 @@ function ViewNav({
   onChange: (v: View) => void;
   t: Strings;
 }) {
+  const f = useFlowsStrings();
   const labels: Record<View, string> = {
-    outflow: t.navOutflow,
+    flows: f.nav,
     layers: t.navLayers,
     risk: t.navRisk,
     forecast: t.navForecast,

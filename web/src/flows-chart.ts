@@ -1,0 +1,91 @@
+// The chart parts the flows module draws beyond echarts.ts (flow lines, the time slider, bands, frames), and a hook
+// that draws an option and forwards chart events.
+import { useEffect } from 'react';
+import { LinesChart } from 'echarts/charts';
+import type {
+  BarSeriesOption,
+  LineSeriesOption,
+  LinesSeriesOption,
+  MapSeriesOption,
+  ScatterSeriesOption,
+} from 'echarts/charts';
+import {
+  DataZoomSliderComponent,
+  GraphicComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+} from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GeoComponentOption,
+  GraphicComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  MarkAreaComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
+  VisualMapComponentOption,
+} from 'echarts/components';
+import { echarts } from './echarts.ts';
+import type { ChartOption } from './echarts.ts';
+import { useChart } from './use-chart.ts';
+
+// echarts.use is additive: these parts join the ones echarts.ts registered, in the flows chunk only.
+echarts.use([
+  LinesChart,
+  DataZoomSliderComponent,
+  GraphicComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+]);
+
+/** An option of a flows chart. */
+export type FlowsOption = echarts.ComposeOption<
+  | BarSeriesOption
+  | LineSeriesOption
+  | LinesSeriesOption
+  | MapSeriesOption
+  | ScatterSeriesOption
+  | DataZoomComponentOption
+  | GeoComponentOption
+  | GraphicComponentOption
+  | GridComponentOption
+  | LegendComponentOption
+  | MarkAreaComponentOption
+  | MarkLineComponentOption
+  | TooltipComponentOption
+  | VisualMapComponentOption
+>;
+
+/** A chart's element; `epitraceChart` lets a browser test read what was drawn (getOption) without the bundle. */
+export type ChartElement = HTMLDivElement & { epitraceChart?: echarts.ECharts };
+
+/** Draws `option` (useChart) and calls `onZoom` with the slider's window (start, end indexes) when it is moved. */
+export function useFlowsChart(option: FlowsOption | null, onZoom?: (start: number, end: number) => void) {
+  const ref = useChart(option as ChartOption | null);
+  useEffect(() => {
+    const el = ref.current as ChartElement | null;
+    const instance = el ? echarts.getInstanceByDom(el) : undefined;
+    if (!el || !instance) return;
+    el.epitraceChart = instance;
+    if (!onZoom) return;
+    const handler = () => {
+      const dz = (instance.getOption() as { dataZoom?: { startValue?: number; endValue?: number }[] })
+        .dataZoom;
+      const z = dz?.[0];
+      if (z?.startValue !== undefined && z.endValue !== undefined) onZoom(z.startValue, z.endValue);
+    };
+    instance.on('datazoom', handler);
+    return () => {
+      instance.off('datazoom', handler);
+    };
+  }, [ref, onZoom]);
+  return ref;
+}
+
+/** Axis text and grid line colours readable on the desk's white panels and the big screen's dark ones. */
+export function axisColours(big: boolean): { ink: string; grid: string } {
+  return big ? { ink: '#cbd5e1', grid: '#334155' } : { ink: '#4b5563', grid: '#e5e7eb' };
+}

@@ -1,0 +1,93 @@
+import { useContext, useMemo } from 'react';
+import { ExportButtons } from './export.tsx';
+import type { ExportColumn } from './export.tsx';
+import type { CityRow, Figure, ProvinceRow, RegionLevel } from './flows-api.ts';
+import { expandedText, intervalText, sampleText } from './flows-format.ts';
+import { useFlowsStrings } from './flows-i18n.ts';
+import { LangContext } from './i18n.ts';
+
+export type RankRow = Figure & { code: string; name: string; province?: string; provinceName?: string };
+
+type Props = {
+  rows: (CityRow | ProvinceRow)[];
+  groupBy: RegionLevel;
+  k: number;
+  nameOf: (code: string) => string;
+  /** Export file name without "epitrace-" and extension. */
+  exportName: string;
+  /** Show only the first rows (big screen); the export still has them all. */
+  limit?: number;
+  testId: string;
+};
+
+/** The export's columns: the API's fields, numbers unformatted, suppressed as an empty count and a flag. */
+export function rankColumns(groupBy: RegionLevel): ExportColumn<RankRow & { rank: number }>[] {
+  const cols: ExportColumn<RankRow & { rank: number }>[] = [
+    { key: 'rank', header: 'rank', value: (r) => r.rank },
+    { key: 'code', header: 'code', value: (r) => r.code },
+    { key: 'name', header: 'name', value: (r) => r.name },
+  ];
+  if (groupBy === 'city')
+    cols.push(
+      { key: 'province', header: 'province', value: (r) => r.province ?? '' },
+      { key: 'provinceName', header: 'provinceName', value: (r) => r.provinceName ?? '' },
+    );
+  cols.push(
+    { key: 'count', header: 'count', value: (r) => r.count },
+    { key: 'suppressed', header: 'suppressed', value: (r) => r.suppressed },
+    { key: 'suppressedCells', header: 'suppressedCells', value: (r) => r.suppressedCells },
+    { key: 'expanded', header: 'expanded', value: (r) => r.expanded?.value ?? null },
+    { key: 'expandedLo', header: 'expandedLo', value: (r) => r.expanded?.lo ?? null },
+    { key: 'expandedHi', header: 'expandedHi', value: (r) => r.expanded?.hi ?? null },
+  );
+  return cols;
+}
+
+/** The ranking in the API's order (largest first, suppressed last), sample and expanded side by side. */
+export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, testId }: Props) {
+  const t = useFlowsStrings();
+  const lang = useContext(LangContext);
+  const ranked = useMemo(() => rows.map((r, i) => ({ ...(r as RankRow), rank: i + 1 })), [rows]);
+  const shown = limit === undefined ? ranked : ranked.slice(0, limit);
+  return (
+    <div className="flows-ranking">
+      <div className="flows-export">
+        <ExportButtons
+          name={exportName}
+          rows={ranked}
+          columns={rankColumns(groupBy)}
+          testId={`${testId}-export`}
+        />
+      </div>
+      <div className="flows-table-wrap">
+        <table className="flows-table" data-testid={testId}>
+          <thead>
+            <tr>
+              <th className="num">{t.rank}</th>
+              <th>{t.regionCol[groupBy]}</th>
+              {groupBy === 'city' && <th>{t.province}</th>}
+              <th className="num">{t.sample}</th>
+              <th className="num">{t.expanded}</th>
+              <th className="num">{t.lohi}</th>
+              <th className="num">{t.cellsBelowK(k)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.code} className={r.suppressed ? 'suppressed' : undefined} data-code={r.code}>
+                <td className="num">{r.rank}</td>
+                <td>{nameOf(r.code)}</td>
+                {groupBy === 'city' && <td>{r.province ? nameOf(r.province) : ''}</td>}
+                <td className="num">{sampleText(r, k, t, lang, true)}</td>
+                <td className="num">{expandedText(r, k, t, lang, true)}</td>
+                <td className="num">{intervalText(r, t, lang)}</td>
+                <td className="num">{r.suppressedCells}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small flows-table-note">{t.tableNote(k)}</p>
+    </div>
+  );
+}
