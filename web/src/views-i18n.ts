@@ -32,6 +32,30 @@ const en = {
   layersSyntheticMark: ' (synthetic)',
   colNameZh: 'Name (Chinese)',
   colNameEn: 'Name (English)',
+  colCode: 'Code',
+  colSuppressed: 'Suppressed (below k)',
+  colLower: 'Lower bound',
+  colUpper: 'Upper bound',
+  colFlagged: 'Above the upper bound',
+  sourcesProblem:
+    'too few destinations with both outflow and cases to fit; choose a longer date range or the linear model.',
+  indexComponents: {
+    cases: 'Cases present',
+    companions: 'Companions present',
+    inflow: 'Inflow from places with cases',
+    density: 'Density',
+  } as Record<string, string>,
+  indexNote:
+    'Each component is normalised to 0–1 over the areas; index = 100 × weighted mean (0–100). Warning thresholds: ' +
+    'red ≥ 75, orange ≥ 50, yellow ≥ 25, blue ≥ 10.',
+  heatmapHourText: (day: string, hour: string) => `${day} ${hour}:00 (UTC+8)`,
+  heatmapLegend: 'People present per area (published areas; below k not shown)',
+  alertsColumns: { level: 'Level', area: 'Area', what: 'What changed', from: 'Before', to: 'After' },
+  colLon: 'Longitude',
+  colLat: 'Latitude',
+  levelsNoLevel: 'no level (not listed)',
+  emptyLevels: 'No area of this city has a risk level on this day: choose another day or level.',
+  emptyIndex: 'No area of this city has an index on this day: choose another day or level.',
 };
 
 export type ViewsStrings = typeof en;
@@ -61,6 +85,28 @@ const zh: ViewsStrings = {
   layersSyntheticMark: '（合成）',
   colNameZh: '名称',
   colNameEn: '英文名称',
+  colCode: '代码',
+  colSuppressed: '已抑制（少于 k）',
+  colLower: '下限',
+  colUpper: '上限',
+  colFlagged: '高于上限',
+  sourcesProblem: '同时有迁出和病例的目的地太少，无法拟合；请选择更长的日期范围或改用线性模型。',
+  indexComponents: {
+    cases: '在场病例',
+    companions: '在场伴随者',
+    inflow: '来自有病例地区的流入',
+    density: '人口密度',
+  } as Record<string, string>,
+  indexNote:
+    '各分项在各区域间归一化到 0–1；指数 = 100 × 加权平均（0–100）。预警阈值：红色 ≥ 75，橙色 ≥ 50，黄色 ≥ 25，蓝色 ≥ 10。',
+  heatmapHourText: (day: string, hour: string) => `${day} ${hour}:00（北京时间）`,
+  heatmapLegend: '各区域在场人数（已公布区域；少于 k 的不显示）',
+  alertsColumns: { level: '层级', area: '区域', what: '变化内容', from: '变化前', to: '变化后' },
+  colLon: '经度',
+  colLat: '纬度',
+  levelsNoLevel: '无等级（未列出）',
+  emptyLevels: '该城市在这一天没有任何区域的风险等级：请选择其他日期或层级。',
+  emptyIndex: '该城市在这一天没有任何区域的风险指数：请选择其他日期或层级。',
 };
 
 /** The views' string tables, one per language. */
@@ -69,6 +115,22 @@ export const viewsStrings: Record<Lang, ViewsStrings> = { en, zh };
 /** The views' strings in the current language. */
 export function useViewsStrings(): ViewsStrings {
   return viewsStrings[useContext(LangContext)];
+}
+
+// The synthetic areas' generated names: '硚口区 合成街道 001 (synthetic)', '江岸区 合成街道 001 社区 004 (synthetic)'.
+const SYNTHETIC_AREA = /^(\S+) 合成街道 (\d+)(?: 社区 (\d+))?(?: \(synthetic\))?$/;
+
+/**
+ * An area's name in the page's language: a generated synthetic street or community name is written out in
+ * that language ('硚口区 合成街道 001（合成）' / '硚口区 synthetic street 001'; the county's Chinese name, or
+ * `countyEn` in English when given, stays as a place name); any other name is returned as it is.
+ */
+export function areaName(name: string, lang: Lang, countyEn?: string): string {
+  const m = SYNTHETIC_AREA.exec(name);
+  if (!m) return name;
+  const [, county = '', street = '', community] = m;
+  if (lang === 'zh') return `${county} 合成街道 ${street}${community ? ` 社区 ${community}` : ''}（合成）`;
+  return `${countyEn || county} synthetic street ${street}${community ? `, community ${community}` : ''}`;
 }
 
 /** A place's name in the page's language: the English name in English when there is one, else the Chinese. */
