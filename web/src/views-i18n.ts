@@ -1,6 +1,7 @@
 // Strings of the risk, forecast, tracing, admin and map-layers views added for issue 16 (the older ones stay in
 // i18n.ts). Chinese is the default language; every key exists in both tables.
 import { useContext } from 'react';
+import { dayText } from './format.ts';
 import { LangContext } from './i18n.ts';
 import type { Lang } from './i18n.ts';
 
@@ -68,6 +69,7 @@ const en = {
   fcParameter: 'Parameter',
   fcDay: 'Day',
   fcMean: 'Ensemble mean',
+  tracingExportNote: 'Each export asks the server again and is written to the audit log.',
   levelsNoLevel: 'no level (not listed)',
   emptyLevels: 'No area of this city has a risk level on this day: choose another day or level.',
   emptyIndex: 'No area of this city has an index on this day: choose another day or level.',
@@ -133,6 +135,7 @@ const zh: ViewsStrings = {
   fcParameter: '参数',
   fcDay: '日期',
   fcMean: '集合均值',
+  tracingExportNote: '每次导出都会重新向服务器请求，并记入审计日志。',
   levelsNoLevel: '无等级（未列出）',
   emptyLevels: '该城市在这一天没有任何区域的风险等级：请选择其他日期或层级。',
   emptyIndex: '该城市在这一天没有任何区域的风险指数：请选择其他日期或层级。',
@@ -165,4 +168,14 @@ export function areaName(name: string, lang: Lang, countyEn?: string): string {
 /** A place's name in the page's language: the English name in English when there is one, else the Chinese. */
 export function placeName(lang: Lang, name: string, nameEn: string | undefined): string {
   return lang === 'en' && nameEn ? nameEn : name;
+}
+
+/**
+ * A wall-clock time of the data ('2020-01-10 08:30:00', China Standard Time as the tables store it) in the page's
+ * language: '2020年1月10日 08:30' / '10 Jan 2020 08:30'; a bare day via dayText; anything else unchanged.
+ */
+export function wallText(s: string, lang: Lang): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?/.exec(s);
+  if (!m?.[1]) return s;
+  return m[2] ? `${dayText(m[1], lang)} ${m[2]}` : dayText(m[1], lang);
 }
