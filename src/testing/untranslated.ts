@@ -14,6 +14,7 @@ export const ALLOWED_WORDS: readonly string[] = [
   'EpiTrace',
   'CSV',
   'Excel',
+  'JSON',
   'SEIR',
   'SYNTHETIC',
   'SIR',
