@@ -1,7 +1,7 @@
 // Typed client for the EpiTrace HTTP API (same origin, session cookie).
 import type { CaseRecord, CompanionResult, Trajectory } from '../../src/tracing/types.ts';
 import { daysBetween } from './format.ts';
-import type { Lang } from './i18n.ts';
+import type { Lang, Strings } from './i18n.ts';
 
 export type Session = { username: string; role: string; regions?: string; expiresAt: string };
 
@@ -114,6 +114,16 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/**
+ * An error as the page shows it: the server's message (already in the page language, Accept-Language), else the
+ * page's own words for a server that could not be reached (fetch's TypeError is the browser's English).
+ */
+export function errorText(err: unknown, t: Pick<Strings, 'networkError'>): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof TypeError) return t.networkError;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** True when the error means the session is missing or expired. */

@@ -1,9 +1,20 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { getMe, getMeta, isUnauthorized, logout, setApiLanguage } from './api.ts';
+import type { ReactNode } from 'react';
+import { errorText, getMe, getMeta, isUnauthorized, logout, setApiLanguage } from './api.ts';
 import type { Meta, Session } from './api.ts';
+import { AppHeader, SyntheticBanner } from './app-header.tsx';
 import { initialLang, LangContext, saveLang, strings } from './i18n.ts';
 import type { Lang, Strings } from './i18n.ts';
 import { Login } from './login.tsx';
+import {
+  enterFullScreen,
+  leaveFullScreen,
+  ScreenContext,
+  screenFromSearch,
+  urlWithScreen,
+  useAutoRefresh,
+} from './screen.ts';
+import type { Screen } from './screen.ts';
 import { DataVersion, StatusBar, useStatus } from './status-bar.tsx';
 
 // Charts (echarts) load after login, so the login page stays light.
@@ -27,11 +38,10 @@ function viewsOf(role: string): View[] {
   return [];
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The dashboard: session check, login, header, synthetic-data banner and the outflow and map-layer views. */
+/**
+ * The dashboard: session check, login, header, synthetic-data banner, status bar and the views; the desk or the
+ * big-screen layout (`?screen=big` or the header's button) with its auto refresh.
+ */
 export function App() {
   const [lang, setLangState] = useState<Lang>(() => {
     const l = initialLang();
@@ -46,17 +56,24 @@ export function App() {
   // undefined while the session check is running, null when logged out.
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [meta, setMeta] = useState<Meta | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Kept as the error itself, so a switch of language words the page's own texts anew.
+  const [error, setError] = useState<unknown>(null);
   const [view, setView] = useState<View>('outflow');
+  const [screen, setScreen] = useState<Screen>(() => screenFromSearch(window.location.search));
   const t = strings[lang];
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = `${t.appName} · ${t.tagline}`;
     saveLang(lang);
-  }, [lang]);
+  }, [lang, t]);
 
   useEffect(() => {
-    getMe().then(setSession, (err: unknown) => setError(message(err)));
+    document.body.classList.toggle('big-screen', screen.big);
+  }, [screen.big]);
+
+  useEffect(() => {
+    getMe().then(setSession, setError);
   }, []);
 
   const signedOut = useCallback(() => {
@@ -67,16 +84,19 @@ export function App() {
   const username = session?.username;
   // The status bar's poll; a new snapshot (new days published) makes the views and the metadata load again.
   const { status, reloads } = useStatus(username, signedOut);
+  // The big screen reloads every view on its own clock too, new snapshot or not (a wall has nobody to click).
+  const refresh = useAutoRefresh(screen, Boolean(username));
+  const version = reloads + refresh.ticks;
   useEffect(() => {
     if (!username) return;
     const ctl = new AbortController();
     getMeta(ctl.signal).then(setMeta, (err: unknown) => {
       if (ctl.signal.aborted) return;
       if (isUnauthorized(err)) signedOut();
-      else setError(message(err));
+      else setError(err);
     });
     return () => ctl.abort();
-  }, [username, signedOut, reloads]);
+  }, [username, signedOut, version]);
 
   async function onLogout() {
     // Forget the session here even if the server cannot be reached; its cookie expires on its own.
@@ -84,37 +104,37 @@ export function App() {
     signedOut();
   }
 
+  function onBig(big: boolean) {
+    // Full screen only from this click (browsers refuse it otherwise); the layout does not depend on it.
+    if (big) void enterFullScreen();
+    else void leaveFullScreen();
+    window.history.replaceState(null, '', urlWithScreen(window.location.href, big));
+    setScreen((s) => ({ ...s, big }));
+  }
+
   return (
-    <LangContext.Provider value={lang}>
-      <header className="app-header">
-        <h1>{t.appName}</h1>
-        <span className="tagline">{t.tagline}</span>
-        <span className="spacer" />
-        {session && (
-          <>
-            <span className="user" data-testid="current-user">
-              {session.username} <span className="role">{session.role}</span>
-            </span>
-            <button type="button" data-testid="logout" onClick={() => void onLogout()}>
-              {t.logout}
-            </button>
-          </>
-        )}
-        <button type="button" data-testid="lang-toggle" onClick={() => setLang(lang === 'en' ? 'zh' : 'en')}>
-          {t.langToggle}
-        </button>
-      </header>
-      {meta?.scenario.synthetic && <SyntheticBanner meta={meta} t={t} />}
+    <AppContexts lang={lang} screen={screen}>
+      <AppHeader
+        t={t}
+        lang={lang}
+        session={session}
+        big={screen.big}
+        refresh={screen.big && session ? { at: refresh.at, seconds: screen.refreshSeconds } : null}
+        onLang={setLang}
+        onBig={onBig}
+        onLogout={() => void onLogout()}
+      />
+      {meta?.scenario.synthetic && <SyntheticBanner meta={meta} t={t} lang={lang} />}
       {session && status && <StatusBar status={status} />}
       <main>
-        {error && (
+        {error !== null && (
           <p className="error" role="alert" data-testid="app-error">
-            {t.error}: {error}
+            {t.error}: {errorText(error, t)}
           </p>
         )}
-        {session === undefined && !error && <p className="muted">{t.loading}</p>}
+        {session === undefined && error === null && <p className="muted">{t.loading}</p>}
         {session === null && <Login onLogin={setSession} />}
-        {session && !meta && !error && <p className="muted">{t.loading}</p>}
+        {session && !meta && error === null && <p className="muted">{t.loading}</p>}
         {session && meta && viewsOf(session.role).length === 0 && (
           <p className="muted" data-testid="public-only">
             {t.publicOnly}
@@ -123,7 +143,7 @@ export function App() {
         {session && meta && viewsOf(session.role).length > 0 && (
           <>
             <ViewNav views={viewsOf(session.role)} view={view} onChange={setView} t={t} />
-            <DataVersion.Provider value={reloads}>
+            <DataVersion.Provider value={version}>
               <Suspense fallback={<p className="muted">{t.loading}</p>}>
                 {view === 'outflow' && (
                   <OutflowView key={session.username} meta={meta} onUnauthorized={signedOut} />
@@ -144,6 +164,15 @@ export function App() {
           </>
         )}
       </main>
+    </AppContexts>
+  );
+}
+
+/** The page language and the screen, for every view (one element, so the tree below stays as it was). */
+function AppContexts({ lang, screen, children }: { lang: Lang; screen: Screen; children: ReactNode }) {
+  return (
+    <LangContext.Provider value={lang}>
+      <ScreenContext.Provider value={screen}>{children}</ScreenContext.Provider>
     </LangContext.Provider>
   );
 }
@@ -184,16 +213,5 @@ function ViewNav({
         </button>
       ))}
     </nav>
-  );
-}
-
-function SyntheticBanner({ meta, t }: { meta: Meta; t: Strings }) {
-  return (
-    <div className="synthetic-banner" role="note" data-testid="synthetic-banner">
-      <strong>{t.syntheticTitle}</strong> — {t.syntheticNote}{' '}
-      <span className="scenario">
-        {meta.scenario.name}: {meta.scenario.description}
-      </span>
-    </div>
   );
 }

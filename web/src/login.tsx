@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { login } from './api.ts';
+import { errorText, login } from './api.ts';
 import type { Session } from './api.ts';
 import { useStrings } from './i18n.ts';
 
@@ -12,7 +12,8 @@ export function Login({ onLogin }: Props) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The error itself, so switching the language re-words the page's own message (the server's stays as sent).
+  const [error, setError] = useState<unknown>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -21,7 +22,7 @@ export function Login({ onLogin }: Props) {
     try {
       onLogin(await login(username, password));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err);
       setBusy(false);
     }
   }
@@ -52,9 +53,9 @@ export function Login({ onLogin }: Props) {
       <button type="submit" data-testid="login-submit" disabled={busy}>
         {busy ? t.loggingIn : t.login}
       </button>
-      {error && (
+      {error !== null && (
         <p className="error" role="alert" data-testid="login-error">
-          {error}
+          {errorText(error, t)}
         </p>
       )}
     </form>

@@ -83,6 +83,12 @@ export function RegionPicker(p: {
         placeholder={t.regionSearch}
         value={query ?? (chosen ? regionLabel(chosen) : p.value)}
         onFocus={(e) => e.currentTarget.select()}
+        // A click (after the focus, whose mouseup undoes select()) selects the shown region's text again, so typing
+        // replaces it, and opens the list to browse.
+        onClick={(e) => {
+          if (query === null) e.currentTarget.select();
+          setOpen(true);
+        }}
         onChange={(e) => {
           setQuery(e.target.value);
           setActive(0);

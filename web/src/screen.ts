@@ -1,5 +1,5 @@
 // Big-screen mode (issue 16): a wall display at 1920x1080, dark, no scrolling, refreshed on its own.
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useEffect, useRef, useState } from 'react';
 
 /** The layout the views render for: desk (default) or big screen, and the big screen's refresh period. */
 export type Screen = { big: boolean; refreshSeconds: number };
@@ -26,4 +26,56 @@ export const ScreenContext = createContext<Screen>({ big: false, refreshSeconds:
 /** The current screen: views choose their big-screen layout from `big`. */
 export function useScreen(): Screen {
   return useContext(ScreenContext);
+}
+
+/**
+ * The big screen's own refresh: a counter that grows by one every `refreshSeconds` while `big` and `active` (signed
+ * in; the app adds it to the DataVersion the views reload on) and the time of the last refresh (the sign-in, then
+ * each tick). `now` is passed in so a test could drive it; the app passes the real clock.
+ */
+export function useAutoRefresh(
+  screen: Screen,
+  active: boolean,
+  now: () => Date = () => new Date(),
+): { ticks: number; at: Date } {
+  const [state, setState] = useState(() => ({ ticks: 0, at: now() }));
+  const { big, refreshSeconds } = screen;
+  const clock = useRef(now);
+  useEffect(() => {
+    if (!big || !active) return;
+    // The period counts from when the data was loaded (sign-in or switch to the big screen), not from page load.
+    setState((s) => ({ ticks: s.ticks, at: clock.current() }));
+    const timer = setInterval(
+      () => setState((s) => ({ ticks: s.ticks + 1, at: clock.current() })),
+      refreshSeconds * 1000,
+    );
+    return () => clearInterval(timer);
+  }, [big, active, refreshSeconds]);
+  return state;
+}
+
+/** Asks the browser for full screen (it allows that only from a user's click); false when refused or absent. */
+export async function enterFullScreen(): Promise<boolean> {
+  const el = document.documentElement;
+  if (!el.requestFullscreen || document.fullscreenElement) return Boolean(document.fullscreenElement);
+  try {
+    await el.requestFullscreen({ navigationUI: 'hide' });
+    return true;
+  } catch {
+    // Refused (no user gesture, a kiosk policy, an iframe): the big layout still applies without full screen.
+    return false;
+  }
+}
+
+/** Leaves full screen if the page is in it. */
+export async function leaveFullScreen(): Promise<void> {
+  if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
+}
+
+/** The URL with `?screen=big` set or removed (other parameters kept), so a reload keeps the layout. */
+export function urlWithScreen(href: string, big: boolean): string {
+  const u = new URL(href);
+  if (big) u.searchParams.set('screen', 'big');
+  else u.searchParams.delete('screen');
+  return u.toString();
 }

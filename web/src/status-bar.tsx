@@ -1,8 +1,9 @@
-import { createContext, useEffect, useRef, useState } from 'react';
+import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import { isUnauthorized } from './api.ts';
-import { useStrings } from './i18n.ts';
-import type { Strings } from './i18n.ts';
-import { getStatus, STATUS_POLL_MS, timeText } from './status-api.ts';
+import { dateTimeText, dayText } from './format.ts';
+import { LangContext, useStrings } from './i18n.ts';
+import type { Lang, Strings } from './i18n.ts';
+import { getStatus, STATUS_POLL_MS } from './status-api.ts';
 import type { Status } from './status-api.ts';
 
 /**
@@ -51,14 +52,15 @@ export function useStatus(
   return { status: answer && answer.username === username ? answer.status : null, reloads };
 }
 
-function when(iso: string | null, t: Strings): string {
-  const s = timeText(iso);
-  return s ? `${s} (${t.tz})` : t.never;
+/** An instant in China Standard Time, in the page language, with the zone named; "never" for none. */
+function when(iso: string | null, t: Strings, lang: Lang): string {
+  return iso ? t.atZone(dateTimeText(iso, lang, { seconds: true }), t.tz) : t.never;
 }
 
 /** The bar under the header on every view: data as of, the running job, last success and last failure. */
 export function StatusBar({ status }: { status: Status }) {
   const t = useStrings();
+  const lang = useContext(LangContext);
   const { snapshot, jobs, landing } = status;
   const run = jobs.running;
   return (
@@ -66,11 +68,15 @@ export function StatusBar({ status }: { status: Status }) {
       <span data-testid="status-snapshot">
         {snapshot ? (
           <>
-            {t.dataAsOf} <strong data-testid="status-published">{when(snapshot.publishedAt, t)}</strong>
+            {t.dataAsOf} <strong data-testid="status-published">{when(snapshot.publishedAt, t, lang)}</strong>
             {snapshot.days && (
               <span data-testid="status-days">
                 {' · '}
-                {t.snapshotDays(snapshot.days.first, snapshot.days.last, snapshot.days.count)}
+                {t.snapshotDays(
+                  dayText(snapshot.days.first, lang),
+                  dayText(snapshot.days.last, lang),
+                  snapshot.days.count,
+                )}
               </span>
             )}
             <span className="muted" data-testid="status-snapshot-id">
@@ -88,7 +94,9 @@ export function StatusBar({ status }: { status: Status }) {
           {run.step !== null && run.done !== null && run.total !== null && (
             <>
               {' · '}
-              <span data-testid="status-step">{t.jobStep(run.step, run.done, run.total)}</span>{' '}
+              <span data-testid="status-step">
+                {t.jobStep(t.jobStepNames[run.step] ?? run.step, run.done, run.total)}
+              </span>{' '}
               <progress value={run.done} max={Math.max(run.total, 1)} />
             </>
           )}
@@ -97,10 +105,10 @@ export function StatusBar({ status }: { status: Status }) {
       )}
       {jobs.queued > 0 && <span data-testid="status-queued">{t.jobsQueued(jobs.queued)}</span>}
       <span data-testid="status-last-success">
-        {t.lastSuccess}: {when(jobs.lastSuccess?.finishedAt ?? null, t)}
+        {t.lastSuccess}: {when(jobs.lastSuccess?.finishedAt ?? null, t, lang)}
       </span>
       <span className={jobs.lastFailure ? 'status-failed' : undefined} data-testid="status-last-failure">
-        {t.lastFailure}: {when(jobs.lastFailure?.finishedAt ?? null, t)}
+        {t.lastFailure}: {when(jobs.lastFailure?.finishedAt ?? null, t, lang)}
         {jobs.lastFailure?.error && (
           <span data-testid="status-failure-reason"> — {jobs.lastFailure.error}</span>
         )}

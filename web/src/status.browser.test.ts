@@ -38,7 +38,7 @@ beforeAll(async () => {
   const live = new JobStore(db);
   const running = live.create('run', ['day-0118.csv']);
   live.start(running.id, process.pid);
-  live.progress(running.id, 'run', 3, 7);
+  live.progress(running.id, 'pipeline', 3, 7);
   db.close();
   ({ url, close } = await serveWithAccount(ws, 'chief', PW, 'admin'));
 }, 120_000);
@@ -64,11 +64,37 @@ function api<T>(page: Page, path: string): Promise<T> {
   return page.evaluate(async (p) => (await fetch(p)).json() as Promise<unknown>, path) as Promise<T>;
 }
 
-/** UTC+8, as the dashboard shows instants: computed here apart from web/src/status-api.ts. */
+const p2 = (n: number) => String(n).padStart(2, '0');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** UTC+8 as the jobs table shows instants (ISO-like): computed here apart from web/src/status-api.ts. */
 function cst(iso: string): string {
   const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+
+/**
+ * UTC+8 as the status bar shows instants, in the page language, zone named: '2 Dec 2026, 00:32:00 (UTC+8)' or
+ * '2026年12月2日 00:32:00（北京时间）'. Written out here apart from web/src/format.ts (no Intl).
+ */
+function cstText(iso: string, lang: 'en' | 'zh'): string {
+  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
+  const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+  const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+  return lang === 'zh'
+    ? `${y}年${m + 1}月${day}日 ${time}（北京时间）`
+    : `${day} ${MONTHS[m]} ${y}, ${time} (UTC+8)`;
+}
+
+/** A data day as the page writes it, apart from web/src/format.ts. */
+function dayIn(iso: string, lang: 'en' | 'zh'): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return lang === 'zh' ? `${y}年${m}月${d}日` : `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** The default view has drawn its first chart. */
+async function viewDrawn(page: Page): Promise<void> {
+  await page.locator('main canvas').first().waitFor({ timeout: 30_000 });
 }
 
 const text = async (page: Page, id: string): Promise<string> =>
@@ -77,12 +103,12 @@ const text = async (page: Page, id: string): Promise<string> =>
 const LABELS = {
   en: {
     asOf: 'Data as of',
-    tz: 'UTC+8',
     running: 'Running: run',
+    step: 'pipeline',
     ok: 'Last success',
     failed: 'Last failure',
   },
-  zh: { asOf: '数据截至', tz: '北京时间', running: '正在运行: 运行', ok: '最近成功', failed: '最近失败' },
+  zh: { asOf: '数据截至', running: '正在运行: 运行', step: '流水线处理', ok: '最近成功', failed: '最近失败' },
 };
 
 describe('status bar and jobs view in a real browser', () => {
@@ -91,31 +117,33 @@ describe('status bar and jobs view in a real browser', () => {
       const page = await loginAs('analyst', lang);
       const l = LABELS[lang];
       const s = await api<Status>(page, '/api/status');
-      expect(s.jobs.running).toMatchObject({ kind: 'run', step: 'run', done: 3, total: 7 });
+      expect(s.jobs.running).toMatchObject({ kind: 'run', step: 'pipeline', done: 3, total: 7 });
       if (s.snapshot) {
         const published = await text(page, 'status-snapshot');
-        expect(published).toContain(`${l.asOf} ${cst(s.snapshot.publishedAt)} (${l.tz})`);
+        expect(published).toContain(`${l.asOf} ${cstText(s.snapshot.publishedAt, lang)}`);
         if (s.snapshot.days) {
-          expect(published).toContain(s.snapshot.days.first);
-          expect(published).toContain(s.snapshot.days.last);
+          expect(published).toContain(dayIn(s.snapshot.days.first, lang));
+          expect(published).toContain(dayIn(s.snapshot.days.last, lang));
           expect(published).toContain(String(s.snapshot.days.count));
         }
       }
-      expect(await text(page, 'status-running')).toBe(`${l.running} #${s.jobs.running!.id} · run 3/7`);
+      expect(await text(page, 'status-running')).toBe(`${l.running} #${s.jobs.running!.id} · ${l.step} 3/7`);
       expect(await page.locator('[data-testid="status-running"] progress').getAttribute('value')).toBe('3');
       expect(await page.locator('[data-testid="status-running"] progress').getAttribute('max')).toBe('7');
       // The fixed clock: created 16:30, started 16:31, succeeded 16:32 UTC, i.e. 00:32 the next day in UTC+8.
       expect(s.jobs.lastSuccess!.finishedAt).toBe('2026-12-01T16:32:00.000Z');
-      expect(await text(page, 'status-last-success')).toBe(`${l.ok}: 2026-12-02 00:32:00 (${l.tz})`);
+      expect(await text(page, 'status-last-success')).toBe(
+        `${l.ok}: ${lang === 'zh' ? '2026年12月2日 00:32:00（北京时间）' : '2 Dec 2026, 00:32:00 (UTC+8)'}`,
+      );
       expect(await text(page, 'status-last-failure')).toBe(
-        `${l.failed}: ${cst(s.jobs.lastFailure!.finishedAt!)} (${l.tz})`,
+        `${l.failed}: ${cstText(s.jobs.lastFailure!.finishedAt!, lang)}`,
       );
       // Tracers and analysts get neither the reason nor the file names.
       expect(await page.locator('[data-testid="status-failure-reason"]').count()).toBe(0);
       expect(await text(page, 'status-bar')).not.toContain('.csv');
       expect(await page.locator('[data-testid="nav-jobs"]').count()).toBe(0);
       mkdirSync(OUT, { recursive: true });
-      await page.locator('[data-testid="outflow-total"]').waitFor();
+      await viewDrawn(page);
       await page.screenshot({ path: `${OUT}status-${lang}.png` });
       await page.close();
     }, 60_000);
@@ -169,11 +197,11 @@ describe('status bar and jobs view in a real browser', () => {
 
   it('shows a newly published snapshot without a reload, and the open view loads its data again', async () => {
     const page = await loginAs('analyst', 'en');
-    await page.locator('[data-testid="outflow-total"]').waitFor();
+    await viewDrawn(page);
     const before = await api<Status>(page, '/api/status');
     const outflows: string[] = [];
     page.on('request', (r) => {
-      if (r.url().includes('/api/flows/outflow')) outflows.push(r.url());
+      if (r.url().includes('/api/flows/')) outflows.push(r.url());
     });
     const m = await publishWorkspace(ws);
     expect(m.id).toBe(before.snapshot!.id + 1);
@@ -181,9 +209,9 @@ describe('status bar and jobs view in a real browser', () => {
     await expect
       .poll(() => text(page, 'status-snapshot-id'), { timeout: 20_000, interval: 500 })
       .toContain(`snapshot ${m.id}`);
-    expect(await text(page, 'status-published')).toBe(`${cst(m.publishedAt)} (UTC+8)`);
+    expect(await text(page, 'status-published')).toBe(cstText(m.publishedAt, 'en'));
     await expect.poll(() => outflows.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.locator('[data-testid="outflow-total"]').waitFor();
+    await viewDrawn(page);
     await page.close();
   }, 60_000);
 });
