@@ -1,4 +1,4 @@
-import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { getDivisions, publishedDays } from './api.ts';
 import type { Division, Meta } from './api.ts';
 import { AsOf } from './as-of.tsx';
@@ -9,7 +9,7 @@ import { RiskHeatmapPanel } from './risk-heatmap.tsx';
 import { RiskIndexPanel } from './risk-index.tsx';
 import { RiskLevelsPanel } from './risk-levels.tsx';
 import { RiskSourcesPanel } from './risk-sources.tsx';
-import { screenFromSearch, useScreen } from './screen.ts';
+import { useScreen } from './screen.ts';
 import { placeName } from './views-i18n.ts';
 import './views.css';
 
@@ -25,15 +25,13 @@ export function dataDays(meta: Meta): string[] {
 /**
  * The risk view (issue 12): risk sources of the epicentre's outflow (Jia et al. 2020), and for one city the
  * high-risk heatmap, area risk levels, alerts and the risk index. Each panel loads on its own, so a panel whose
- * route this server lacks says so and the others still work. On the big screen the panels share the window
- * in a grid without page scrolling (long tables scroll inside their panel).
+ * route this server lacks says so and the others still work. On the big screen the panels share the row the
+ * app gives the view (style.css, body.big-screen main) in a grid; long tables scroll inside their panel.
  */
 export function RiskView({ meta, onUnauthorized }: Props) {
   const t = useStrings();
   const lang = useContext(LangContext);
-  // The URL as well as the context: a wall display opened at ?screen=big gets the layout even where the app
-  // around the view does not provide the screen context (this branch was built before the shell's app was).
-  const big = useScreen().big || screenFromSearch(window.location.search).big;
+  const { big } = useScreen();
   const [cities, setCities] = useState<Division[]>([]);
   const [city, setCity] = useState(meta.scenario.epicentre.code);
   const days = useMemo(() => dataDays(meta), [meta]);
@@ -52,15 +50,9 @@ export function RiskView({ meta, onUnauthorized }: Props) {
     [lang, nameEn],
   );
   const sorted = useMemo(() => [...cities].sort((a, b) => a.code.localeCompare(b.code)), [cities]);
-  const fit = useFitWindow(big);
 
   return (
-    <section
-      className={big ? 'risk risk-big' : 'risk'}
-      data-testid="risk-view"
-      ref={fit.ref}
-      style={fit.style}
-    >
+    <section className={big ? 'risk risk-big' : 'risk'} data-testid="risk-view">
       <div className="toolbar">
         <h2>{t.riskTitle}</h2>
         <label>
@@ -101,28 +93,4 @@ export function RiskView({ meta, onUnauthorized }: Props) {
       </div>
     </section>
   );
-}
-
-/**
- * On the big screen: the section's height set to what is left of the window below its top, so the panels'
- * grid fills the screen and the page itself never scrolls.
- */
-function useFitWindow(big: boolean) {
-  const ref = useRef<HTMLElement>(null);
-  const [height, setHeight] = useState<number | null>(null);
-  useLayoutEffect(() => {
-    if (!big) {
-      setHeight(null);
-      return;
-    }
-    const measure = () => {
-      const top = ref.current ? ref.current.getBoundingClientRect().top + window.scrollY : 0;
-      // 40 px kept free for main's bottom padding (32 px, style.css) and a margin.
-      setHeight(Math.max(400, window.innerHeight - top - 40));
-    };
-    measure();
-    window.addEventListener('resize', measure);
-    return () => window.removeEventListener('resize', measure);
-  }, [big]);
-  return { ref, style: big && height !== null ? { height } : undefined };
 }
