@@ -13,7 +13,7 @@ import type { PopulationClass } from './layers-scale.ts';
 import { isLayer, layers, loadLayer } from './map-layers.ts';
 import type { Layer, LoadedLayer } from './map-layers.ts';
 import { useChart } from './use-chart.ts';
-import { placeName, useViewsStrings, viewsStrings } from './views-i18n.ts';
+import { areaName, placeName, useViewsStrings, viewsStrings } from './views-i18n.ts';
 import type { ViewsStrings } from './views-i18n.ts';
 import './views.css';
 
@@ -32,8 +32,6 @@ function divisionLevel(layer: Layer): 'province' | 'city' | 'county' {
   return layer === 'community' ? 'county' : layer;
 }
 
-const SYNTHETIC_NAME = /^(\S+) 合成街道 (\d+) 社区 (\d+)/;
-
 /**
  * The layer's regions with their figures: census population from /api/divisions for provinces, cities and
  * counties (0 there means no census count, shown as no data); the synthetic communities' own population.
@@ -44,17 +42,12 @@ export function shadeRegions(loaded: LoadedLayer, divisions: Division[]): Shaded
   const wuhan = new Map(divisions.filter((d) => d.code.startsWith('4201')).map((d) => [d.name, d]));
   return loaded.regions.map((r) => {
     if (loaded.layer === 'community') {
-      // '汉阳区 合成街道 001 社区 001 (synthetic)': the county's name in the page's language, the mark translated.
-      const m = SYNTHETIC_NAME.exec(r.name);
-      const county = m ? wuhan.get(m[1] ?? '') : undefined;
-      const zhName = m ? viewsStrings.zh.layersSyntheticName(m[1] ?? '', m[2] ?? '', m[3] ?? '') : r.name;
-      const enName = m
-        ? viewsStrings.en.layersSyntheticName(county?.nameEn || (m[1] ?? ''), m[2] ?? '', m[3] ?? '')
-        : r.name;
+      // '汉阳区 合成街道 001 社区 001 (synthetic)': written out in each language, the county's English name in English.
+      const county = wuhan.get(r.name.split(' ')[0] ?? '');
       return {
         code: r.code,
-        name: `${zhName}${viewsStrings.zh.layersSyntheticMark}`,
-        nameEn: `${enName}${viewsStrings.en.layersSyntheticMark}`,
+        name: areaName(r.name, 'zh'),
+        nameEn: areaName(r.name, 'en', county?.nameEn),
         population: r.population !== null && r.population > 0 ? r.population : null,
       };
     }

@@ -28,9 +28,6 @@ const en = {
   layersPopulation: 'Population',
   layersPeople: (n: string) => `${n} people`,
   layersNoFigures: 'This layer has no figures: boundaries only.',
-  layersSyntheticName: (county: string, street: string, community: string) =>
-    `${county}, synthetic street ${street}, community ${community}`,
-  layersSyntheticMark: ' (synthetic)',
   colNameZh: 'Name (Chinese)',
   colNameEn: 'Name (English)',
   colCode: 'Code',
@@ -122,9 +119,6 @@ const zh: ViewsStrings = {
   layersPopulation: '人口',
   layersPeople: (n: string) => `${n} 人`,
   layersNoFigures: '此图层无数值数据，仅显示边界。',
-  layersSyntheticName: (county: string, street: string, community: string) =>
-    `${county} 合成街道 ${street} 社区 ${community}`,
-  layersSyntheticMark: '（合成）',
   colNameZh: '名称',
   colNameEn: '英文名称',
   colCode: '代码',
