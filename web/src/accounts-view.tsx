@@ -1,14 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useContext, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { accountAction, createAccount, getAccounts } from './api.ts';
 import type { AccountRow } from './api.ts';
-import { useStrings } from './i18n.ts';
+import { ExportButtons } from './export.tsx';
+import { dateTimeText } from './format.ts';
+import { LangContext, useStrings } from './i18n.ts';
+import { useViewsStrings } from './views-i18n.ts';
+import './views.css';
 
 const ROLES = ['analyst', 'tracer', 'public', 'admin'];
 
 /** Administrators: the accounts table, a form to create one, renew/disable/new-password per row. */
 export function AccountsView() {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
+  const roleName = (r: string) => t.roleNames[r as keyof typeof t.roleNames] ?? r;
   const [rows, setRows] = useState<AccountRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
@@ -56,7 +63,7 @@ export function AccountsView() {
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {t.roleNames[r as keyof typeof t.roleNames]}
+                {roleName(r)}
               </option>
             ))}
           </select>
@@ -95,6 +102,21 @@ export function AccountsView() {
         </p>
       )}
       {rows && (
+        <ExportButtons
+          name="accounts"
+          rows={rows}
+          columns={[
+            { key: 'username', header: t.username, value: (a) => a.username },
+            { key: 'role', header: t.role, value: (a) => a.role },
+            { key: 'regions', header: t.regionsLabel, value: (a) => a.regions },
+            { key: 'expiresAt', header: t.expires, value: (a) => a.expiresAt },
+            { key: 'createdAt', header: v.createdAt, value: (a) => a.createdAt },
+            { key: 'disabled', header: t.disabled, value: (a) => a.disabled },
+          ]}
+          testId="accounts-export"
+        />
+      )}
+      {rows && (
         <div className="table-wrap">
           <table className="destinations" data-testid="accounts-table">
             <thead>
@@ -102,7 +124,9 @@ export function AccountsView() {
                 <th>{t.username}</th>
                 <th>{t.role}</th>
                 <th>{t.regionsLabel}</th>
-                <th>{t.expires}</th>
+                <th>
+                  {t.expires} ({t.tz})
+                </th>
                 <th>{t.state}</th>
                 <th />
               </tr>
@@ -111,9 +135,9 @@ export function AccountsView() {
               {rows.map((a) => (
                 <tr key={a.username} data-testid="account-row">
                   <td>{a.username}</td>
-                  <td>{a.role}</td>
-                  <td>{a.regions}</td>
-                  <td>{a.expiresAt}</td>
+                  <td data-role={a.role}>{roleName(a.role)}</td>
+                  <td>{a.regions === '*' ? v.allRegions : a.regions}</td>
+                  <td data-at={a.expiresAt}>{dateTimeText(a.expiresAt, lang)}</td>
                   <td>{a.disabled ? t.disabled : t.active}</td>
                   <td>
                     <button type="button" onClick={() => void run(() => accountAction(a.username, 'renew'))}>

@@ -1,9 +1,18 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { Accounts } from '../../src/server/accounts.ts';
 import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
+import { untranslatedChinese, untranslatedWords } from '../../src/testing/untranslated.ts';
+import { dateTimeText } from './format.ts';
+import type { Lang } from './i18n.ts';
+import { viewsStrings } from './views-i18n.ts';
+
+const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 
 const PW = 'accounts-browser-password';
 let browser: Browser;
@@ -25,8 +34,9 @@ afterAll(async () => {
   await close?.();
 });
 
-async function loginAs(username: string): Promise<Page> {
+async function loginAs(username: string, lang: Lang = 'en'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript((l) => localStorage.setItem('epitrace.lang', l), lang);
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
   });
@@ -46,9 +56,25 @@ function api(page: Page, path: string): Promise<{ status: number; body: unknown 
   }, path);
 }
 
+/** Clicks an export button and parses the downloaded CSV (BOM first, header = column keys). */
+async function exportedCsv(page: Page, testId: string): Promise<Record<string, string>[]> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`[data-testid="${testId}"]`),
+  ]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  expect(text.startsWith('\ufeff')).toBe(true);
+  return parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true }).data;
+}
+
+const roles = {
+  en: { admin: 'admin', analyst: 'analyst', tracer: 'tracer', public: 'public' },
+  zh: { admin: '管理员', analyst: '分析员', tracer: '流调员', public: '公众' },
+} as Record<Lang, Record<string, string>>;
+
 describe('accounts and audit views in a real browser', () => {
   it('lets an admin create an account; the table on screen equals GET /api/admin/accounts', async () => {
-    const page = await loginAs('chief');
+    const page = await loginAs('chief', 'en');
     await page.click('[data-testid="nav-accounts"]');
     await page.locator('[data-testid="accounts-table"]').waitFor();
     await page.fill('input[name="new-username"]', 'new.tracer');
@@ -70,7 +96,18 @@ describe('accounts and audit views in a real browser', () => {
       disabled: boolean;
     }[];
     expect(screen).toEqual(
-      rows.map((a) => [a.username, a.role, a.regions, a.expiresAt, a.disabled ? 'disabled' : 'active']),
+      rows.map((a) => [
+        a.username,
+        roles.en[a.role],
+        a.regions === '*' ? viewsStrings.en.allRegions : a.regions,
+        dateTimeText(a.expiresAt, 'en'),
+        a.disabled ? 'disabled' : 'active',
+      ]),
+    );
+    // The export: the API's rows, values as the API gives them.
+    const csv = await exportedCsv(page, 'accounts-export-csv');
+    expect(csv.map((x) => [x['username'], x['role'], x['regions'], x['expiresAt'], x['disabled']])).toEqual(
+      rows.map((a) => [a.username, a.role, a.regions, a.expiresAt, String(a.disabled)]),
     );
     expect(rows.find((a) => a.username === 'new.tracer')).toMatchObject({
       role: 'tracer',
@@ -88,38 +125,94 @@ describe('accounts and audit views in a real browser', () => {
     await page.close();
   });
 
-  it('shows the audit status in Chinese, matching the API', async () => {
-    const page = await loginAs('chief');
-    await page.click('[data-testid="lang-toggle"]');
-    await page.click('[data-testid="nav-audit"]');
-    const status = page.locator('[data-testid="audit-status"]');
-    await status.waitFor();
-    const shown = await page.$$eval('[data-testid="audit-table"] tbody tr', (rows) =>
-      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+  it.each(['zh', 'en'] as const)('shows the accounts in %s, every word in that language', async (lang) => {
+    const page = await loginAs('chief', lang);
+    await page.click('[data-testid="nav-accounts"]');
+    await page.locator('[data-testid="accounts-table"]').waitFor();
+    const rows = (await api(page, '/api/admin/accounts')).body as {
+      username: string;
+      role: string;
+      expiresAt: string;
+    }[];
+    const screen = await page.$$eval('[data-testid="account-row"]', (trs) =>
+      trs.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)),
     );
-    // The API answers with the log as it is now, a few requests later than the page's.
-    const r = (await api(page, '/api/admin/audit?limit=100')).body as {
-      verified: boolean;
-      count: number;
-      entries: { id: number; at: string; username: string | null; action: string; detail: string }[];
-    };
-    expect(r.verified).toBe(true);
-    const last = Number(shown[0]![0]);
-    expect(shown).toEqual(
-      r.entries
-        .filter((e) => e.id <= last)
-        .slice(0, shown.length)
-        .map((e) => [String(e.id), e.at, e.username ?? '—', e.action, e.detail]),
+    expect(screen.map((r) => [r[0], r[1], r[3]])).toEqual(
+      rows.map((a) => [a.username, roles[lang][a.role], dateTimeText(a.expiresAt, lang)]),
     );
-    expect(shown).toHaveLength(Math.min(50, last));
-    expect(await status.textContent()).toBe(`校验通过：共 ${last} 条，哈希链与检查点一致。`);
-    expect(await page.textContent('h2')).toBe('审计日志');
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: `${OUT}accounts-${lang}.png`, fullPage: true });
+    // Usernames are data, not words of the page.
+    const names = rows.flatMap((a) => a.username.split(/[^A-Za-z]+/));
+    if (lang === 'zh')
+      expect(await untranslatedWords(page, '[data-testid="accounts-view"]', names)).toEqual([]);
+    else expect(await untranslatedChinese(page, '[data-testid="accounts-view"]', [])).toEqual([]);
     await page.close();
   });
 
+  it.each(['zh', 'en'] as const)(
+    'shows the audit log in %s, matching the API, with its export',
+    async (lang) => {
+      const page = await loginAs('chief', lang);
+      await page.click('[data-testid="nav-audit"]');
+      const status = page.locator('[data-testid="audit-status"]');
+      await status.waitFor();
+      const shown = await page.$$eval('[data-testid="audit-table"] tbody tr', (rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      // The API answers with the log as it is now, a few requests later than the page's.
+      const r = (await api(page, '/api/admin/audit?limit=100')).body as {
+        verified: boolean;
+        count: number;
+        entries: { id: number; at: string; username: string | null; action: string; detail: string }[];
+      };
+      expect(r.verified).toBe(true);
+      const last = Number(shown[0]![0]);
+      expect(shown).toEqual(
+        r.entries
+          .filter((e) => e.id <= last)
+          .slice(0, shown.length)
+          .map((e) => [
+            String(e.id),
+            dateTimeText(e.at, lang, { seconds: true }),
+            e.username ?? '—',
+            viewsStrings[lang].auditActions[e.action] ?? e.action,
+            e.detail,
+          ]),
+      );
+      expect(shown).toHaveLength(Math.min(50, last));
+      if (lang === 'zh') {
+        expect(await status.textContent()).toBe(`校验通过：共 ${last} 条，哈希链与检查点一致。`);
+        expect(await page.textContent('h2')).toBe('审计日志');
+      }
+      const csv = await exportedCsv(page, 'audit-export-csv');
+      expect(csv.map((x) => [Number(x['id']), x['at'], x['action'], x['detail']])).toEqual(
+        r.entries
+          .filter((e) => e.id <= last)
+          .slice(0, shown.length)
+          .map((e) => [e.id, e.at, e.action, e.detail]),
+      );
+      mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: `${OUT}audit-${lang}.png`, fullPage: true });
+      // The detail column is the record as hashed (JSON, English keys) and usernames are data: allowed as they are.
+      const data =
+        r.entries
+          .flatMap((e) => [e.detail, e.username ?? '', e.action])
+          .join(' ')
+          .match(/[A-Za-z]+/g) ?? [];
+      if (lang === 'zh')
+        expect(await untranslatedWords(page, '[data-testid="audit-view"]', data)).toEqual([]);
+      else {
+        const details = r.entries.map((e) => e.detail);
+        expect(await untranslatedChinese(page, '[data-testid="audit-view"]', details)).toEqual([]);
+      }
+      await page.close();
+    },
+  );
+
   it('hides the admin views from an analyst, whom the API refuses with 403', async () => {
     const page = await loginAs('analyst');
-    await page.locator('[data-testid="nav-outflow"]').waitFor();
+    await page.locator('.view-nav button').first().waitFor();
     expect(await page.locator('[data-testid="nav-accounts"]').count()).toBe(0);
     expect(await page.locator('[data-testid="nav-audit"]').count()).toBe(0);
     expect((await api(page, '/api/admin/accounts')).status).toBe(403);

@@ -1,13 +1,15 @@
 // How the forecast view writes its numbers; the browser test formats the API's numbers with the same functions.
+import { numberText } from './format.ts';
+import type { Lang } from './i18n.ts';
 
 /** A forecast count: whole numbers from 10 up, one decimal below (small medians are often fractions). */
-export function countValue(v: number): string {
-  return Math.abs(v) >= 10 ? String(Math.round(v)) : v.toFixed(1);
+export function countValue(v: number, lang: Lang): string {
+  return Math.abs(v) >= 10 ? numberText(Math.round(v), lang) : numberText(v, lang, 1);
 }
 
 /** A median with its 90% interval: "12 (5–30)". */
-export function bandText(median: number, lower: number, upper: number): string {
-  return `${countValue(median)} (${countValue(lower)}–${countValue(upper)})`;
+export function bandText(median: number, lower: number, upper: number, lang: Lang): string {
+  return `${countValue(median, lang)} (${countValue(lower, lang)}–${countValue(upper, lang)})`;
 }
 
 /** A parameter value: three significant digits. */

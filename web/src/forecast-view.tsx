@@ -4,11 +4,16 @@ import type { Division } from './api.ts';
 import { FanChart, RtChart, ScenarioChart, scenarioColour } from './forecast-charts.tsx';
 import { getForecast, getForecastParams, getForecastRuns } from './forecast-api.ts';
 import type { ForecastRuns, ForecastSeries, Quantity, RunSummary } from './forecast-api.ts';
+import { ExportButtons } from './export.tsx';
 import { bandText, paramText, SUMMARY_HORIZONS } from './forecast-format.ts';
+import { dayText, numberText } from './format.ts';
 import { LangContext, useStrings } from './i18n.ts';
-import type { Strings } from './i18n.ts';
+import type { Lang, Strings } from './i18n.ts';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
 import type { Loaded } from './risk-load.tsx';
+import { placeName, useViewsStrings } from './views-i18n.ts';
+import { AsOfLoaded } from './views-meta.tsx';
+import './views.css';
 
 type Props = { onUnauthorized: () => void };
 const QUANTITIES: readonly Quantity[] = ['confirmed', 'deaths', 'contacts', 'suspected'];
@@ -19,19 +24,19 @@ function regionLabel(
   name: string,
   t: Strings,
   nameEn: Map<string, string>,
-  lang: string,
+  lang: Lang,
 ): string {
   if (code === 'CN') return t.fcCountry;
   if (code.startsWith('CN-X')) return t.fcCountryWithout(name.replace(/^全国（不含(.*)）$/, '$1'));
-  return lang === 'en' && nameEn.get(code) ? `${nameEn.get(code)} ${name}` : name;
+  return placeName(lang, name, nameEn.get(code));
 }
 
 /** A scenario's name as shown: the baseline, or "outflow from X cut by N% from D". */
-function scenarioLabel(run: RunSummary, name: string, t: Strings): string {
+function scenarioLabel(run: RunSummary, name: string, t: Strings, lang: Lang): string {
   const s = run.scenarios.find((x) => x.name === name);
   if (!s?.mobilityCut) return name === 'baseline' ? t.fcBaseline : name;
   const c = s.mobilityCut;
-  return t.fcCut(c.regions.join(','), Math.round(c.cut * 100), c.from);
+  return t.fcCut(c.regions.join(','), Math.round(c.cut * 100), dayText(c.from, lang));
 }
 
 /**
@@ -80,13 +85,14 @@ export function ForecastView({ onUnauthorized }: Props) {
               <select name="forecast-scenario" value={scenario} onChange={(e) => setScenario(e.target.value)}>
                 {run.scenarios.map((s) => (
                   <option key={s.name} value={s.name}>
-                    {scenarioLabel(run, s.name, t)}
+                    {scenarioLabel(run, s.name, t, lang)}
                   </option>
                 ))}
               </select>
             </label>
           </>
         )}
+        <AsOfLoaded />
       </div>
       <PanelStatus state={runs} testId="forecast-runs" />
       {runs.data && !run && (
@@ -98,11 +104,20 @@ export function ForecastView({ onUnauthorized }: Props) {
         <>
           <SyntheticTag synthetic={runs.data.synthetic || run.synthetic} testId="forecast" />
           <p className="muted small" data-testid="forecast-run">
-            {t.fcRunLine(run.run, run.start, run.origin, run.members, run.horizon)}
+            {t.fcRunLine(
+              run.run,
+              dayText(run.start, lang),
+              dayText(run.origin, lang),
+              run.members,
+              run.horizon,
+            )}
           </p>
           {run.ratios && (
             <p className="muted small" data-testid="forecast-ratios">
-              {t.fcRatios(run.ratios.contactsPerCase.toFixed(2), run.ratios.suspectedPerConfirmed.toFixed(2))}
+              {t.fcRatios(
+                numberText(run.ratios.contactsPerCase, lang, 2),
+                numberText(run.ratios.suspectedPerConfirmed, lang, 2),
+              )}
             </p>
           )}
         </>
@@ -152,6 +167,8 @@ type FanProps = { quantity: Quantity; state: Loaded<unknown>; series: ForecastSe
 /** One quantity: its fan chart and the median with its 90% interval at 7, 14 and 30 days. */
 function FanPanel({ quantity, state, series: s }: FanProps) {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   return (
     <div className="panel" data-testid={`fan-${quantity}`}>
       <h3>{t.fcQuantities[quantity]}</h3>
@@ -166,16 +183,30 @@ function FanPanel({ quantity, state, series: s }: FanProps) {
                 const p = s.forecast.find((f) => f.horizon === h);
                 return p ? (
                   <tr key={h}>
-                    <td>{t.fcAhead(h, p.target)}</td>
+                    <td>{t.fcAhead(h, dayText(p.target, lang))}</td>
                     <td className="num" data-testid={`fan-${quantity}-h${h}`}>
-                      {bandText(p.median, p.q05, p.q95)}
+                      {bandText(p.median, p.q05, p.q95, lang)}
                     </td>
                   </tr>
                 ) : null;
               })}
             </tbody>
           </table>
-          {quantity === 'confirmed' && <ObservedNote s={s} t={t} />}
+          {quantity === 'confirmed' && <ObservedNote s={s} t={t} lang={lang} />}
+          <ExportButtons
+            name={`forecast-${s.run}-${s.region.code}-${s.quantity}-${s.scenario}`}
+            rows={s.forecast}
+            columns={[
+              { key: 'target', header: v.fcTarget, value: (p) => p.target },
+              { key: 'horizon', header: v.fcHorizon, value: (p) => p.horizon },
+              { key: 'median', header: t.fcMedian, value: (p) => p.median },
+              { key: 'q05', header: 'q05', value: (p) => p.q05 },
+              { key: 'q25', header: 'q25', value: (p) => p.q25 },
+              { key: 'q75', header: 'q75', value: (p) => p.q75 },
+              { key: 'q95', header: 'q95', value: (p) => p.q95 },
+            ]}
+            testId={`fan-${quantity}-export`}
+          />
         </>
       )}
     </div>
@@ -183,12 +214,13 @@ function FanPanel({ quantity, state, series: s }: FanProps) {
 }
 
 /** The last observed day as published (or "< k"), so the chart's dots can be read off. */
-function ObservedNote({ s, t }: { s: ForecastSeries; t: Strings }) {
+function ObservedNote({ s, t, lang }: { s: ForecastSeries; t: Strings; lang: Lang }) {
   const last = s.observed[s.observed.length - 1];
   if (!last) return null;
   return (
     <p className="muted small" data-testid="fan-confirmed-observed">
-      {t.fcObservedOn(last.day)}: {last.count === null ? t.suppressed(s.k) : String(last.count)}
+      {t.fcObservedOn(dayText(last.day, lang))}:{' '}
+      {last.count === null ? t.suppressed(s.k) : numberText(last.count, lang)}
     </p>
   );
 }
@@ -214,7 +246,9 @@ function ScenarioPanel({
     [run, region],
   );
   const state = useRiskData(`${run.run}|${region}|scenarios`, load, onUnauthorized);
-  const label = useCallback((name: string) => scenarioLabel(run, name, t), [run, t]);
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
+  const label = useCallback((name: string) => scenarioLabel(run, name, t, lang), [run, t, lang]);
   return (
     <div className="panel panel-wide" data-testid="forecast-scenarios">
       <h3>{t.fcScenarios}</h3>
@@ -223,6 +257,19 @@ function ScenarioPanel({
         <>
           <SyntheticTag synthetic={state.data.some((s) => s.synthetic)} testId="forecast-scenarios" />
           <ScenarioChart series={state.data} label={label} testId="forecast-scenarios-chart" />
+          <ExportButtons
+            name={`forecast-${run.run}-${region}-confirmed-scenarios`}
+            rows={state.data.flatMap((s) => s.forecast.map((p) => ({ scenario: s.scenario, ...p })))}
+            columns={[
+              { key: 'scenario', header: t.fcScenario, value: (p) => p.scenario },
+              { key: 'target', header: v.fcTarget, value: (p) => p.target },
+              { key: 'horizon', header: v.fcHorizon, value: (p) => p.horizon },
+              { key: 'median', header: t.fcMedian, value: (p) => p.median },
+              { key: 'q05', header: 'q05', value: (p) => p.q05 },
+              { key: 'q95', header: 'q95', value: (p) => p.q95 },
+            ]}
+            testId="forecast-scenarios-export"
+          />
           <table className="destinations">
             <thead>
               <tr>
@@ -244,7 +291,7 @@ function ScenarioPanel({
                     const p = s.forecast.find((f) => f.horizon === h);
                     return (
                       <td key={h} className="num" data-testid={`scenario-${s.scenario}-h${h}`}>
-                        {p ? bandText(p.median, p.q05, p.q95) : '–'}
+                        {p ? bandText(p.median, p.q05, p.q95, lang) : '–'}
                       </td>
                     );
                   })}
@@ -266,6 +313,8 @@ function ParamsPanel({ run, onUnauthorized }: { run: number; onUnauthorized: () 
   const load = useCallback((signal: AbortSignal) => getForecastParams(run, signal), [run]);
   const state = useRiskData(`${run}|params`, load, onUnauthorized);
   const p = state.data;
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   return (
     <div className="panel panel-wide" data-testid="forecast-params">
       <h3>{t.fcParams}</h3>
@@ -280,7 +329,7 @@ function ParamsPanel({ run, onUnauthorized }: { run: number; onUnauthorized: () 
                 const last = p.params[name]?.at(-1);
                 return last ? (
                   <tr key={name}>
-                    <td>{t.fcParamNames[name]}</td>
+                    <td>{v.fcParamNames[name] ?? name}</td>
                     <td className="num" data-testid={`param-${name}`}>
                       {paramText(last)}
                     </td>
@@ -289,7 +338,19 @@ function ParamsPanel({ run, onUnauthorized }: { run: number; onUnauthorized: () 
               })}
             </tbody>
           </table>
-          <p className="muted small">{t.fcParamsNote(p.origin)}</p>
+          <p className="muted small">{t.fcParamsNote(dayText(p.origin, lang))}</p>
+          <ExportButtons
+            name={`forecast-${p.run}-params`}
+            rows={SHOWN_PARAMS.flatMap((name) => (p.params[name] ?? []).map((x) => ({ name, ...x })))}
+            columns={[
+              { key: 'parameter', header: v.fcParameter, value: (x) => x.name },
+              { key: 'day', header: v.fcDay, value: (x) => x.day },
+              { key: 'mean', header: v.fcMean, value: (x) => x.mean },
+              { key: 'lower', header: v.colLower, value: (x) => x.lower },
+              { key: 'upper', header: v.colUpper, value: (x) => x.upper },
+            ]}
+            testId="forecast-params-export"
+          />
         </>
       )}
     </div>

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.ts';
@@ -7,6 +8,10 @@ import { openAppDb } from '../../src/db/sqlite.ts';
 import { Accounts } from '../../src/server/accounts.ts';
 import { launchChromium } from '../../src/testing/browser.ts';
 import { forecastFixture } from '../../src/testing/forecast-fixture.ts';
+import { untranslatedChinese, untranslatedWords } from '../../src/testing/untranslated.ts';
+import type { Division } from './api.ts';
+import { numberText } from './format.ts';
+import type { Lang } from './i18n.ts';
 import type { ForecastParams, ForecastRuns, ForecastSeries } from './forecast-api.ts';
 import { bandText, paramText, SUMMARY_HORIZONS } from './forecast-format.ts';
 
@@ -38,9 +43,8 @@ afterAll(async () => {
 
 async function login(lang: 'en' | 'zh'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+  await page.addInitScript((l) => localStorage.setItem('epitrace.lang', l), lang);
   await page.goto(url);
-  await page.evaluate((l) => localStorage.setItem('epitrace.lang', l), lang);
-  await page.reload();
   await page.fill('input[name="username"]', 'analyst');
   await page.fill('input[name="password"]', PW);
   await page.click('[data-testid="login-submit"]');
@@ -57,7 +61,7 @@ function api<T>(page: Page, path: string): Promise<T> {
 const text = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).textContent();
 
 /** Every number of the view for `region` under `scenario` equals the API's. */
-async function checkNumbers(page: Page, region: string, scenario: string): Promise<void> {
+async function checkNumbers(page: Page, region: string, scenario: string, lang: Lang): Promise<void> {
   for (const q of QUANTITIES) {
     await page.locator(`[data-testid="fan-${q}-h30"]`).waitFor({ timeout: 60_000 });
     const s = await api<ForecastSeries>(
@@ -67,19 +71,19 @@ async function checkNumbers(page: Page, region: string, scenario: string): Promi
     expect(s.synthetic).toBe(true);
     for (const h of SUMMARY_HORIZONS) {
       const p = s.forecast.find((f) => f.horizon === h)!;
-      expect(await text(page, `fan-${q}-h${h}`)).toBe(bandText(p.median, p.q05, p.q95));
+      expect(await text(page, `fan-${q}-h${h}`)).toBe(bandText(p.median, p.q05, p.q95, lang));
     }
     expect(await page.locator(`[data-testid="fan-${q}-synthetic"]`).isVisible()).toBe(true);
     if (q === 'confirmed') {
       const last = s.observed.at(-1)!;
       expect(await text(page, 'fan-confirmed-observed')).toContain(
-        last.count === null ? `< ${s.k}` : `: ${last.count}`,
+        last.count === null ? `< ${s.k}` : `: ${numberText(last.count, lang)}`,
       );
     }
   }
 }
 
-async function checkScenariosAndParams(page: Page, region: string): Promise<void> {
+async function checkScenariosAndParams(page: Page, region: string, lang: Lang): Promise<void> {
   const runs = await api<ForecastRuns>(page, '/api/forecast/runs');
   for (const sc of runs.runs[0]!.scenarios) {
     const s = await api<ForecastSeries>(
@@ -89,7 +93,7 @@ async function checkScenariosAndParams(page: Page, region: string): Promise<void
     for (const h of SUMMARY_HORIZONS) {
       const p = s.forecast.find((f) => f.horizon === h)!;
       await page.locator(`[data-testid="scenario-${sc.name}-h${h}"]`).waitFor({ timeout: 60_000 });
-      expect(await text(page, `scenario-${sc.name}-h${h}`)).toBe(bandText(p.median, p.q05, p.q95));
+      expect(await text(page, `scenario-${sc.name}-h${h}`)).toBe(bandText(p.median, p.q05, p.q95, lang));
     }
   }
   const params = await api<ForecastParams>(page, '/api/forecast/params?run=1');
@@ -101,6 +105,38 @@ async function checkScenariosAndParams(page: Page, region: string): Promise<void
     expect(await page.locator(`[data-testid="${id}"]`).isVisible()).toBe(true);
 }
 
+/** The confirmed fan's CSV equals the API's series; "data as of" is shown; no text left in the other language. */
+async function checkExportAndLanguage(
+  page: Page,
+  region: string,
+  scenario: string,
+  lang: Lang,
+): Promise<void> {
+  const s = await api<ForecastSeries>(
+    page,
+    `/api/forecast?${new URLSearchParams({ run: '1', region, quantity: 'confirmed', scenario })}`,
+  );
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-testid="fan-confirmed-export-csv"]'),
+  ]);
+  expect(download.suggestedFilename()).toBe(`epitrace-forecast-1-${region}-confirmed-${scenario}.csv`);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  const rows = parse<Record<string, string>>(csv.slice(1), { header: true, skipEmptyLines: true }).data;
+  expect(rows.map((r) => [r['target'], Number(r['median']), Number(r['q05']), Number(r['q95'])])).toEqual(
+    s.forecast.map((p) => [p.target, p.median, p.q05, p.q95]),
+  );
+  await page.locator('[data-testid="as-of"]').waitFor();
+  if (lang === 'zh') expect(await untranslatedWords(page, '[data-testid="forecast-view"]')).toEqual([]);
+  else {
+    const names = [
+      ...(await api<Division[]>(page, '/api/divisions?level=city')).map((d) => d.name),
+      ...(await api<Division[]>(page, '/api/divisions?level=province')).map((d) => d.name),
+    ];
+    expect(await untranslatedChinese(page, '[data-testid="forecast-view"]', names)).toEqual([]);
+  }
+}
+
 describe('forecast view', { timeout: 300_000 }, () => {
   it('English: the province group by default, then Wuhan under the 90% cut; numbers equal the API', async () => {
     const page = await login('en');
@@ -108,12 +144,13 @@ describe('forecast view', { timeout: 300_000 }, () => {
     expect(await page.textContent('[data-testid="nav-forecast"]')).toBe('Forecast');
     expect(await text(page, 'forecast-synthetic')).toContain('SYNTHETIC');
     expect(await page.inputValue('select[name="forecast-region"]')).toBe('420000');
-    await checkNumbers(page, '420000', 'baseline');
-    await checkScenariosAndParams(page, '420000');
+    await checkNumbers(page, '420000', 'baseline', 'en');
+    await checkScenariosAndParams(page, '420000', 'en');
     await page.selectOption('select[name="forecast-region"]', '420100');
     await page.selectOption('select[name="forecast-scenario"]', 'outflow-420100-cut-90');
-    await checkNumbers(page, '420100', 'outflow-420100-cut-90');
-    await checkScenariosAndParams(page, '420100');
+    await checkNumbers(page, '420100', 'outflow-420100-cut-90', 'en');
+    await checkScenariosAndParams(page, '420100', 'en');
+    await checkExportAndLanguage(page, '420100', 'outflow-420100-cut-90', 'en');
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}forecast-en.png`, fullPage: true });
     await page.close();
@@ -126,8 +163,9 @@ describe('forecast view', { timeout: 300_000 }, () => {
     expect(await page.textContent('[data-testid="forecast-view"] h2')).toBe('预测：每日新增，未来 30 天');
     expect(await text(page, 'forecast-synthetic')).toContain('合成数据');
     expect(await page.textContent('[data-testid="fan-contacts"] h3')).toBe('密切接触者');
-    await checkNumbers(page, '420000', 'baseline');
-    await checkScenariosAndParams(page, '420000');
+    await checkNumbers(page, '420000', 'baseline', 'zh');
+    await checkScenariosAndParams(page, '420000', 'zh');
+    await checkExportAndLanguage(page, '420000', 'baseline', 'zh');
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: `${OUT}forecast-zh.png`, fullPage: true });
     await page.close();

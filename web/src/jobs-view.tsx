@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ExportButtons } from './export.tsx';
 import { useStrings } from './i18n.ts';
 import { getJobs, STATUS_POLL_MS, timeText } from './status-api.ts';
 import type { Job } from './status-api.ts';
@@ -32,6 +33,26 @@ export function JobsView() {
         </p>
       )}
       {jobs && jobs.length === 0 && <p className="muted">{t.jobsNone}</p>}
+      {jobs && jobs.length > 0 && (
+        <ExportButtons
+          name="jobs"
+          rows={jobs}
+          columns={[
+            { key: 'id', header: '#', value: (j) => j.id },
+            { key: 'state', header: t.state, value: (j) => j.state },
+            { key: 'kind', header: t.jobKind, value: (j) => j.kind },
+            { key: 'inputs', header: t.jobInputs, value: (j) => j.inputs.join(' ') },
+            { key: 'step', header: t.jobStepCol, value: (j) => j.step },
+            { key: 'done', header: t.jobProgress, value: (j) => j.done },
+            { key: 'total', header: t.jobProgress, value: (j) => j.total },
+            { key: 'startedAt', header: t.jobStarted, value: (j) => j.startedAt },
+            { key: 'finishedAt', header: t.jobFinished, value: (j) => j.finishedAt },
+            { key: 'snapshotId', header: t.jobSnapshot, value: (j) => j.snapshotId },
+            { key: 'error', header: t.jobReason, value: (j) => j.error },
+          ]}
+          testId="jobs-export"
+        />
+      )}
       {jobs && jobs.length > 0 && (
         <div className="table-wrap">
           <table className="destinations" data-testid="jobs-table">

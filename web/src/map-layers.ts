@@ -1,8 +1,7 @@
-import { feature, neighbors } from 'topojson-client';
+import { feature } from 'topojson-client';
 import type { FeatureCollection, Geometry } from 'geojson';
-import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { Topology } from 'topojson-specification';
 import { echarts } from './echarts.ts';
-import { colourRegions, palette } from './region-colours.ts';
 
 /** The boundary layers the dashboard can draw, coarsest first. */
 export const layers = ['province', 'city', 'county', 'community'] as const;
@@ -22,12 +21,16 @@ const sources: Record<Layer, { url: string; object: string }> = {
   community: { url: '/geo/communities-420100.topo.json', object: 'communities' },
 };
 
-export type Region = { code: string; name: string; colour: string };
+/**
+ * A region of a layer as its file names it. `population` only where the file carries one: the synthetic
+ * communities (share of their county's census population, uniform density assumed; PROVENANCE.md).
+ */
+export type Region = { code: string; name: string; population: number | null; synthetic: boolean };
 
 /** A registered ECharts map and its regions in file order. */
 export type LoadedLayer = { layer: Layer; mapName: string; regions: Region[] };
 
-type RegionProps = { code: string | number; name: string };
+type RegionProps = { code: string | number; name: string; population?: number; synthetic?: boolean };
 
 const loading = new Map<Layer, Promise<LoadedLayer>>();
 
@@ -52,14 +55,13 @@ async function fetchLayer(layer: Layer): Promise<LoadedLayer> {
   const geo = feature(topo, object) as FeatureCollection<Geometry, RegionProps>;
   // Codes as strings: the map's regions are named by code (nameProperty) and looked up by it.
   for (const f of geo.features) f.properties.code = String(f.properties.code);
-  const codes = geo.features.map((f) => String(f.properties.code));
-  const colours = colourRegions(neighbors((object as GeometryCollection<RegionProps>).geometries), codes);
   const mapName = `layer-${layer}`;
   echarts.registerMap(mapName, geo as unknown as Parameters<typeof echarts.registerMap>[1]);
-  const regions = geo.features.map((f, i) => ({
-    code: codes[i] ?? '',
+  const regions = geo.features.map((f) => ({
+    code: String(f.properties.code),
     name: f.properties.name,
-    colour: palette[colours[i] ?? 0] ?? palette[0],
+    population: typeof f.properties.population === 'number' ? f.properties.population : null,
+    synthetic: f.properties.synthetic === true,
   }));
   return { layer, mapName, regions };
 }

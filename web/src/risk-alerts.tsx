@@ -1,14 +1,18 @@
-import { useCallback } from 'react';
-import { useStrings } from './i18n.ts';
+import { useCallback, useContext } from 'react';
+import { ExportButtons } from './export.tsx';
+import { LangContext, useStrings } from './i18n.ts';
 import { getRiskAlerts } from './risk-api.ts';
 import type { RiskClass, Warning } from './risk-api.ts';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
+import { areaName, useViewsStrings } from './views-i18n.ts';
 
 type Props = { city: string; day: string; onUnauthorized: () => void };
 
 /** What changed since the previous day: risk levels and warnings, one line each. */
 export function RiskAlertsPanel({ city, day, onUnauthorized }: Props) {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   const load = useCallback((signal: AbortSignal) => getRiskAlerts({ city, day }, signal), [city, day]);
   const state = useRiskData(`${city}|${day}`, load, onUnauthorized);
   const r = state.data;
@@ -26,11 +30,26 @@ export function RiskAlertsPanel({ city, day, onUnauthorized }: Props) {
             <strong data-testid="alerts-count">{t.alertsCount(r.alerts.length)}</strong>
           </p>
           {r.alerts.length === 0 && <p className="muted">{t.alertsNone}</p>}
+          {r.alerts.length > 0 && (
+            <ExportButtons
+              name={`risk-alerts-${r.city}-${r.day}`}
+              rows={r.alerts}
+              columns={[
+                { key: 'level', header: v.alertsColumns.level, value: (a) => a.level },
+                { key: 'code', header: v.colCode, value: (a) => a.code },
+                { key: 'name', header: v.alertsColumns.area, value: (a) => a.name },
+                { key: 'what', header: v.alertsColumns.what, value: (a) => a.what },
+                { key: 'from', header: v.alertsColumns.from, value: (a) => a.from },
+                { key: 'to', header: v.alertsColumns.to, value: (a) => a.to },
+              ]}
+              testId="alerts-export"
+            />
+          )}
           <ul data-testid="alerts-list">
             {r.alerts.map((a) => (
               <li key={`${a.level}-${a.code}-${a.what}`} data-code={a.code}>
-                {t.areaLevels[a.level]} · {a.name} {a.code}: {t.alertWhat[a.what]} {named(a.what, a.from)} →{' '}
-                {named(a.what, a.to)}
+                {t.areaLevels[a.level]} · {areaName(a.name, lang)} {a.code}: {t.alertWhat[a.what]}{' '}
+                {named(a.what, a.from)} → {named(a.what, a.to)}
               </li>
             ))}
           </ul>

@@ -1,6 +1,9 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useContext, useMemo, useState } from 'react';
 import type { ChartOption } from './echarts.ts';
-import { useStrings } from './i18n.ts';
+import { ExportButtons } from './export.tsx';
+import { dayText, numberText } from './format.ts';
+import { LangContext, useStrings } from './i18n.ts';
+import type { Lang } from './i18n.ts';
 import type { LoadedLayer } from './map-layers.ts';
 import { getRiskHeatmap, getRiskHours } from './risk-api.ts';
 import type { RiskHeatmap, RiskHours } from './risk-api.ts';
@@ -8,6 +11,7 @@ import { guardedText } from './risk-format.ts';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
 import { boundsAround, useCountyLayer } from './tracing-trajectory.tsx';
 import { useChart } from './use-chart.ts';
+import { areaName, useViewsStrings } from './views-i18n.ts';
 
 type Props = { city: string; onUnauthorized: () => void };
 type Kind = 'grid' | 'community';
@@ -50,6 +54,8 @@ type Hours = RiskHours & { first: string; last: string };
 
 function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: () => void }) {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   const { days } = useMemo(() => hoursOf(hours), [hours]);
   const [day, setDay] = useState(Math.max(0, days.length - 1));
   const [hourOfDay, setHourOfDay] = useState(10);
@@ -74,7 +80,10 @@ function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: ()
           </select>
         </label>
         <label>
-          {t.riskDay} <strong data-testid="heatmap-day">{days[day]}</strong>
+          {t.riskDay}{' '}
+          <strong data-testid="heatmap-day" data-day={days[day]}>
+            {dayText(days[day] ?? '', lang)}
+          </strong>
           <input
             type="range"
             name="heatmap-day"
@@ -85,7 +94,10 @@ function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: ()
           />
         </label>
         <label>
-          {t.heatmapHour} <strong data-testid="heatmap-hour">{hour}</strong>
+          {t.heatmapHour}{' '}
+          <strong data-testid="heatmap-hour" data-hour={hour}>
+            {v.heatmapHourText(dayText(hour.slice(0, 10), lang), hour.slice(11, 13))}
+          </strong>
           <input
             type="range"
             name="heatmap-hour"
@@ -108,7 +120,21 @@ function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: ()
               {t.heatmapSuppressedAreas(h.suppressedAreas, h.k)}
             </span>
           </p>
+          <p className="muted small">{v.heatmapLegend}</p>
           <HeatmapMap h={h} />
+          <ExportButtons
+            name={`risk-heatmap-${h.city}-${hour}-${kind}`}
+            rows={h.areas}
+            columns={[
+              { key: 'area', header: t.heatmapArea, value: (a) => a.area },
+              { key: 'name', header: v.colNameZh, value: (a) => a.name ?? null },
+              { key: 'lon', header: v.colLon, value: (a) => a.lon },
+              { key: 'lat', header: v.colLat, value: (a) => a.lat },
+              { key: 'count', header: t.heatmapCount, value: (a) => a.count },
+              { key: 'suppressed', header: v.colSuppressed, value: (a) => a.count === null },
+            ]}
+            testId="heatmap-export"
+          />
           <HeatmapTable h={h} />
         </>
       )}
@@ -118,13 +144,14 @@ function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: ()
 
 function HeatmapMap({ h }: { h: RiskHeatmap }) {
   const layer = useCountyLayer();
-  const option = useMemo(() => heatmapOption(h, layer), [h, layer]);
+  const lang = useContext(LangContext);
+  const option = useMemo(() => heatmapOption(h, layer, lang), [h, layer, lang]);
   const ref = useChart(option);
   return <div ref={ref} className="chart chart-places" data-testid="heatmap-map" />;
 }
 
 /** Published areas as points on the county boundaries, colour and size by count (suppressed ones are not sent). */
-export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null): ChartOption {
+export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null, lang: Lang): ChartOption {
   const max = Math.max(1, ...h.areas.map((a) => a.count ?? 0));
   const bounds = boundsAround(h.areas, 0.03, 0.1);
   const coords = layer ? 'geo' : 'cartesian2d';
@@ -164,7 +191,10 @@ export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null): ChartO
       {
         type: 'scatter',
         coordinateSystem: coords,
-        data: h.areas.map((a) => ({ name: a.name ?? a.area, value: [a.lon, a.lat, a.count] })),
+        data: h.areas.map((a) => ({
+          name: a.name ? areaName(a.name, lang) : a.area,
+          value: [a.lon, a.lat, a.count],
+        })),
         symbolSize: (v: number[]) => 6 + 18 * Math.sqrt((v[2] ?? 0) / max),
       },
     ],
@@ -173,6 +203,7 @@ export function heatmapOption(h: RiskHeatmap, layer: LoadedLayer | null): ChartO
 
 function HeatmapTable({ h }: { h: RiskHeatmap }) {
   const t = useStrings();
+  const lang = useContext(LangContext);
   // Largest first (the API sends published areas only).
   const rows = [...h.areas].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.area.localeCompare(b.area));
   return (
@@ -187,8 +218,8 @@ function HeatmapTable({ h }: { h: RiskHeatmap }) {
         <tbody>
           {rows.slice(0, 50).map((a) => (
             <tr key={a.area} data-area={a.area}>
-              <td>{a.name ?? a.area}</td>
-              <td className="num">{guardedText(a.count, h.k)}</td>
+              <td>{a.name ? areaName(a.name, lang) : a.area}</td>
+              <td className="num">{a.count === null ? guardedText(null, h.k) : numberText(a.count, lang)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,23 +1,28 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ChartOption } from './echarts.ts';
-import { useStrings } from './i18n.ts';
-import type { Strings } from './i18n.ts';
+import { ExportButtons } from './export.tsx';
+import { LangContext, useStrings } from './i18n.ts';
+import type { Lang, Strings } from './i18n.ts';
 import { getRiskLevels } from './risk-api.ts';
 import type { AreaLevel, RiskClass, RiskLevels } from './risk-api.ts';
 import { guardedText } from './risk-format.ts';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
 import { loadCityAreas } from './risk-map.ts';
 import { useChart } from './use-chart.ts';
+import { areaName, useViewsStrings } from './views-i18n.ts';
 
 /** The national rule's colours: red high, orange medium, green low. */
 export const riskColours: Record<RiskClass, string> = { high: '#b91c1c', medium: '#f59e0b', low: '#16a34a' };
 const classes: RiskClass[] = ['high', 'medium', 'low'];
+/** Areas on the map the answer does not list (no level). */
+const NO_LEVEL = '#eef0f3';
 
 type Props = { city: string; day: string; k: number; onUnauthorized: () => void };
 
 /** Area risk levels of a city on a day: counts per class, a map where boundaries exist, and the table. */
 export function RiskLevelsPanel({ city, day, k, onUnauthorized }: Props) {
   const t = useStrings();
+  const v = useViewsStrings();
   const [level, setLevel] = useState<AreaLevel>('county');
   const load = useCallback(
     (signal: AbortSignal) => getRiskLevels({ city, day, level }, signal),
@@ -53,8 +58,31 @@ export function RiskLevelsPanel({ city, day, k, onUnauthorized }: Props) {
                 </strong>{' '}
               </span>
             ))}
+            <span>
+              <span className="swatch" style={{ background: NO_LEVEL }} /> {v.levelsNoLevel}
+            </span>
           </p>
+          {r.areas.length === 0 && (
+            <p className="muted" data-testid="levels-empty">
+              {v.emptyLevels}
+            </p>
+          )}
           <LevelsMap r={r} />
+          <ExportButtons
+            name={`risk-levels-${r.city}-${r.day}-${r.level}`}
+            rows={r.areas}
+            columns={[
+              { key: 'code', header: v.colCode, value: (a) => a.code },
+              { key: 'name', header: t.heatmapArea, value: (a) => a.name },
+              { key: 'risk', header: t.levelsLevel, value: (a) => a.risk },
+              { key: 'cumulative', header: t.levelsCumulative, value: (a) => a.cumulative },
+              { key: 'cumulativeSuppressed', header: v.colSuppressed, value: (a) => a.cumulative === null },
+              { key: 'new14', header: t.levelsNew14, value: (a) => a.new14 },
+              { key: 'new14Suppressed', header: v.colSuppressed, value: (a) => a.new14 === null },
+              { key: 'cluster', header: t.levelsCluster, value: (a) => a.cluster },
+            ]}
+            testId="levels-export"
+          />
           <LevelsTable r={r} k={k} />
         </>
       )}
@@ -64,6 +92,7 @@ export function RiskLevelsPanel({ city, day, k, onUnauthorized }: Props) {
 
 function LevelsMap({ r }: { r: RiskLevels }) {
   const t = useStrings();
+  const lang = useContext(LangContext);
   const [map, setMap] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
@@ -76,7 +105,7 @@ function LevelsMap({ r }: { r: RiskLevels }) {
       live = false;
     };
   }, [r.city, r.level]);
-  const option = useMemo(() => (map ? levelsOption(r, map, t) : null), [r, map, t]);
+  const option = useMemo(() => (map ? levelsOption(r, map, t, lang) : null), [r, map, t, lang]);
   const ref = useChart(option);
   return (
     <>
@@ -87,14 +116,14 @@ function LevelsMap({ r }: { r: RiskLevels }) {
 }
 
 /** Areas coloured by their class; an area the answer does not list stays grey. */
-export function levelsOption(r: RiskLevels, map: string, t: Strings): ChartOption {
+export function levelsOption(r: RiskLevels, map: string, t: Strings, lang: Lang): ChartOption {
   return {
     animation: false,
     tooltip: {
       trigger: 'item',
       formatter: (params) => {
         const a = r.areas.find((x) => x.code === (params as { name: string }).name);
-        return a ? `${a.name}: ${t.riskClasses[a.risk]}` : (params as { name: string }).name;
+        return a ? `${areaName(a.name, lang)}: ${t.riskClasses[a.risk]}` : (params as { name: string }).name;
       },
     },
     series: [
@@ -104,7 +133,7 @@ export function levelsOption(r: RiskLevels, map: string, t: Strings): ChartOptio
         nameProperty: 'code',
         roam: true,
         selectedMode: false,
-        itemStyle: { areaColor: '#eef0f3', borderColor: '#ffffff', borderWidth: 0.8 },
+        itemStyle: { areaColor: NO_LEVEL, borderColor: '#ffffff', borderWidth: 0.8 },
         emphasis: { disabled: true },
         data: r.areas.map((a) => ({ name: a.code, value: 1, itemStyle: { areaColor: riskColours[a.risk] } })),
       },
@@ -114,6 +143,7 @@ export function levelsOption(r: RiskLevels, map: string, t: Strings): ChartOptio
 
 function LevelsTable({ r, k }: { r: RiskLevels; k: number }) {
   const t = useStrings();
+  const lang = useContext(LangContext);
   const order = (c: RiskClass) => classes.indexOf(c);
   const rows = [...r.areas].sort((a, b) => order(a.risk) - order(b.risk) || a.code.localeCompare(b.code));
   return (
@@ -132,7 +162,7 @@ function LevelsTable({ r, k }: { r: RiskLevels; k: number }) {
           {rows.map((a) => (
             <tr key={a.code} data-code={a.code} data-risk={a.risk}>
               <td>
-                {a.name} {a.code}
+                {areaName(a.name, lang)} {a.code}
               </td>
               <td>{t.riskClasses[a.risk]}</td>
               <td className="num">{guardedText(a.cumulative, k)}</td>

@@ -1,30 +1,39 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useContext, useMemo, useState } from 'react';
 import type { Meta } from './api.ts';
+import { DayRange } from './day-range.tsx';
 import type { ChartOption } from './echarts.ts';
-import { useStrings } from './i18n.ts';
-import type { Strings } from './i18n.ts';
+import { ExportButtons } from './export.tsx';
+import type { ExportColumn } from './export.tsx';
+import { numberText } from './format.ts';
+import { LangContext, useStrings } from './i18n.ts';
+import type { Lang, Strings } from './i18n.ts';
 import { getRiskSources } from './risk-api.ts';
 import type { RiskSources, SourcesModel } from './risk-api.ts';
 import { boundText, rText, statText } from './risk-format.ts';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
 import { useChart } from './use-chart.ts';
+import { useViewsStrings } from './views-i18n.ts';
+import type { ViewsStrings } from './views-i18n.ts';
 
 /** An answer with a fit. */
 type Fitted = RiskSources & { fit: NonNullable<RiskSources['fit']> };
 
 type Props = {
   meta: Meta;
+  days: string[];
   origin: string;
   label: (code: string, name: string) => string;
   onUnauthorized: () => void;
 };
 
 /** Jia et al. 2020: cases per destination against outflow from the epicentre, the fit, its band and the flagged. */
-export function RiskSourcesPanel({ meta, origin, label, onUnauthorized }: Props) {
+export function RiskSourcesPanel({ meta, days, origin, label, onUnauthorized }: Props) {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   const [model, setModel] = useState<SourcesModel>('loglog');
-  const [from, setFrom] = useState(meta.scenario.from);
-  const [to, setTo] = useState(meta.scenario.to);
+  const [from, setFrom] = useState(days[0] ?? meta.scenario.from);
+  const [to, setTo] = useState(days.at(-1) ?? meta.scenario.to);
   const load = useCallback(
     (signal: AbortSignal) => getRiskSources({ origin, from, to, model }, signal),
     [origin, from, to, model],
@@ -48,20 +57,23 @@ export function RiskSourcesPanel({ meta, origin, label, onUnauthorized }: Props)
             <option value="linear">{t.sourcesModels.linear}</option>
           </select>
         </label>
-        <label>
-          {t.from}
-          <input type="date" name="sources-from" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          {t.to}
-          <input type="date" name="sources-to" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <DayRange
+          days={days}
+          from={from}
+          to={to}
+          onChange={(f, x) => {
+            setFrom(f);
+            setTo(x);
+          }}
+          testId="sources-range"
+        />
       </div>
       <PanelStatus state={state} testId="sources" />
       {r && <SyntheticTag synthetic={r.synthetic} testId="sources" />}
       {r?.problem && (
         <p className="muted" data-testid="sources-problem">
-          {t.sourcesNoFit}: {r.problem}
+          {/* The server's reason is English; Chinese pages get what it means and what to do. */}
+          {t.sourcesNoFit}: {lang === 'en' ? r.problem : v.sourcesProblem}
         </p>
       )}
       {f && (
@@ -96,11 +108,17 @@ export function RiskSourcesPanel({ meta, origin, label, onUnauthorized }: Props)
               .filter((p) => p.flagged)
               .map((p) => (
                 <li key={p.code} data-code={p.code}>
-                  {label(p.code, p.name)}: {p.cases} &gt; {boundText(p.upper)}
+                  {label(p.code, p.name)}: {numberText(p.cases, lang)} &gt; {boundText(p.upper)}
                 </li>
               ))}
           </ul>
           <SourcesTable r={f} label={label} />
+          <ExportButtons
+            name={`risk-sources-${f.origin}-${f.from}_${f.to}-${f.model}`}
+            rows={sourcesRows(f)}
+            columns={sourcesColumns(t, v)}
+            testId="sources-export"
+          />
         </>
       )}
     </div>
@@ -167,8 +185,55 @@ export function sourcesOption(
   };
 }
 
+/** One exported row of the sources table: a fitted destination or one left out of the fit. */
+type SourcesRow = {
+  code: string;
+  name: string;
+  outflow: number | null;
+  cases: number;
+  predicted: number | null;
+  lower: number | null;
+  upper: number | null;
+  flagged: boolean;
+  excluded: string | null;
+};
+
+/** The table's rows as exported: the API's numbers unformatted; `outflow` empty and `suppressed` true below k. */
+export function sourcesRows(r: Fitted): SourcesRow[] {
+  return [
+    ...[...r.points].sort((a, b) => b.outflow - a.outflow).map((p) => ({ ...p, excluded: null })),
+    ...r.excluded.map((e) => ({
+      code: e.code,
+      name: e.name,
+      outflow: e.outflow,
+      cases: e.cases,
+      predicted: null,
+      lower: null,
+      upper: null,
+      flagged: false,
+      excluded: e.why,
+    })),
+  ];
+}
+
+function sourcesColumns(t: Strings, v: ViewsStrings): ExportColumn<SourcesRow>[] {
+  return [
+    { key: 'code', header: v.colCode, value: (x) => x.code },
+    { key: 'name', header: t.city, value: (x) => x.name },
+    { key: 'outflow', header: t.sourcesOutflow, value: (x) => x.outflow },
+    { key: 'suppressed', header: v.colSuppressed, value: (x) => x.outflow === null },
+    { key: 'cases', header: t.sourcesCases, value: (x) => x.cases },
+    { key: 'predicted', header: t.sourcesPredicted, value: (x) => x.predicted },
+    { key: 'lower', header: v.colLower, value: (x) => x.lower },
+    { key: 'upper', header: v.colUpper, value: (x) => x.upper },
+    { key: 'flagged', header: v.colFlagged, value: (x) => x.flagged },
+    { key: 'excluded', header: t.sourcesReason, value: (x) => x.excluded },
+  ];
+}
+
 function SourcesTable({ r, label }: { r: Fitted; label: (code: string, name: string) => string }) {
   const t = useStrings();
+  const lang: Lang = useContext(LangContext);
   return (
     <div className="table-wrap table-short">
       <table className="destinations" data-testid="sources-table">
@@ -188,8 +253,8 @@ function SourcesTable({ r, label }: { r: Fitted; label: (code: string, name: str
             .map((p) => (
               <tr key={p.code} data-code={p.code} className={p.flagged ? 'selected' : undefined}>
                 <td>{label(p.code, p.name)}</td>
-                <td className="num">{p.outflow}</td>
-                <td className="num">{p.cases}</td>
+                <td className="num">{numberText(p.outflow, lang)}</td>
+                <td className="num">{numberText(p.cases, lang)}</td>
                 <td className="num">{boundText(p.predicted)}</td>
                 <td className="num">
                   {boundText(p.lower)} – {boundText(p.upper)}
@@ -200,8 +265,8 @@ function SourcesTable({ r, label }: { r: Fitted; label: (code: string, name: str
           {r.excluded.map((e) => (
             <tr key={`x-${e.code}`} data-code={e.code} className="suppressed">
               <td>{label(e.code, e.name)}</td>
-              <td className="num">{e.outflow === null ? `< ${r.k}` : e.outflow}</td>
-              <td className="num">{e.cases}</td>
+              <td className="num">{e.outflow === null ? `< ${r.k}` : numberText(e.outflow, lang)}</td>
+              <td className="num">{numberText(e.cases, lang)}</td>
               <td />
               <td />
               <td>{t.sourcesWhy[e.why](r.k)}</td>

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.ts';
@@ -7,6 +8,10 @@ import { openAppDb } from '../../src/db/sqlite.ts';
 import { OUTBREAK, riskSourcesFixture, RISK_SOURCES_K } from '../../src/risk/sources-fixture-workspace.ts';
 import { Accounts } from '../../src/server/accounts.ts';
 import { launchChromium } from '../../src/testing/browser.ts';
+import { untranslatedChinese, untranslatedWords } from '../../src/testing/untranslated.ts';
+import type { Division } from './api.ts';
+import { numberText } from './format.ts';
+import type { Lang } from './i18n.ts';
 import type { RiskAlerts, RiskHeatmap, RiskIndex, RiskLevels, RiskSources } from './risk-api.ts';
 import { guardedText, rText, statText } from './risk-format.ts';
 
@@ -35,12 +40,14 @@ afterAll(async () => {
   await close?.();
 });
 
-async function loginAs(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(url);
-  // The language is remembered in the browser; every test starts in English.
-  await page.evaluate(() => localStorage.setItem('epitrace.lang', 'en'));
-  await page.reload();
+async function loginAs(
+  username: string,
+  lang: Lang = 'en',
+  o: { width?: number; height?: number; search?: string } = {},
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 } });
+  await page.addInitScript((l) => localStorage.setItem('epitrace.lang', l), lang);
+  await page.goto(`${url}${o.search ?? ''}`);
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', PW);
   await page.click('[data-testid="login-submit"]');
@@ -63,7 +70,7 @@ const codes = (page: Page, list: string) =>
   );
 
 /** The sources panel's numbers equal the API's, formatted as the view formats them. */
-async function checkSources(page: Page): Promise<RiskSources> {
+async function checkSources(page: Page, lang: Lang): Promise<RiskSources> {
   await page.locator('[data-testid="sources-n"]').waitFor({ timeout: 60_000 });
   const q = new URLSearchParams({ origin: '420100', ...window, model: 'loglog' });
   const r = await api<RiskSources>(page, `/api/risk/sources?${q}`);
@@ -84,7 +91,7 @@ async function checkSources(page: Page): Promise<RiskSources> {
   );
   const fitted = [...r.body.points].sort((a, b) => b.outflow - a.outflow);
   expect(rows.slice(0, fitted.length)).toEqual(
-    fitted.map((p) => [p.code, String(p.outflow), String(p.cases)]),
+    fitted.map((p) => [p.code, numberText(p.outflow, lang), numberText(p.cases, lang)]),
   );
   expect(rows).toHaveLength(r.body.points.length + r.body.excluded.length);
   await page.locator('[data-testid="sources-chart"] canvas').first().waitFor();
@@ -98,7 +105,7 @@ async function checkCore(page: Page, lang: 'en' | 'zh'): Promise<string> {
   const city = '420100';
   const day = window.to;
   await page.locator('[data-testid="heatmap-total"]').waitFor({ timeout: 60_000 });
-  const hour = (await text(page, 'heatmap-hour'))!;
+  const hour = (await page.getAttribute('[data-testid="heatmap-hour"]', 'data-hour'))!;
   const h = await api<RiskHeatmap>(
     page,
     `/api/risk/heatmap?${new URLSearchParams({ city, hour, kind: 'grid' })}`,
@@ -112,7 +119,7 @@ async function checkCore(page: Page, lang: 'en' | 'zh'): Promise<string> {
     tr.getAttribute('data-area'),
     tr.children[1]?.textContent,
   ]);
-  if (published[0]) expect(firstRow).toEqual([published[0].area, String(published[0].count)]);
+  if (published[0]) expect(firstRow).toEqual([published[0].area, numberText(published[0].count ?? 0, lang)]);
   await page.locator('[data-testid="heatmap-synthetic"]').waitFor();
   await page.locator('[data-testid="heatmap-map"] canvas').first().waitFor();
 
@@ -155,33 +162,106 @@ async function checkCore(page: Page, lang: 'en' | 'zh'): Promise<string> {
   );
 }
 
+/** Downloads a table's CSV export (the button `testId`) and parses it: header row = column keys. */
+async function exportedCsv(
+  page: Page,
+  testId: string,
+): Promise<{ name: string; rows: Record<string, string>[] }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`[data-testid="${testId}"]`),
+  ]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  expect(text.startsWith('\ufeff')).toBe(true);
+  const parsed = parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true });
+  return { name: download.suggestedFilename(), rows: parsed.data };
+}
+
 describe('risk view in a real browser', () => {
-  it("shows an analyst the risk sources fit with the API's numbers, in English and in Chinese", async () => {
-    const page = await loginAs('analyst');
-    await page.click('[data-testid="nav-risk"]');
-    expect(await text(page, 'nav-risk')).toBe('Risk');
-    const en = await checkSources(page);
-    expect(await text(page, 'sources-synthetic')).toMatch(/^SYNTHETIC DATA/);
-    console.log(`risk view (en): ${await checkCore(page, 'en')}`);
-    mkdirSync(OUT, { recursive: true });
-    await page.screenshot({ path: `${OUT}risk-en.png`, fullPage: true });
+  it.each(['en', 'zh'] as const)(
+    "shows an analyst the API's numbers (%s), all in the page language, with exports and the data's date",
+    async (lang) => {
+      const page = await loginAs('analyst', lang);
+      await page.click('[data-testid="nav-risk"]');
+      expect(await text(page, 'nav-risk')).toBe(lang === 'en' ? 'Risk' : '风险');
+      await checkSources(page, lang);
+      expect(await text(page, 'sources-synthetic')).toMatch(lang === 'en' ? /^SYNTHETIC DATA/ : /^合成数据/);
+      console.log(`risk view (${lang}): ${await checkCore(page, lang)}`);
+      await page.locator('[data-testid="as-of"]').waitFor();
+      expect(await page.locator('input[type="date"]').count()).toBe(0);
 
-    await page.click('[data-testid="lang-toggle"]');
-    await expect.poll(() => text(page, 'nav-risk')).toBe('风险');
-    const zh = await checkSources(page);
-    expect(zh).toEqual(en);
-    console.log(`risk view (zh): ${await checkCore(page, 'zh')}`);
-    expect(await text(page, 'sources-synthetic')).toMatch(/^合成数据/);
-    await page.screenshot({ path: `${OUT}risk-zh.png`, fullPage: true });
+      // The index table's CSV: the API's rows, numbers unformatted.
+      const day = window.to;
+      const ix = await api<RiskIndex>(
+        page,
+        `/api/risk/index?${new URLSearchParams({ city: '420100', day, level: 'county' })}`,
+      );
+      const csv = await exportedCsv(page, 'index-export-csv');
+      expect(csv.name).toBe(`epitrace-risk-index-420100-${day}-county.csv`);
+      const want = [...ix.body.areas].sort((a, b) => b.index - a.index || a.code.localeCompare(b.code));
+      expect(csv.rows.map((r) => [r['code'], Number(r['index']), r['warning'], Number(r['cases'])])).toEqual(
+        want.map((a) => [a.code, a.index, a.warning, a.components['cases']]),
+      );
+      // The sources table's CSV: suppressed outflow is an empty field with suppressed = true.
+      const src = await exportedCsv(page, 'sources-export-csv');
+      const q = new URLSearchParams({ origin: '420100', ...window, model: 'loglog' });
+      const sr = (await api<RiskSources>(page, `/api/risk/sources?${q}`)).body;
+      expect(src.rows).toHaveLength(sr.points.length + sr.excluded.length);
+      for (const e of sr.excluded) {
+        const row = src.rows.find((r) => r['code'] === e.code);
+        expect(row?.['outflow']).toBe(e.outflow === null ? '' : String(e.outflow));
+        expect(row?.['suppressed']).toBe(String(e.outflow === null));
+      }
 
-    // The linear model: value axes, its own fit, still the API's numbers.
-    await page.selectOption('select[name="sources-model"]', 'linear');
-    const q = new URLSearchParams({ origin: '420100', ...window, model: 'linear' });
-    const lin = await api<RiskSources>(page, `/api/risk/sources?${q}`);
-    await expect.poll(() => text(page, 'sources-slope')).toBe(statText(lin.body.fit!.slope));
-    expect(await text(page, 'sources-r')).toBe(rText(lin.body.fit!.r));
-    await page.close();
-  });
+      mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: `${OUT}risk-${lang}.png`, fullPage: true });
+      if (lang === 'zh') expect(await untranslatedWords(page, '[data-testid="risk-view"]')).toEqual([]);
+      else {
+        const places = (await api<Division[]>(page, '/api/divisions?level=county')).body.map((d) => d.name);
+        const cities = (await api<Division[]>(page, '/api/divisions?level=city')).body.map((d) => d.name);
+        const index = ix.body.areas.map((a) => a.name);
+        expect(
+          await untranslatedChinese(page, '[data-testid="risk-view"]', [...places, ...cities, ...index]),
+        ).toEqual([]);
+      }
+
+      // The linear model: value axes, its own fit, still the API's numbers.
+      await page.selectOption('select[name="sources-model"]', 'linear');
+      const lq = new URLSearchParams({ origin: '420100', ...window, model: 'linear' });
+      const lin = await api<RiskSources>(page, `/api/risk/sources?${lq}`);
+      await expect.poll(() => text(page, 'sources-slope')).toBe(statText(lin.body.fit!.slope));
+      expect(await text(page, 'sources-r')).toBe(rText(lin.body.fit!.r));
+      await page.close();
+    },
+    180_000,
+  );
+
+  it.each(['zh', 'en'] as const)(
+    'lays the big screen out at 1920x1080 without scrolling (%s)',
+    async (lang) => {
+      const page = await loginAs('analyst', lang, { width: 1920, height: 1080, search: '?screen=big' });
+      await page.click('[data-testid="nav-risk"]');
+      await page.locator('[data-testid="sources-n"]').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="index-table"]').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="levels-count-high"]').waitFor({ timeout: 60_000 });
+      const size = await page.evaluate(() => ({
+        w: document.documentElement.scrollWidth,
+        h: document.documentElement.scrollHeight,
+      }));
+      console.log(`risk big screen (${lang}): document ${size.w} x ${size.h}`);
+      expect(size.w).toBeLessThanOrEqual(1920);
+      expect(size.h).toBeLessThanOrEqual(1080);
+      // Every panel is on screen, none pushed below the fold.
+      for (const id of ['risk-sources', 'risk-heatmap', 'risk-levels', 'risk-alerts', 'risk-index']) {
+        const box = await page.locator(`[data-testid="${id}"]`).boundingBox();
+        expect(box && box.y + box.height).toBeLessThanOrEqual(1080);
+        expect(box!.height).toBeGreaterThan(150);
+      }
+      await page.screenshot({ path: `${OUT}risk-big-${lang}.png` });
+      await page.close();
+    },
+    180_000,
+  );
 
   it('hides the view from a role without aggregates, whose API calls are refused, and asks strangers to log in', async () => {
     const page = await loginAs('public');

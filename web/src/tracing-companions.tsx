@@ -1,14 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useContext, useMemo, useState } from 'react';
 import { companionsCsvUrl, getCompanions } from './api.ts';
 import type { CompanionQuery, CompanionResult } from './api.ts';
 import type { ChartOption } from './echarts.ts';
 import { minutesText } from './format.ts';
 import type { LoadedLayer } from './map-layers.ts';
-import { useStrings } from './i18n.ts';
+import { LangContext, useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
+import { AuditedExport, companionsExport } from './tracing-export.tsx';
 import { boundsAround, placeLabel, useCountyLayer } from './tracing-trajectory.tsx';
 import type { RegionName } from './tracing-view.tsx';
 import { useChart } from './use-chart.ts';
+import { useViewsStrings, wallText } from './views-i18n.ts';
 
 type Props = { caseRef: string; name: RegionName; onError: (err: unknown) => void };
 
@@ -18,8 +20,13 @@ const SHOWN = 500;
 /** A case's companions on demand (first degree, or also second), their distribution, and the CSV export. */
 export function TracingCompanions({ caseRef, name, onError }: Props) {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   const [query, setQuery] = useState<CompanionQuery>({ minMinutes: 60, degree: 1, toleranceMeters: 0 });
-  const [result, setResult] = useState<{ q: CompanionQuery; r: CompanionResult } | null>(null);
+  const [result, setResult] = useState<{
+    q: CompanionQuery;
+    r: CompanionResult & { synthetic: boolean };
+  } | null>(null);
   const [loading, setLoading] = useState(false);
 
   async function find() {
@@ -85,10 +92,16 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
             <span data-testid="companion-count">
               <strong>{t.companionCount(r.companions.length)}</strong>
             </span>
-            <span className="muted">{t.window(r.window.from, r.window.to)}</span>
-            <a data-testid="companions-csv" href={companionsCsvUrl(caseRef, result.q)} download>
-              {t.exportCsv}
-            </a>
+            <span className="muted">
+              {t.window(wallText(r.window.from, lang), wallText(r.window.to, lang))}
+            </span>
+            {/* The file's name says synthetic, as the CSV route's does: the file cannot carry a banner. */}
+            <AuditedExport
+              name={`${r.synthetic ? 'SYNTHETIC-' : ''}companions-${caseRef}`}
+              load={() => companionsExport(companionsCsvUrl(caseRef, result.q))}
+              testId="companions-export"
+            />
+            <span className="muted small">{v.tracingExportNote}</span>
           </div>
           {r.companions.length > SHOWN && (
             <p className="muted small" data-testid="companions-shown">
@@ -116,9 +129,13 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
                     <td className="num">{c.degree}</td>
                     <td className="mono">{c.via ?? ''}</td>
                     <td className="num">{minutesText(c.minutes)}</td>
-                    <td>{c.firstContact}</td>
-                    <td>{c.lastContact}</td>
-                    <td>{c.lastSeen ? `${placeLabel(c.lastSeen, name)} (${c.lastSeen.at})` : t.unknown}</td>
+                    <td>{wallText(c.firstContact, lang)}</td>
+                    <td>{wallText(c.lastContact, lang)}</td>
+                    <td>
+                      {c.lastSeen
+                        ? `${placeLabel(c.lastSeen, name)} (${wallText(c.lastSeen.at, lang)})`
+                        : t.unknown}
+                    </td>
                     <td>{name(c.residentCounty)}</td>
                   </tr>
                 ))}

@@ -1,14 +1,19 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, getTrajectory } from './api.ts';
-import type { Trajectory } from './api.ts';
+import type { Trajectory, TrajectoryDwell } from './api.ts';
 import { echarts } from './echarts.ts';
 import type { ChartOption } from './echarts.ts';
+import type { ExportColumn } from './export.tsx';
 import { minutesText } from './format.ts';
-import { useStrings } from './i18n.ts';
+import { LangContext, useStrings } from './i18n.ts';
+import type { Strings } from './i18n.ts';
 import { loadLayer } from './map-layers.ts';
 import type { LoadedLayer } from './map-layers.ts';
+import { AuditedExport } from './tracing-export.tsx';
 import type { RegionName } from './tracing-view.tsx';
 import { useChart } from './use-chart.ts';
+import { useViewsStrings, wallText } from './views-i18n.ts';
+import type { ViewsStrings } from './views-i18n.ts';
 
 type Props = { caseRef: string; name: RegionName; onError: (err: unknown) => void };
 
@@ -18,6 +23,24 @@ export function placeLabel(
   name: RegionName,
 ) {
   return p.community ? `${p.community} · ${name(p.county)}` : name(p.county ?? p.city);
+}
+
+/** The dwell table as exported: the API's values unformatted, times as stored (China Standard Time). */
+function dwellColumns(t: Strings, v: ViewsStrings, name: RegionName): ExportColumn<TrajectoryDwell>[] {
+  return [
+    { key: 'start', header: t.start, value: (d) => d.start },
+    { key: 'end', header: t.end, value: (d) => d.end },
+    { key: 'minutes', header: t.minutes, value: (d) => d.minutes },
+    { key: 'cellId', header: t.cell, value: (d) => d.cellId },
+    { key: 'lon', header: v.colLon, value: (d) => d.lon },
+    { key: 'lat', header: v.colLat, value: (d) => d.lat },
+    { key: 'community', header: t.levelNames.community, value: (d) => d.community },
+    { key: 'street', header: t.levelNames.street, value: (d) => d.street },
+    { key: 'county', header: t.levelNames.county, value: (d) => d.county },
+    { key: 'city', header: t.levelNames.city, value: (d) => d.city },
+    { key: 'place', header: t.place, value: (d) => placeLabel(d, name) },
+    { key: 'transmissionPoint', header: t.transmissionPoint, value: (d) => d.transmissionPoint },
+  ];
 }
 
 /** The county boundaries, once loaded (null until then, or if they cannot be: maps then draw without them). */
@@ -39,6 +62,8 @@ export function useCountyLayer(): LoadedLayer | null {
 /** One case's dwells in time order, and a map of its places sized by minutes spent. */
 export function TracingTrajectory({ caseRef, name, onError }: Props) {
   const t = useStrings();
+  const v = useViewsStrings();
+  const lang = useContext(LangContext);
   const [trajectory, setTrajectory] = useState<Trajectory | null>(null);
   const layer = useCountyLayer();
   // The case's number matched no subscriber: nothing to trace (the API answers 422).
@@ -80,8 +105,16 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
               </span>
               <span data-testid="place-count">{t.placeCount(trajectory.places.length)}</span>
               <span className="muted" data-testid="trajectory-window">
-                {t.window(trajectory.window.from, trajectory.window.to)}
+                {t.window(wallText(trajectory.window.from, lang), wallText(trajectory.window.to, lang))}
               </span>
+              <AuditedExport
+                name={`trajectory-${caseRef}`}
+                load={async () => ({
+                  rows: (await getTrajectory(caseRef)).dwells,
+                  columns: dwellColumns(t, v, name),
+                })}
+                testId="dwell-export"
+              />
             </div>
             <TimelineChart trajectory={trajectory} name={name} />
             <div className="table-wrap">
@@ -104,8 +137,8 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
                       className={d.transmissionPoint ? 'highlight' : undefined}
                     >
                       <td className="num">{i + 1}</td>
-                      <td>{d.start}</td>
-                      <td>{d.end}</td>
+                      <td>{wallText(d.start, lang)}</td>
+                      <td>{wallText(d.end, lang)}</td>
                       <td className="num">{minutesText(d.minutes)}</td>
                       <td>{placeLabel(d, name)}</td>
                       <td className="num">{d.cellId}</td>

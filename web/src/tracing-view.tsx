@@ -4,6 +4,9 @@ import type { ListedCase } from './api.ts';
 import { LangContext, useStrings } from './i18n.ts';
 import { TracingCompanions } from './tracing-companions.tsx';
 import { TracingTrajectory } from './tracing-trajectory.tsx';
+import { wallText } from './views-i18n.ts';
+import { AsOfLoaded } from './views-meta.tsx';
+import './views.css';
 
 type Props = { onUnauthorized: () => void };
 
@@ -56,6 +59,7 @@ export function TracingView({ onUnauthorized }: Props) {
     <section className="tracing" data-testid="tracing-view">
       <div className="toolbar">
         <h2>{t.tracingTitle}</h2>
+        <AsOfLoaded />
       </div>
       <p className="synthetic-note" role="note" data-testid="tracing-note">
         {t.tracingNote}
@@ -98,6 +102,7 @@ function CaseList({
   name: RegionName;
 }) {
   const t = useStrings();
+  const lang = useContext(LangContext);
   return (
     <div className="table-wrap table-short">
       <table className="destinations" data-testid="case-table">
@@ -125,8 +130,8 @@ function CaseList({
                 </button>
               </td>
               <td>{t.statusNames[c.status]}</td>
-              <td>{c.onset ?? '—'}</td>
-              <td>{c.confirmed ?? '—'}</td>
+              <td>{c.onset ? wallText(c.onset, lang) : '—'}</td>
+              <td>{c.confirmed ? wallText(c.confirmed, lang) : '—'}</td>
               <td>{name(c.county ?? c.city)}</td>
               <td>{c.matched ? t.yes : t.no}</td>
             </tr>
