@@ -1,7 +1,7 @@
 /**
  * The dashboard's request mix for bench/serve.ts: what each view of web/src asks the API for when it opens
  * and when the user changes its city, dates or region, as one virtual user (closed loop, one request at a
- * time) would send it. Read from web/src/app.tsx (/me, /meta on load), outflow-view.tsx, risk-view.tsx and its
+ * time) would send it. Read from web/src/app.tsx (/me, /meta on load), flows-view.tsx and flows-panel.tsx, risk-view.tsx and its
  * panels (risk-sources, risk-heatmap, risk-levels, risk-alerts, risk-index), forecast-view.tsx, and the status
  * bar (status-bar.tsx, /api/status every STATUS_POLL_MS). The map-layers view fetches only static topojson files
  * (web/public/geo), no API route, so it is not part of the mix.
@@ -24,7 +24,7 @@ export interface MixContext {
 
 /** Shares of the mix; policy of this bench, not measured usage. */
 export const WEIGHTS = {
-  /** Views opened: outflow, risk, forecast. */
+  /** Views opened: flows (outflow), risk, forecast. */
   views: [0.45, 0.35, 0.2],
   /** Most users stay on the epicentre and the default range (the views' defaults). */
   epicentre: 0.7,
@@ -111,6 +111,24 @@ function forecastPanels(f: NonNullable<MixContext['forecast']>, region: string):
   return [...fans, ...scenarios];
 }
 
+/** flows-panel.tsx for one origin and range: the selection, every data day, and the scale index (base: first 7 days). */
+function flowsPanel(origin: string, r: { from: string; to: string }, c: MixContext): Step[] {
+  const whole = { from: c.from, to: c.to };
+  const base = c.days.slice(0, 7);
+  const steps = [req('/api/flows/outflow', { origin, ...r })];
+  if (r.from !== c.from || r.to !== c.to) steps.push(req('/api/flows/outflow', { origin, ...whole }));
+  steps.push(
+    req('/api/flows/scale', {
+      region: origin,
+      direction: 'out',
+      ...whole,
+      baseFrom: base[0] ?? c.from,
+      baseTo: base.at(-1) ?? c.to,
+    }),
+  );
+  return steps;
+}
+
 /** One episode of a user: maybe a page load, open a view, then a few changes within it. */
 export function episode(rng: Random, c: MixContext): Step[] {
   const steps: Step[] = [];
@@ -118,10 +136,11 @@ export function episode(rng: Random, c: MixContext): Step[] {
   const changes = rng.int(WEIGHTS.maxChanges + 1);
   const view = rng.pick(cumulative(WEIGHTS.views));
   if (view === 0 || (view === 2 && !c.forecast)) {
-    steps.push(req('/api/divisions', { level: 'city' }));
-    steps.push(req('/api/flows/outflow', { origin: c.epicentre, from: c.from, to: c.to }));
-    for (let i = 0; i < changes; i++)
-      steps.push(req('/api/flows/outflow', { origin: city(rng, c), ...range(rng, c) }));
+    // flows-view.tsx lists cities and provinces; flows-panel.tsx asks for the selection, for every data day (its
+    // daily chart's slider spans them; the same request when the selection is the whole window) and the scale index.
+    steps.push(req('/api/divisions', { level: 'city' }), req('/api/divisions', { level: 'province' }));
+    steps.push(...flowsPanel(c.epicentre, { from: c.from, to: c.to }, c));
+    for (let i = 0; i < changes; i++) steps.push(...flowsPanel(city(rng, c), range(rng, c), c));
   } else if (view === 1) {
     steps.push(req('/api/divisions', { level: 'city' }));
     steps.push(req('/api/risk/sources', { origin: c.epicentre, from: c.from, to: c.to, model: 'loglog' }));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
 import { dayText } from './format.ts';
+import { flowsStrings } from './flows-i18n.ts';
 import { strings } from './i18n.ts';
 
 const PW = 'shell-browser-password';
@@ -84,7 +85,7 @@ describe('the shell in a real browser', () => {
     expect(await text(page, '[data-testid="print"]')).toBe(zh.printPage);
     expect(await text(page, '[data-testid="big-screen-toggle"]')).toBe(zh.bigScreen);
     expect(await text(page, '[data-testid="logout"]')).toBe(zh.logout);
-    expect(await text(page, '[data-testid="nav-outflow"]')).toBe(zh.navOutflow);
+    expect(await text(page, '[data-testid="nav-flows"]')).toBe(flowsStrings.zh.nav);
     const banner = await text(page, '[data-testid="synthetic-banner"]');
     expect(banner).toContain('合成数据');
     expect(banner).toContain(zh.syntheticNote);
