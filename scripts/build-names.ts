@@ -101,6 +101,10 @@ const TYPES: [suffix: string, county: string, city: string][] = [
 // Readings pinyin-pro gets wrong in place names (checked against the cn-atlas pinyin of the city table).
 customPinyin({ 昌都: 'chāng dū', 喀什: 'kā shí' });
 
+// 陕西's pinyin is spelled Shaanxi (the doubled a marks its tone), so that it differs from 山西 Shanxi; plain
+// toneless pinyin would make the two one name, and a search or a data file's "Shanxi" ambiguous.
+const PINYIN_SPELLING: Record<string, string> = { '610000': 'Shaanxi' };
+
 const syllables = (zh: string): string[] =>
   (pinyin(zh, { toneType: 'none', type: 'array' }) as string[]).filter((s) => /^[a-zü]+$/.test(s));
 const cap = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
@@ -152,7 +156,7 @@ function main(): void {
     for (const r of read(file)) {
       const code = r['code']!;
       const name = r['name']!;
-      const pin = cap(syllables(nameStem(name)).join(''));
+      const pin = PINYIN_SPELLING[code] ?? cap(syllables(nameStem(name)).join(''));
       const t = level === 'county' ? undefined : table.get(code);
       if (t) fromTable++;
       rows.push([

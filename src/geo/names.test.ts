@@ -85,6 +85,9 @@ describe('English place names', () => {
     expect(div.byName('Huhehaote').code).toBe('150100');
     expect(div.byName("Xi'an").code).toBe('610100');
     expect(div.byName('Inner Mongolia').code).toBe('150000');
+    // 陕西 is spelled Shaanxi, in pinyin too, so that Shanxi stays 山西 alone (the Baidu shares say Shanxi for 山西).
+    expect(div.byName('Shanxi').code).toBe('140000');
+    expect(div.byName('Shaanxi').code).toBe('610000');
     expect(div.byName('Xizang').code).toBe('540000');
   });
 
