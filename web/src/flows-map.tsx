@@ -15,7 +15,6 @@ import {
   stateColours,
   stateValues,
 } from './flows-geo.ts';
-import type { Piece } from './flows-geo.ts';
 import { useFlowsStrings } from './flows-i18n.ts';
 import type { FlowsStrings } from './flows-i18n.ts';
 import { echarts } from './echarts.ts';
@@ -125,7 +124,7 @@ export function mapOption(x: Input): FlowsOption {
   }));
   const mapData = codes.map((c) => ({ name: c, value: values.get(c) ?? 0 }));
 
-  const lines = flowLines(x, classes);
+  const lines = flowLines(x);
   const big = x.big;
   // The inset keeps the islands region's shape: 20 degrees of longitude (x 0.75, ECharts' default aspect) by 22.
   const insetH = big ? 250 : 150;
@@ -163,8 +162,10 @@ export function mapOption(x: Input): FlowsOption {
       {
         map: mainMap,
         nameProperty: 'code',
-        // Zoom and pan: flows inside one province are short lines at the scale of the country.
+        // Zoom and pan: flows inside one province are short lines at the scale of the country, so the map opens
+        // on the drawn lines (mapFocus) and the user can zoom out or pan.
         roam: true,
+        ...mapFocus(lines),
         scaleLimit: { min: 1, max: 16 },
         // Room for the legend on the left and the inset on the right, so neither covers the mainland.
         left: big ? 200 : 150,
@@ -248,7 +249,7 @@ function figureTip(name: string, f: Figure, k: number, t: FlowsStrings, lang: La
 }
 
 /** The flow lines: the largest published other ends, from the region's centroid (outflow) or to it (inflow). */
-function flowLines(x: Input, classes: Piece[]) {
+function flowLines(x: Input) {
   const { answer, centroids, unit, t, lang } = x;
   const self = (x.level === 'city' ? centroids.cities : centroids.provinces)[answer.region.code];
   const rows: (Figure & { code: string; name: string })[] =
@@ -266,9 +267,35 @@ function flowLines(x: Input, classes: Piece[]) {
         name: r.code,
         value: v,
         coords: answer.direction === 'out' ? [self, c] : [c, self],
-        lineStyle: { width: 1 + 5 * (v / max), color: colourOf(v, classes) },
+        // One strong colour, not the class colour: a line inside a province of the same class would vanish.
+        lineStyle: { width: 1.5 + 5 * (v / max), color: x.big ? lineColours.big : lineColours.desk },
       }))
     : [];
   const tips = new Map(shown.map(({ r }) => [r.code, figureTip(x.nameOf(r.code), r, answer.k, t, lang)]));
   return { data, tips, origin: self };
+}
+
+const lineColours = { desk: '#7f1d1d', big: '#fde047' };
+
+/** Degrees of longitude the main map shows at zoom 1 (China, 73-135 E). */
+const chinaSpan = 62;
+
+/**
+ * Where the map opens: on the drawn lines and the region, showing at least 12 degrees and four times the lines'
+ * extent (so the neighbouring provinces give context); the whole country when the lines span it.
+ */
+export function mapFocus(lines: { data: { coords: number[][] }[]; origin: [number, number] | undefined }): {
+  center?: [number, number];
+  zoom?: number;
+} {
+  const points = lines.data.flatMap((d) => d.coords);
+  if (lines.origin) points.push(lines.origin);
+  if (points.length < 2) return {};
+  const lons = points.map((q) => q[0]!);
+  const lats = points.map((q) => q[1]!);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const span = Math.max(e - w, (n - s) * 1.3);
+  const zoom = Math.min(8, chinaSpan / Math.max(4 * span, 12));
+  if (zoom <= 1.2) return {};
+  return { center: [(w + e) / 2, (s + n) / 2], zoom: Math.round(zoom * 10) / 10 };
 }

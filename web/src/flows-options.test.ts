@@ -4,7 +4,7 @@ import type { DayRow, FlowsAnswer, ProvinceRow } from './flows-api.ts';
 import { dailyOption } from './flows-daily.tsx';
 import { pieces, stateValues } from './flows-geo.ts';
 import { flowsStrings } from './flows-i18n.ts';
-import { mapOption, provinceValue } from './flows-map.tsx';
+import { mapFocus, mapOption, provinceValue } from './flows-map.tsx';
 
 const t = flowsStrings.en;
 const pub = (count: number, value?: number) => ({
@@ -115,5 +115,25 @@ describe('daily chart', () => {
       startValue: 1,
       endValue: 2,
     });
+  });
+});
+
+describe('where the map opens', () => {
+  const wuhan: [number, number] = [114.3, 30.6];
+  const line = (to: [number, number]) => ({ coords: [wuhan, to] });
+
+  it('on short lines (Wuhan to Xiaogan and Huanggang) with the neighbouring provinces around them', () => {
+    const f = mapFocus({ data: [line([113.9, 31.0]), line([114.9, 30.5])], origin: wuhan });
+    expect(f.center![0]).toBeCloseTo(114.4, 1);
+    expect(f.center![1]).toBeCloseTo(30.75, 1);
+    // 62 degrees of China over at least 12 shown.
+    expect(f.zoom).toBe(5.2);
+  });
+
+  it('on the whole country when the lines span it, or when there is none', () => {
+    expect(
+      mapFocus({ data: [line([116.4, 39.9]), line([87.6, 43.8]), line([113.3, 23.1])], origin: wuhan }),
+    ).toEqual({});
+    expect(mapFocus({ data: [], origin: wuhan })).toEqual({});
   });
 });
