@@ -59,18 +59,12 @@ export type FlowsOption = echarts.ComposeOption<
   | VisualMapComponentOption
 >;
 
-/** A chart's element; `epitraceChart` lets a browser test read what was drawn (getOption) without the bundle. */
-export type ChartElement = HTMLDivElement & { epitraceChart?: echarts.ECharts };
-
 /** Draws `option` (useChart) and calls `onZoom` with the slider's window (start, end indexes) when it is moved. */
 export function useFlowsChart(option: FlowsOption | null, onZoom?: (start: number, end: number) => void) {
   const ref = useChart(option as ChartOption | null);
   useEffect(() => {
-    const el = ref.current as ChartElement | null;
-    const instance = el ? echarts.getInstanceByDom(el) : undefined;
-    if (!el || !instance) return;
-    el.epitraceChart = instance;
-    if (!onZoom) return;
+    const instance = ref.current?.epitraceChart;
+    if (!instance || !onZoom) return;
     const handler = () => {
       const dz = (instance.getOption() as { dataZoom?: { startValue?: number; endValue?: number }[] })
         .dataZoom;

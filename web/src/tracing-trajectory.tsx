@@ -151,7 +151,13 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
           </>
         )}
       </div>
-      <div className="panel panel-wide">
+      {/* Hidden, not removed, while there is nothing to draw (an unmatched case, no places): the chart keeps its
+          element, and no empty map is shown. */}
+      <div
+        className="panel panel-wide"
+        style={option ? undefined : { display: 'none' }}
+        data-testid="places-panel"
+      >
         <h3>{t.placesTitle}</h3>
         <div ref={ref} className="chart chart-places" data-testid="places-map" />
       </div>
