@@ -20,10 +20,16 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const { ws } = await pipelineFixture('shell-browser', { people: 800, days: 3 });
+  // As the flows tests: enough people leave the epicentre that the first view publishes and draws its charts,
+  // so the big-screen and print measurements see a full view, not the all-suppressed message.
+  const { ws } = await pipelineFixture('shell-browser', {
+    outflowProfile: 'linear',
+    outflowFirstDay: 0.2,
+    outflowLastDay: 0.4,
+  });
   ({ url, close } = await serveWithAccount(ws, 'analyst', PW));
   mkdirSync(OUT, { recursive: true });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

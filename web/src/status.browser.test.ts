@@ -92,9 +92,9 @@ function dayIn(iso: string, lang: 'en' | 'zh'): string {
   return lang === 'zh' ? `${y}年${m}月${d}日` : `${d} ${MONTHS[m - 1]} ${y}`;
 }
 
-/** The default view has drawn its first chart. */
+/** The default (flows) view has its answer on screen: the total, or its all-suppressed message on this small fixture. */
 async function viewDrawn(page: Page): Promise<void> {
-  await page.locator('main canvas').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="flows-total"]').first().waitFor({ timeout: 30_000 });
 }
 
 const text = async (page: Page, id: string): Promise<string> =>
