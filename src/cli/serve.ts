@@ -37,6 +37,18 @@ export function openAudit(ws: Workspace, db: ReturnType<typeof openAppDb>, audit
   return new AuditLog(db, loadAuditKey(files.keyPath), files.checkpointPath);
 }
 
+/** Writes one audit entry for a CLI command: the CLI has no login, so the user is null and `via` says where. */
+export function auditCli(ws: Workspace, action: string, detail: Record<string, unknown>): void {
+  const app = openAppDb(ws.sqlitePath);
+  try {
+    const log = openAudit(ws, app);
+    log.record(null, action, { via: 'cli', ...detail });
+    log.checkpoint();
+  } finally {
+    app.close();
+  }
+}
+
 /**
  * Serves a workspace's published snapshots (publishing one first when it never was); resolves once listening.
  * The server never opens analytics.duckdb: jobs write it and publish while it serves.

@@ -62,6 +62,9 @@ export async function toXlsx<R>(rows: R[], columns: ExportColumn<R>[], sheet: st
   return new Blob([buf], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 
+/** Rows and columns of one export. */
+export type Exported<R> = { rows: R[]; columns: ExportColumn<R>[] };
+
 /**
  * "CSV" and "Excel" buttons downloading `epitrace-<name>.csv` / `.xlsx` from the rows the table shows.
  * Hidden when printing (style.css: .export-buttons).
@@ -72,21 +75,35 @@ export function ExportButtons<R>(p: {
   columns: ExportColumn<R>[];
   testId?: string;
 }): JSX.Element {
+  const { rows, columns } = p;
+  return (
+    <LoadedExport name={p.name} load={() => Promise.resolve({ rows, columns })} testId={p.testId ?? p.name} />
+  );
+}
+
+/**
+ * The same buttons (data-testid `${testId}-csv` / `-xlsx`) with rows from `load`, called on each click: an export
+ * of individual-level data asks the server again, so each download is audited (tracing-export.tsx).
+ */
+export function LoadedExport<R>(p: {
+  name: string;
+  load: () => Promise<Exported<R>>;
+  testId: string;
+}): JSX.Element {
   const t = useStrings();
-  const id = p.testId ?? p.name;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const file = `epitrace-${p.name}`;
 
-  function csv(): void {
-    download(new Blob([toCsv(p.rows, p.columns)], { type: 'text/csv;charset=utf-8' }), `${file}.csv`);
-  }
-
-  async function xlsx(): Promise<void> {
+  async function run(kind: 'csv' | 'xlsx'): Promise<void> {
     setBusy(true);
     setError(null);
     try {
-      download(await toXlsx(p.rows, p.columns, p.name), `${file}.xlsx`);
+      const { rows, columns } = await p.load();
+      const blob =
+        kind === 'csv'
+          ? new Blob([toCsv(rows, columns)], { type: 'text/csv;charset=utf-8' })
+          : await toXlsx(rows, columns, p.name);
+      download(blob, `epitrace-${p.name}.${kind}`);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -96,15 +113,21 @@ export function ExportButtons<R>(p: {
 
   return (
     <span className="export-buttons">
-      <button type="button" data-testid={`${id}-csv`} title={t.exportTitle('CSV')} onClick={csv}>
+      <button
+        type="button"
+        data-testid={`${p.testId}-csv`}
+        title={t.exportTitle('CSV')}
+        disabled={busy}
+        onClick={() => void run('csv')}
+      >
         {t.exportCsvButton}
       </button>
       <button
         type="button"
-        data-testid={`${id}-xlsx`}
+        data-testid={`${p.testId}-xlsx`}
         title={t.exportTitle('Excel')}
         disabled={busy}
-        onClick={() => void xlsx()}
+        onClick={() => void run('xlsx')}
       >
         {t.exportXlsxButton}
       </button>

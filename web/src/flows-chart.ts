@@ -83,3 +83,9 @@ export function useFlowsChart(option: FlowsOption | null, onZoom?: (start: numbe
 export function axisColours(big: boolean): { ink: string; grid: string } {
   return big ? { ink: '#cbd5e1', grid: '#334155' } : { ink: '#4b5563', grid: '#e5e7eb' };
 }
+
+/** The day under an axis tooltip: the first series' category (a date) looked up in `byDate`. */
+export function tooltipDay<T>(params: unknown, byDate: Map<string, T>): T | undefined {
+  const first = (Array.isArray(params) ? params[0] : params) as { name?: string } | undefined;
+  return first?.name === undefined ? undefined : byDate.get(first.name);
+}

@@ -1,6 +1,6 @@
 import { useContext, useMemo } from 'react';
 import type { DayRow } from './flows-api.ts';
-import { axisColours, useFlowsChart } from './flows-chart.ts';
+import { axisColours, tooltipDay, useFlowsChart } from './flows-chart.ts';
 import type { FlowsOption } from './flows-chart.ts';
 import { expandedText, intervalText, sampleText, valueIn } from './flows-format.ts';
 import { useFlowsStrings } from './flows-i18n.ts';
@@ -102,8 +102,7 @@ export function dailyOption(x: Input): FlowsOption {
     tooltip: {
       trigger: 'axis',
       formatter: (params) => {
-        const first = (Array.isArray(params) ? params[0] : params) as { name?: string } | undefined;
-        const d = first?.name === undefined ? undefined : byDate.get(first.name);
+        const d = tooltipDay(params, byDate);
         if (!d) return '';
         const e = echarts.format.encodeHTML;
         if (!x.dataDays.has(d.date)) return `${e(dayText(d.date, lang))}<br/>${e(t.noDataDays)}`;

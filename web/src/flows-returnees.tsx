@@ -7,7 +7,7 @@ import type { ExportColumn } from './export.tsx';
 import type { DayRow, FlowsDivision, ReturneesAnswer } from './flows-api.ts';
 import { figureState, getFlows, getReturnees } from './flows-api.ts';
 import { DailyChart } from './flows-daily.tsx';
-import { expandedText, intervalText, sampleText } from './flows-format.ts';
+import { FigureCells, figureColumns } from './flows-table.tsx';
 import { useFlowsStrings } from './flows-i18n.ts';
 import { AllSuppressed, FlowsError, ZeroFlow } from './flows-states.tsx';
 import { FlowsDefinitions, FlowsSummary } from './flows-summary.tsx';
@@ -28,12 +28,7 @@ type Props = {
 /** The daily export's columns: the API's fields, unformatted. */
 export const returneeColumns: ExportColumn<DayRow>[] = [
   { key: 'date', header: 'date', value: (r) => r.date },
-  { key: 'count', header: 'count', value: (r) => r.count },
-  { key: 'suppressed', header: 'suppressed', value: (r) => r.suppressed },
-  { key: 'suppressedCells', header: 'suppressedCells', value: (r) => r.suppressedCells },
-  { key: 'expanded', header: 'expanded', value: (r) => r.expanded?.value ?? null },
-  { key: 'expandedLo', header: 'expandedLo', value: (r) => r.expanded?.lo ?? null },
-  { key: 'expandedHi', header: 'expandedHi', value: (r) => r.expanded?.hi ?? null },
+  ...figureColumns<DayRow>(),
 ];
 
 function message(err: unknown): string {
@@ -180,10 +175,7 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
                       {answer.daily.map((d) => (
                         <tr key={d.date} className={d.suppressed ? 'suppressed' : undefined}>
                           <td>{dayText(d.date, lang)}</td>
-                          <td className="num">{sampleText(d, answer.k, t, lang, true)}</td>
-                          <td className="num">{expandedText(d, answer.k, t, lang, true)}</td>
-                          <td className="num">{intervalText(d, t, lang)}</td>
-                          <td className="num">{d.suppressedCells}</td>
+                          <FigureCells f={d} k={answer.k} />
                         </tr>
                       ))}
                     </tbody>

@@ -1,6 +1,6 @@
 import { useContext, useMemo } from 'react';
 import type { ScaleAnswer } from './flows-api.ts';
-import { axisColours, useFlowsChart } from './flows-chart.ts';
+import { axisColours, tooltipDay, useFlowsChart } from './flows-chart.ts';
 import type { FlowsOption } from './flows-chart.ts';
 import { sampleText } from './flows-format.ts';
 import { useFlowsStrings } from './flows-i18n.ts';
@@ -36,8 +36,7 @@ export function scaleOption(scale: ScaleAnswer, big: boolean, t: FlowsStrings, l
     tooltip: {
       trigger: 'axis',
       formatter: (params) => {
-        const first = (Array.isArray(params) ? params[0] : params) as { name?: string } | undefined;
-        const d = first?.name === undefined ? undefined : byDate.get(first.name);
+        const d = tooltipDay(params, byDate);
         if (!d) return '';
         const e = echarts.format.encodeHTML;
         const index = d.index === null ? '–' : numberText(d.index, lang, 1);

@@ -32,21 +32,38 @@ export function rankColumns(groupBy: RegionLevel): ExportColumn<RankRow & { rank
       { key: 'province', header: 'province', value: (r) => r.province ?? '' },
       { key: 'provinceName', header: 'provinceName', value: (r) => r.provinceName ?? '' },
     );
-  cols.push(
+  return [...cols, ...figureColumns()];
+}
+
+/** A figure's export columns: the API's fields unformatted, suppressed as an empty count and a flag. */
+export function figureColumns<R extends Figure>(): ExportColumn<R>[] {
+  return [
     { key: 'count', header: 'count', value: (r) => r.count },
     { key: 'suppressed', header: 'suppressed', value: (r) => r.suppressed },
     { key: 'suppressedCells', header: 'suppressedCells', value: (r) => r.suppressedCells },
     { key: 'expanded', header: 'expanded', value: (r) => r.expanded?.value ?? null },
     { key: 'expandedLo', header: 'expandedLo', value: (r) => r.expanded?.lo ?? null },
     { key: 'expandedHi', header: 'expandedHi', value: (r) => r.expanded?.hi ?? null },
+  ];
+}
+
+/** A figure's four cells in a table row: sample, expanded, its interval, cells below k. */
+export function FigureCells({ f, k }: { f: Figure; k: number }) {
+  const t = useFlowsStrings();
+  const lang = useContext(LangContext);
+  return (
+    <>
+      <td className="num">{sampleText(f, k, t, lang, true)}</td>
+      <td className="num">{expandedText(f, k, t, lang, true)}</td>
+      <td className="num">{intervalText(f, t, lang)}</td>
+      <td className="num">{f.suppressedCells}</td>
+    </>
   );
-  return cols;
 }
 
 /** The ranking in the API's order (largest first, suppressed last), sample and expanded side by side. */
 export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, testId }: Props) {
   const t = useFlowsStrings();
-  const lang = useContext(LangContext);
   const ranked = useMemo(() => rows.map((r, i) => ({ ...(r as RankRow), rank: i + 1 })), [rows]);
   const shown = limit === undefined ? ranked : ranked.slice(0, limit);
   return (
@@ -78,10 +95,7 @@ export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, test
                 <td className="num">{r.rank}</td>
                 <td>{nameOf(r.code)}</td>
                 {groupBy === 'city' && <td>{r.province ? nameOf(r.province) : ''}</td>}
-                <td className="num">{sampleText(r, k, t, lang, true)}</td>
-                <td className="num">{expandedText(r, k, t, lang, true)}</td>
-                <td className="num">{intervalText(r, t, lang)}</td>
-                <td className="num">{r.suppressedCells}</td>
+                <FigureCells f={r} k={k} />
               </tr>
             ))}
           </tbody>

@@ -6,7 +6,8 @@ import { minutesText } from './format.ts';
 import type { LoadedLayer } from './map-layers.ts';
 import { LangContext, useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
-import { AuditedExport, companionsExport } from './tracing-export.tsx';
+import { LoadedExport } from './export.tsx';
+import { companionsExport } from './tracing-export.tsx';
 import { boundsAround, placeLabel, useCountyLayer } from './tracing-trajectory.tsx';
 import type { RegionName } from './tracing-view.tsx';
 import { useChart } from './use-chart.ts';
@@ -96,7 +97,7 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
               {t.window(wallText(r.window.from, lang), wallText(r.window.to, lang))}
             </span>
             {/* The file's name says synthetic, as the CSV route's does: the file cannot carry a banner. */}
-            <AuditedExport
+            <LoadedExport
               name={`${r.synthetic ? 'SYNTHETIC-' : ''}companions-${caseRef}`}
               load={() => companionsExport(companionsCsvUrl(caseRef, result.q))}
               testId="companions-export"

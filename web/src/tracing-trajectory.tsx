@@ -9,7 +9,7 @@ import { LangContext, useStrings } from './i18n.ts';
 import type { Strings } from './i18n.ts';
 import { loadLayer } from './map-layers.ts';
 import type { LoadedLayer } from './map-layers.ts';
-import { AuditedExport } from './tracing-export.tsx';
+import { LoadedExport } from './export.tsx';
 import type { RegionName } from './tracing-view.tsx';
 import { useChart } from './use-chart.ts';
 import { useViewsStrings, wallText } from './views-i18n.ts';
@@ -107,7 +107,7 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
               <span className="muted" data-testid="trajectory-window">
                 {t.window(wallText(trajectory.window.from, lang), wallText(trajectory.window.to, lang))}
               </span>
-              <AuditedExport
+              <LoadedExport
                 name={`trajectory-${caseRef}`}
                 load={async () => ({
                   rows: (await getTrajectory(caseRef)).dwells,

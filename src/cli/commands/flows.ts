@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { openAppDb } from '../../db/sqlite.ts';
 import { UserError } from '../../errors.ts';
 import { loadDivisions } from '../../geo/divisions.ts';
 import type { Figure } from '../../pipeline/flows.ts';
@@ -12,7 +11,7 @@ import { DEFAULT_K } from '../../privacy/disclosure.ts';
 import { divisionNaming } from '../../server/routes-flows.ts';
 import { Workspace } from '../../workspace.ts';
 import { DEFAULT_WORKSPACE, int } from '../options.ts';
-import { openAudit } from '../serve.ts';
+import { auditCli } from '../serve.ts';
 import { withReadDuck } from '../with-duck.ts';
 
 /**
@@ -88,14 +87,7 @@ async function query<T>(
 ): Promise<{ r: T; synthetic: boolean }> {
   const ws = new Workspace(o.workspace).require();
   const r = await withReadDuck(ws.root, (db) => f(db));
-  const app = openAppDb(ws.sqlitePath);
-  try {
-    const log = openAudit(ws, app);
-    log.record(null, action, { via: 'cli', ...detail });
-    log.checkpoint();
-  } finally {
-    app.close();
-  }
+  auditCli(ws, action, detail);
   return { r, synthetic: ws.info().synthetic };
 }
 

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { openAppDb } from '../../db/sqlite.ts';
 import { UserError } from '../../errors.ts';
 import { loadKey } from '../../ingest/pseudonymise.ts';
 import {
@@ -16,24 +15,11 @@ import {
 } from '../../tracing/index.ts';
 import type { CaseInput, ImportSummary } from '../../tracing/index.ts';
 import type { CompanionResult, Trajectory, Window } from '../../tracing/types.ts';
-import type { Workspace } from '../../workspace.ts';
-import { openAudit } from '../serve.ts';
+import { auditCli } from '../serve.ts';
 import { withReadDuck, withWriter } from '../with-duck.ts';
 import { DEFAULT_WORKSPACE, date, divisionCode, int } from '../options.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
-
-/** Writes one audit entry: the CLI has no login, so the user is null and `via` says where it came from. */
-function audit(ws: Workspace, action: string, detail: Record<string, unknown>): void {
-  const app = openAppDb(ws.sqlitePath);
-  try {
-    const log = openAudit(ws, app);
-    log.record(null, action, { via: 'cli', ...detail });
-    log.checkpoint();
-  } finally {
-    app.close();
-  }
-}
 
 /** The import summary: input = accepted + quarantined; unmatched refs named (first 20). */
 export function importLines(s: ImportSummary): string[] {
@@ -209,7 +195,7 @@ export function registerTrace(program: Command): void {
     .action(async (o: { workspace: string; case: string; from?: string; to?: string }) => {
       const t = await withReadDuck(o.workspace, async (db, w) => {
         const t = await trajectory(db, o.case, windowOf(o));
-        audit(w, 'trace.trajectory', { case: o.case, people: 1, window: t.window });
+        auditCli(w, 'trace.trajectory', { case: o.case, people: 1, window: t.window });
         return t;
       });
       for (const l of trajectoryLines(t)) out(l);
@@ -260,7 +246,7 @@ export function registerTrace(program: Command): void {
             extendStays: o.extend,
             window: windowOf(o),
           });
-          audit(w, 'trace.companions', {
+          auditCli(w, 'trace.companions', {
             case: o.case,
             people: r.companions.length,
             window: r.window,
