@@ -160,7 +160,8 @@ export function dailyOption(x: Input): FlowsOption {
         type: x.bars ? 'bar' : 'line',
         name: t.legendUnit[x.unit],
         // '-' leaves a gap: a suppressed day is "fewer than k", not 0.
-        data: daily.map((d) => valueIn(d, x.unit) ?? '-'),
+        // A day the pipeline has not processed has no data: a gap too, never the API's 0 for it.
+        data: daily.map((d) => (x.dataDays.has(d.date) ? (valueIn(d, x.unit) ?? '-') : '-')),
         connectNulls: false,
         symbolSize: 6,
         barMaxWidth: 28,

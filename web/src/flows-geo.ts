@@ -99,6 +99,8 @@ export const stateColours = {
   zero: '#ffffff',
   noData: '#e8dcc0',
   self: '#2563eb',
+  // No expansion factor for a region (fewer than k sample residents): its own colour, not no data's.
+  unavailable: '#d8c8f0',
 };
 
 /** Sentinel values the map's data carries for the states (people counts are never negative). */

@@ -65,7 +65,6 @@ const en = {
   legendNoData: 'no data (outside the coverage)',
   legendSelf: 'queried region',
   insetLabel: 'South China Sea islands',
-  linesNote: (n: number) => `Lines: the ${n} largest published flows; width and colour by size.`,
   tooltipSample: 'Sample',
   tooltipExpanded: 'Expanded',
   tooltipNoData: 'no data: Taiwan, Hong Kong and Macao are outside the operator and census coverage',
@@ -100,9 +99,9 @@ const en = {
     `Fewer than k = ${k} people are behind each published cell of this selection, so no number can be shown. ` +
     'This is disclosure control, not "no one travelled".',
   allSuppressedDo:
-    'What to do: widen the days (other days may have published cells), or choose the province instead of the ' +
-    'city (its other cities count too). Grouping the other end by province does not help: every figure adds ' +
-    'only published city cells.',
+    'What to do: widen the days (other days may have published cells), or choose a larger city or a province ' +
+    '(a province counts only trips that leave it, not those between its own cities). Grouping the other end by ' +
+    'province does not help: every figure adds only published city cells.',
   allSuppressedDoReturnees:
     'What to do: widen the days, or choose another home or visited city. Each returnee cell is one home city, ' +
     'one visited city and one day of return, so returnees between small cities rarely reach k.',
@@ -171,7 +170,6 @@ const zh: FlowsStrings = {
   legendNoData: '无数据（不在覆盖范围内）',
   legendSelf: '所查询地区',
   insetLabel: '南海诸岛',
-  linesNote: (n: number) => `连线：公布数字最大的 ${n} 条流动；粗细和颜色表示人数。`,
   tooltipSample: '样本',
   tooltipExpanded: '扩样',
   tooltipNoData: '无数据：台湾、香港、澳门不在运营商和普查数据覆盖范围内',
@@ -202,7 +200,7 @@ const zh: FlowsStrings = {
   allSuppressed: (k: number) =>
     `此选择中每个可公布单元的人数都少于 k = ${k}，因此不能显示任何数字。这是信息泄露控制，并不表示“无人出行”。`,
   allSuppressedDo:
-    '可以：扩大日期范围（其他日期可能有可公布的单元），或改选该城市所在的省份（省内其他城市也计入）。' +
+    '可以：扩大日期范围（其他日期可能有可公布的单元），或改选更大的城市或省份（省份只计离开该省的出行，不计省内城市之间的出行）。' +
     '另一端改为按省份汇总没有帮助：所有数字只累加已公布的城市单元。',
   allSuppressedDoReturnees:
     '可以：扩大日期范围，或另选家乡城市或到访城市。每个返程单元是一个家乡城市、一个到访城市和一个返回日，' +

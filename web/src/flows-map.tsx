@@ -113,7 +113,7 @@ export function mapOption(x: Input): FlowsOption {
     { value: stateValues.noData, label: t.legendNoData, color: stateColours.noData },
     ...(selfProvince ? [{ value: stateValues.self, label: t.legendSelf, color: stateColours.self }] : []),
     ...([...values.values()].includes(stateValues.unavailable)
-      ? [{ value: stateValues.unavailable, label: t.notAvailable, color: stateColours.noData }]
+      ? [{ value: stateValues.unavailable, label: t.notAvailable, color: stateColours.unavailable }]
       : []),
   ];
   const classPieces = classes.map((c, i) => ({
@@ -153,6 +153,9 @@ export function mapOption(x: Input): FlowsOption {
       seriesIndex: [0, 1],
       left: 8,
       bottom: 8,
+      // A backing, so the legend stays readable where the zoomed map runs under it.
+      backgroundColor: big ? 'rgba(17, 24, 39, 0.88)' : 'rgba(255, 255, 255, 0.9)',
+      padding: 8,
       itemWidth: big ? 22 : 16,
       itemHeight: big ? 16 : 12,
       textStyle: { fontSize, color: big ? '#e5e7eb' : '#1f2430' },

@@ -85,7 +85,7 @@ describe('map values', () => {
 });
 
 describe('daily chart', () => {
-  it('draws a suppressed day as a gap with a band, a day without data as a hatched band, 0 as 0', () => {
+  it('draws a suppressed day as a gap with a band, a day without data as a gap with a hatched band (not 0), 0 as 0', () => {
     const daily: DayRow[] = [
       { date: '2020-01-16', ...pub(30) },
       { date: '2020-01-17', ...sup },
@@ -106,7 +106,7 @@ describe('daily chart', () => {
       lang: 'en',
     });
     const s = (o.series as { data: unknown[]; markArea: { data: { xAxis: string }[][] } }[])[0]!;
-    expect(s.data).toEqual([30, '-', 0, 0]);
+    expect(s.data).toEqual([30, '-', 0, '-']);
     expect(s.markArea.data.map((band) => band.map((b) => b.xAxis))).toEqual([
       ['2020-01-17', '2020-01-17'],
       ['2020-01-19', '2020-01-19'],

@@ -94,6 +94,8 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
   useEffect(() => {
     const ctl = new AbortController();
     setScaleError(null);
+    // Another region's or direction's index must not stay beside the new figures while this one loads.
+    setScale((s) => (s && s.region.code === region && s.direction === direction ? s : null));
     getScale(
       { region, direction, from: first, to: last, baseFrom: base[0], baseTo: base[1] },
       ctl.signal,

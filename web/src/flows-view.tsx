@@ -1,7 +1,7 @@
 import './flows.css';
 import './flows-big.css';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { isUnauthorized } from './api.ts';
+import { isUnauthorized, publishedDays } from './api.ts';
 import type { Meta } from './api.ts';
 import { AsOf } from './as-of.tsx';
 import { DayRange } from './day-range.tsx';
@@ -21,9 +21,14 @@ import { useScreen } from './screen.ts';
 type Props = { meta: Meta; onUnauthorized: () => void };
 type Mode = 'out' | 'in' | 'returnees';
 
-/** The days with data: every day of the data window (meta.scenario from..to: the published snapshot's days). */
+/**
+ * The days the view offers and draws: those the served snapshot's pipeline has processed (meta.snapshot.days).
+ * A scenario day beyond them has no data, and the API would answer it as a day without trips (0); the whole
+ * scenario window only when the snapshot does not say.
+ */
 export function dataDays(meta: Meta): string[] {
-  return daysBetween(meta.scenario.from, meta.scenario.to);
+  const done = publishedDays(meta);
+  return done.length > 0 ? done : daysBetween(meta.scenario.from, meta.scenario.to);
 }
 
 function picker(d: FlowsDivision, level: RegionLevel): PickerRegion {

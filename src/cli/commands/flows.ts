@@ -87,7 +87,8 @@ async function query<T>(
 ): Promise<{ r: T; synthetic: boolean }> {
   const ws = new Workspace(o.workspace).require();
   const r = await withReadDuck(ws.root, (db) => f(db));
-  auditCli(ws, action, detail);
+  // k is recorded too: a run with a small --k publishes figures near the true counts.
+  auditCli(ws, action, { ...detail, k: o.k });
   return { r, synthetic: ws.info().synthetic };
 }
 
