@@ -181,7 +181,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const secure = (proto: string): boolean => deps.secureCookies === true || proto === 'https';
   await registerAuth(app, { accounts, throttle, secure });
   await registerAdmin(app, { accounts, audit });
-  await registerFlows(app, { k: deps.k, accounts, audit });
+  await registerFlows(app, { k: deps.k, accounts, audit, maxSpanDays: limits.maxSpanDays });
   await registerGeo(app, { accounts });
   await registerRisk(app, { k: deps.k, accounts, audit });
   await registerRiskSources(app, { k: deps.k, accounts, audit });

@@ -42,6 +42,18 @@ describe('request limits', () => {
     expect(r.body['error']).toMatch(message);
   });
 
+  it('holds the scale index base span to the configured limit, not the default', async () => {
+    const c = new Client(base);
+    await c.login('analyst', PW);
+    const r = await c.send(
+      'GET',
+      `/api/flows/scale?region=420100&from=2020-01-16&to=2020-01-17&baseFrom=2020-01-16&baseTo=2020-01-21`,
+    );
+    expect(r.status).toBe(400);
+    expect(r.body['field']).toBe('baseTo');
+    expect(r.body['error']).toMatch(/6 days .* more than the 5 allowed/);
+  });
+
   it('keeps /api/me under 1 s while three maximal (5-day) queries run', async () => {
     const c = new Client(base);
     await c.login('analyst', PW);

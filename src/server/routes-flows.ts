@@ -9,7 +9,6 @@ import { firstDays, scale } from '../pipeline/scale.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { dataWindow } from '../snapshot/source.ts';
 import type { Accounts } from './accounts.ts';
-import { DEFAULT_LIMITS } from './limits.ts';
 import { requireAccount } from './session.ts';
 import { isoDate, parse } from './validate.ts';
 
@@ -67,7 +66,7 @@ export function divisionNaming(): Naming {
 /** GET /api/meta, /api/divisions, /api/flows/{outflow,inflow,returnees,scale}. */
 export async function registerFlows(
   app: FastifyInstance,
-  d: { k: number; accounts: Accounts; audit: AuditLog },
+  d: { k: number; accounts: Accounts; audit: AuditLog; maxSpanDays: number },
 ): Promise<void> {
   const div = loadDivisions();
   const naming = divisionNaming();
@@ -192,10 +191,11 @@ export async function registerFlows(
     if (base.baseFrom > base.baseTo)
       throw new HttpError(400, `baseFrom: ${base.baseFrom} is after baseTo ${base.baseTo}`, 'baseFrom');
     const span = daysBetween(base.baseFrom, base.baseTo).length;
-    if (span > DEFAULT_LIMITS.maxSpanDays)
+    // The server's configured span limit (--max-span-days / limits), as for from/to.
+    if (span > d.maxSpanDays)
       throw new HttpError(
         400,
-        `baseTo: ${span} days from ${base.baseFrom}, more than the ${DEFAULT_LIMITS.maxSpanDays} allowed`,
+        `baseTo: ${span} days from ${base.baseFrom}, more than the ${d.maxSpanDays} allowed`,
         'baseTo',
       );
     const key = { ...q, ...base };
