@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../errors.ts';
 import { reportKind } from './build.ts';
 import { cellOf, privacyOf } from './data-common.ts';
-import { fitNote } from './data-forecast.ts';
+import { fitNote } from './data-forecast-note.ts';
 import { casesPer10k } from './data-outflow.ts';
 
 // The report data's small rules (issue 17): the ratio's true unit, suppressed cells, the forecast's honest note.

@@ -36,6 +36,9 @@ export function privacyOf(k: number): Report['privacy'] {
   };
 }
 
+/** The unit of a count of people. */
+export const PEOPLE: Text = { zh: '人', en: 'people' };
+
 /** Sources cited by the reports. */
 export const SOURCES = {
   operator: {

@@ -6,7 +6,7 @@ import { peopleCells } from '../risk/people-cells.ts';
 import { RISK_KINDS } from '../risk/people.ts';
 import type { RiskKind } from '../risk/people.ts';
 import { isoDate } from '../server/validate.ts';
-import { SAMPLE_DEFINITIONS, SOURCES, cellOf, names } from './data-common.ts';
+import { PEOPLE, SAMPLE_DEFINITIONS, SOURCES, cellOf, names } from './data-common.ts';
 import type { Report, Text } from './model.ts';
 
 const cityCode = z.string().regex(/^\d{6}$/, 'expected a 6-digit city code');
@@ -25,8 +25,6 @@ export interface ReturneesRequest {
   from: string;
   to: string;
 }
-
-const PEOPLE: Text = { zh: '人', en: 'people' };
 
 export const KIND_NAMES: Record<RiskKind, Text> = {
   confirmed: { zh: '确诊病例', en: 'Confirmed cases' },
