@@ -63,6 +63,15 @@ describe("the forecast's honest note", () => {
     );
     expect(s.rows.map((r) => r['observed'])).toEqual([0, 12, 45, 60, 57, 70, 66]);
   });
+  it('says so the other way too: fitted more than twice the observed', () => {
+    const s = fitNote(
+      [5, 4, 6].map((c, i) => day(i, c, 20)),
+      3,
+    );
+    expect(s.note?.en).toMatch(
+      /^The fit is poor: over the last 3 published days 15 cases were observed against 60 fitted/,
+    );
+  });
   it('says nothing of the kind when they agree, and shows a suppressed day as < k', () => {
     const obs = [10, 12, null, 11].map((c, i) => day(i, c, c === null ? null : 11));
     const s = fitNote(obs, 3);
