@@ -23,6 +23,7 @@ import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
 import { registerForecast } from './routes-forecast.ts';
+import { registerReports } from './routes-reports.ts';
 import { registerGeo } from './routes-geo.ts';
 import { registerRisk } from './routes-risk.ts';
 import { registerRiskSources } from './routes-risk-sources.ts';
@@ -186,6 +187,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerRisk(app, { k: deps.k, accounts, audit });
   await registerRiskSources(app, { k: deps.k, accounts, audit });
   await registerForecast(app, { k: deps.k, accounts, audit });
+  await registerReports(app, { k: deps.k, accounts, audit, now });
   await registerTracing(app, {
     accounts,
     audit,
