@@ -50,6 +50,7 @@ function fakeEffects(
           kind,
           synthetic: ctx.info.synthetic,
           asOf: { snapshot: ctx.snapshot, lastDay: ctx.lastDay },
+          generatedAt: (ctx.now?.() ?? new Date(0)).toISOString(),
         }),
       );
     },
@@ -116,6 +117,8 @@ describe('daily reports', () => {
     expect(ix).toMatchObject({ day: lastDay, synthetic: true, failures: [] });
     expect(ix.written).toHaveLength(12);
     expect(readFileSync(join(dir, lastDay, 'risk-420900.en.html'), 'utf8')).toContain('SYNTHETIC DATA');
+    // Dated by the scheduler's clock: the run at 07:00 on 2 Dec.
+    expect(readFileSync(join(dir, lastDay, 'risk-420900.en.html'), 'utf8')).toContain('2 Dec 2026 07:00 UTC');
   });
 
   it('records a failing report and goes on; a re-run retries only what failed or went missing', async () => {

@@ -136,7 +136,8 @@ export async function runDailyOnce(o: DailyOptions, fx: DailyEffects): Promise<D
   const build = fx.build ?? buildReport;
   const duck = await openSnapshotDuck(ws, m);
   try {
-    const ctx = await readReportContext(duck, ws, m, o.k);
+    // The report's generatedAt comes from the scheduler's clock (a test's fake one too).
+    const ctx = { ...(await readReportContext(duck, ws, m, o.k)), now: fx.now };
     // One build per kind and params; each is rendered in every language and format asked.
     const groups = new Map<string, DailyEntry[]>();
     for (const e of todo) {
