@@ -54,8 +54,6 @@ export interface ServerDeps {
   jobs?: JobStore;
   /** The landing folder whose waiting files /api/status counts; none when not watched. */
   landing?: { dir: string };
-  /** The PDF printer of /api/reports (default src/report/pdf.ts printPdf, the real browser). */
-  print?: (html: string) => Promise<Buffer>;
 }
 
 /**
@@ -189,7 +187,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerRisk(app, { k: deps.k, accounts, audit });
   await registerRiskSources(app, { k: deps.k, accounts, audit });
   await registerForecast(app, { k: deps.k, accounts, audit });
-  await registerReports(app, { k: deps.k, accounts, audit, now, print: deps.print });
+  await registerReports(app, { k: deps.k, accounts, audit, now });
   await registerTracing(app, {
     accounts,
     audit,

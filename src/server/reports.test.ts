@@ -7,7 +7,9 @@ import { Client } from '../testing/http.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
 import type { Role } from './accounts.ts';
-import { PrintQueue } from './routes-reports.ts';
+import { admitPrint } from './routes-reports.ts';
+import { formatNumber } from '../report/render-format.ts';
+import { pdfInk, pdfTextPages } from '../testing/pdf.ts';
 
 // GET /api/reports/:kind (issue 17) on a demo-sized synthetic workspace (risk tables and a forecast run built)
 // served at k = 3: every report's numbers equal the API's answers for the same request; access, scope (defaults
@@ -412,30 +414,133 @@ describe('the route', () => {
   });
 });
 
-describe('PrintQueue', () => {
-  it('prints one at a time and refuses with 503 + Retry-After beyond 4 waiting', async () => {
-    let running = 0;
-    let most = 0;
-    const gates: (() => void)[] = [];
-    const q = new PrintQueue(async (html) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise<void>((resolve) => gates.push(resolve));
-      running--;
-      return Buffer.from(html);
-    });
-    const jobs = [1, 2, 3, 4, 5].map((i) => q.run(`doc ${i}`));
-    await expect(q.run('doc 6')).rejects.toMatchObject({ status: 503, retryAfterS: 10 });
-    for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-      gates.shift()!();
-    }
-    expect((await Promise.all(jobs)).map(String)).toEqual(['doc 1', 'doc 2', 'doc 3', 'doc 4', 'doc 5']);
-    expect(most).toBe(1);
-    // Once drained it prints again.
-    const again = q.run('doc 7');
-    await new Promise((r) => setTimeout(r, 5));
-    gates.shift()!();
-    expect(String(await again)).toBe('doc 7');
+describe('html and pdf', () => {
+  const en = (n: number, digits = 0) => formatNumber(n, 'en', digits);
+  /** The API's numbers for each kind's request, as the report must print them (lang=en). */
+  const cases: { kind: string; query: string; numbers: () => Promise<string[]> }[] = [
+    {
+      kind: 'outflow',
+      query: 'origin=420100&from=2020-01-14&to=2020-01-27',
+      numbers: async () => {
+        const o = (await get('analyst', '/api/flows/outflow?origin=420100&from=2020-01-14&to=2020-01-27'))
+          .body as unknown as { total: Fig; byProvince: Fig[] };
+        const p = o.byProvince.find((x) => x.count !== null && x.expanded)!;
+        return [en(o.total.count!), en(o.total.expanded!.value), en(p.count!), en(p.expanded!.value)];
+      },
+    },
+    {
+      kind: 'returnees',
+      query: 'city=420100&source=110100&from=2020-01-14&to=2020-01-27',
+      numbers: async () => {
+        const r = (
+          await get('analyst', '/api/flows/returnees?city=420100&source=110100&from=2020-01-14&to=2020-01-27')
+        ).body as unknown as { total: Fig };
+        return [r.total.count === null ? `< ${K}` : en(r.total.count)];
+      },
+    },
+    {
+      kind: 'risk',
+      query: 'city=420100&day=2020-01-27',
+      numbers: async () => {
+        const idx = (await get('analyst', '/api/risk/index?city=420100&day=2020-01-27')).body['areas'] as {
+          name: string;
+          index: number;
+        }[];
+        return [idx[0]!.name, en(Math.round(idx[0]!.index * 10) / 10, 1)];
+      },
+    },
+    {
+      kind: 'forecast',
+      query: 'region=CN&run=1',
+      numbers: async () => {
+        const f = (await get('analyst', '/api/forecast?run=1&region=CN&quantity=confirmed')).body[
+          'forecast'
+        ] as {
+          horizon: number;
+          median: number;
+          q95: number;
+        }[];
+        return [7, 14, 30].flatMap((h) => {
+          const p = f.find((x) => x.horizon === h)!;
+          return [en(Math.round(p.median * 10) / 10, 1), en(Math.round(p.q95 * 10) / 10, 1)];
+        });
+      },
+    },
+  ];
+
+  for (const c of cases)
+    it(`${c.kind}: the HTML and the PDF hold the API's numbers; PDF pages not blank; a SYNTHETIC- file name`, async () => {
+      const numbers = await c.numbers();
+      expect(numbers.length).toBeGreaterThan(0);
+      const html = await clients['analyst']!.send(
+        'GET',
+        `/api/reports/${c.kind}?format=html&lang=en&${c.query}`,
+      );
+      expect(html.status).toBe(200);
+      expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const text = String(html.body['text'])
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+      for (const n of numbers) expect(text, n).toContain(n);
+      const res = await fetch(
+        new URL(`/api/reports/${c.kind}?format=pdf&lang=en&${c.query}`, clients['analyst']!.base),
+        {
+          headers: { cookie: clients['analyst']!.cookie },
+        },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      const region = c.query.match(/(?:origin|city|region)=([^&]+)/)![1];
+      expect(res.headers.get('content-disposition')).toMatch(
+        new RegExp(`^attachment; filename="SYNTHETIC-epitrace-${c.kind}-${region}-2020-01-\\d\\d\\.pdf"$`),
+      );
+      const pdf = Buffer.from(await res.arrayBuffer());
+      const ink = pdfInk(pdf);
+      expect(ink.length).toBeGreaterThan(0);
+      // Every page has text or a chart on it (a blank page is ~0; the render tests measure several percent).
+      for (const v of ink) expect(v).toBeGreaterThan(0.005);
+      const pages = pdfTextPages(pdf).join('\n');
+      for (const n of numbers) expect(pages, n).toContain(n);
+      expect(pages).toContain('SYNTHETIC');
+    }, 60_000);
+
+  it('Chinese by default (no lang, Accept-Language absent or *), English from Accept-Language', async () => {
+    // fetch sends "accept-language: *" unless told otherwise: no preference.
+    const zh = await clients['analyst']!.send('GET', '/api/reports/risk?format=html&city=420100');
+    expect(String(zh.body['text'])).toContain('风险等级');
+    const enHtml = await clients['analyst']!.send(
+      'GET',
+      '/api/reports/risk?format=html&city=420100',
+      undefined,
+      {
+        'accept-language': 'en-GB,en;q=0.9',
+      },
+    );
+    expect(String(enHtml.body['text'])).toContain('Risk levels, Wuhan');
+  });
+
+  it('prints one at a time: with one printing and 4 waiting, the next is 503 with Retry-After', async () => {
+    const url = new URL('/api/reports/risk?format=pdf&lang=zh&city=420100', clients['analyst']!.base);
+    const all = await Promise.all(
+      Array.from({ length: 6 }, () => fetch(url, { headers: { cookie: clients['analyst']!.cookie } })),
+    );
+    const status = all.map((r) => r.status).sort();
+    expect(status).toEqual([200, 200, 200, 200, 200, 503]);
+    expect(all.find((r) => r.status === 503)!.headers.get('retry-after')).toBe('10');
+    const pdfs = await Promise.all(
+      all.filter((r) => r.status === 200).map(async (r) => Buffer.from(await r.arrayBuffer())),
+    );
+    for (const p of pdfs) expect(pdfInk(p).every((v) => v > 0.005)).toBe(true);
+  }, 120_000);
+});
+
+describe('admitPrint', () => {
+  it('admits while at most 4 wait behind the one printing', () => {
+    for (const queued of [0, 1, 4]) expect(() => admitPrint(queued)).not.toThrow();
+    expect(() => admitPrint(5)).toThrow(expect.objectContaining({ status: 503, retryAfterS: 10 }));
   });
 });

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HttpError } from '../errors.ts';
+import { HttpError, UserError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { buildRequested, reportKind, reportRequest } from '../report/build.ts';
 import type { ReportContext, ReportParams, ReportRequest } from '../report/build.ts';
 import type { Lang, Report, ReportKind } from '../report/model.ts';
-import { printPdf } from '../report/pdf.ts';
-import { renderReportHtml } from '../report/render.ts';
+import { closePdfBrowser, pdfQueueLength, printPdf } from '../report/pdf.ts';
+import { renderReportHtml, reportPrintOptions } from '../report/render.ts';
 import { dataWindow } from '../snapshot/source.ts';
 import type { Accounts } from './accounts.ts';
 import { RetryLater } from './limits.ts';
@@ -20,35 +20,15 @@ const Output = z.object({
   lang: z.enum(['zh', 'en']).optional(),
 });
 
-/** Prints waiting beyond the one printing: a browser print takes seconds, so a longer queue is refused (503). */
+/** Prints allowed to wait behind the one printing: a browser print takes seconds, so a longer queue is refused (503). */
 export const MAX_PRINTS_WAITING = 4;
 
 /**
- * At most one print at a time in the process, at most `maxWaiting` waiting (503 with Retry-After beyond): the
- * printer (src/report/pdf.ts) is one headless browser, slow, and memory-hungry per page.
+ * Refuses a print (503 with Retry-After) when `queued` prints (running or waiting, pdfQueueLength() of
+ * src/report/pdf.ts, which prints one at a time) already fill the one running and `maxWaiting` waiting.
  */
-export class PrintQueue {
-  private inFlight = 0;
-  private tail: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly print: (html: string) => Promise<Buffer>,
-    private readonly maxWaiting = MAX_PRINTS_WAITING,
-  ) {}
-
-  /** Prints `html` after the prints before it; 503 when `maxWaiting` already wait. */
-  async run(html: string): Promise<Buffer> {
-    if (this.inFlight > this.maxWaiting)
-      throw new RetryLater(503, 'too many reports are being printed: retry shortly', 10);
-    this.inFlight++;
-    const mine = this.tail.then(() => this.print(html));
-    this.tail = mine.catch(() => undefined);
-    try {
-      return await mine;
-    } finally {
-      this.inFlight--;
-    }
-  }
+export function admitPrint(queued: number, maxWaiting = MAX_PRINTS_WAITING): void {
+  if (queued > maxWaiting) throw new RetryLater(503, 'too many reports are being printed: retry shortly', 10);
 }
 
 /** The field a report's request is scoped on (as the API route it draws from) and its code. */
@@ -60,7 +40,10 @@ function scopeOf(kind: ReportKind, p: ReportRequest): { field: string; code: str
 /** The report's language: the query's, else the Accept-Language header's, else Chinese (the platform's users). */
 function langOf(req: FastifyRequest, lang: Lang | undefined): Lang {
   if (lang) return lang;
-  return req.headers['accept-language'] ? preferredLang(req.headers['accept-language']) : 'zh';
+  const header = req.headers['accept-language'];
+  // "*" (what fetch sends by default) states no preference.
+  if (!header || (typeof header === 'string' && header.trim() === '*')) return 'zh';
+  return preferredLang(header);
 }
 
 /** `[SYNTHETIC-]epitrace-<kind>-<region>-<day>.pdf`: the download's name says what and when, and synthetic. */
@@ -74,15 +57,10 @@ export function reportFileName(r: Report): string {
 /** GET /api/reports/:kind (issue 17): a report as JSON, HTML or PDF, from the same functions as the API. */
 export async function registerReports(
   app: FastifyInstance,
-  d: {
-    k: number;
-    accounts: Accounts;
-    audit: AuditLog;
-    now: () => Date;
-    print?: (html: string) => Promise<Buffer>;
-  },
+  d: { k: number; accounts: Accounts; audit: AuditLog; now: () => Date },
 ): Promise<void> {
-  const queue = new PrintQueue(d.print ?? printPdf);
+  // The shared browser is launched on the first print; the server's close ends it.
+  app.addHook('onClose', () => closePdfBrowser());
 
   app.get<{ Params: { kind: string }; Querystring: Record<string, string | undefined> }>(
     '/api/reports/:kind',
@@ -113,9 +91,18 @@ export async function registerReports(
       d.audit.record(account.username, `report.${kind}`, { ...p, format: out.format });
       const report = await req.cached(['report', kind, p], () => buildRequested(ctx, kind, p));
       if (out.format === 'json') return report;
-      const html = renderReportHtml(report, langOf(req, out.lang));
+      const lang = langOf(req, out.lang);
+      const html = renderReportHtml(report, lang);
       if (out.format === 'html') return reply.type('text/html; charset=utf-8').send(html);
-      const pdf = await queue.run(html);
+      admitPrint(pdfQueueLength());
+      let pdf: Buffer;
+      try {
+        pdf = await printPdf(html, reportPrintOptions(report, lang));
+      } catch (e) {
+        // No browser on this machine: the message names the fix (install chromium or set EPITRACE_CHROMIUM).
+        if (e instanceof UserError) throw new HttpError(503, e.message);
+        throw e;
+      }
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${reportFileName(report)}"`)
