@@ -10,6 +10,7 @@ import { registerGeo } from './commands/geo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerJob, registerStatus, registerWatch } from './commands/jobs.ts';
 import { registerPublish } from './commands/publish.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRisk } from './commands/risk.ts';
 import { addRiskSources } from './commands/risk-sources.ts';
 import { registerRun } from './commands/run.ts';
@@ -46,6 +47,7 @@ for (const register of [
   registerGeo,
   registerFlows,
   registerBackup,
+  registerReport,
   // `forecast build` (from the workspace) joins the `forecast` command (from files, --backtest).
   (p: Command) => addForecastBuild(registerForecast(p)),
   // `risk sources` joins the `risk` command (build, heatmap, levels, index, alerts).

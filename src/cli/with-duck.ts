@@ -48,17 +48,28 @@ export async function publishNow(ws: Workspace, db?: Duck): Promise<SnapshotMani
   return m;
 }
 
+/** Opens a published snapshot READ_ONLY with the workspace's memory limit and temp folder. */
+export function openSnapshotDuck(ws: Workspace, m: SnapshotManifest): Promise<Duck> {
+  return Duck.open({
+    path: snapshotFile(ws, m),
+    readOnly: true,
+    memoryLimit: duckMemoryLimit(memoryBudget()),
+    tempDirectory: ws.tmpDir,
+  });
+}
+
 /**
  * Runs a read-only command: on analytics.duckdb when free, else (a job is writing it) on the published
- * snapshot, saying so on stderr in one line. Without a snapshot the in-use line stands.
+ * snapshot, saying so on stderr in one line (and passing its manifest). Without a snapshot the in-use line stands.
  */
 export async function withReadDuck<T>(
   workspace: string,
-  f: (db: Duck, ws: Workspace) => Promise<T>,
+  f: (db: Duck, ws: Workspace, snapshot: SnapshotManifest | null) => Promise<T>,
   warn: (line: string) => void = (l) => void process.stderr.write(l + '\n'),
 ): Promise<T> {
   const ws = new Workspace(workspace).require();
   let db: Duck;
+  let snapshot: SnapshotManifest | null = null;
   try {
     db = await ws.openDuck({ readOnly: true });
   } catch (e) {
@@ -69,15 +80,11 @@ export async function withReadDuck<T>(
     warn(
       `epitrace: ${ws.root} is being written by another process: reading published snapshot ${m.id} (${m.publishedAt}, ${days})`,
     );
-    db = await Duck.open({
-      path: snapshotFile(ws, m),
-      readOnly: true,
-      memoryLimit: duckMemoryLimit(memoryBudget()),
-      tempDirectory: ws.tmpDir,
-    });
+    snapshot = m;
+    db = await openSnapshotDuck(ws, m);
   }
   try {
-    return await f(db, ws);
+    return await f(db, ws, snapshot);
   } finally {
     db.close();
   }

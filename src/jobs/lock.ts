@@ -20,12 +20,33 @@ export function takeWatchLock(
   isAlive: (pid: number) => boolean = pidAlive,
 ): () => void {
   const path = watchLockPath(ws);
+  return takeLockFile(
+    path,
+    { landing },
+    (pid) =>
+      `workspace ${ws.root} is already watched by process ${pid} (lock ${path}); stop it first, or delete the lock if that process is not epitrace`,
+    'watcher',
+    isAlive,
+  );
+}
+
+/**
+ * Takes a lock file (created exclusively, holding the owner's pid and `detail`), or throws UserError(busy(pid))
+ * (exit 3) while its owner lives; a lock whose process is gone is taken over. Returns the release function.
+ */
+export function takeLockFile(
+  path: string,
+  detail: Record<string, unknown>,
+  busy: (pid: number) => string,
+  what: string,
+  isAlive: (pid: number) => boolean = pidAlive,
+): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(
         fd,
-        JSON.stringify({ pid: process.pid, landing, startedAt: new Date().toISOString() }) + '\n',
+        JSON.stringify({ pid: process.pid, ...detail, startedAt: new Date().toISOString() }) + '\n',
       );
       closeSync(fd);
       return () => {
@@ -36,16 +57,11 @@ export function takeWatchLock(
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const pid = ownerPid(path);
-    if (pid !== null && isAlive(pid)) {
-      throw new UserError(
-        `workspace ${ws.root} is already watched by process ${pid} (lock ${path}); stop it first, or delete the lock if that process is not epitrace`,
-        3,
-      );
-    }
+    if (pid !== null && isAlive(pid)) throw new UserError(busy(pid), 3);
     // Its owner ended without removing it (killed): take it over.
     rmSync(path, { force: true });
   }
-  throw new UserError(`cannot take the watcher lock ${path}: another watcher is starting`, 3);
+  throw new UserError(`cannot take the ${what} lock ${path}: another ${what} is starting`, 3);
 }
 
 function ownerPid(path: string): number | null {

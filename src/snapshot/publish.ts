@@ -113,7 +113,8 @@ function snapshotIds(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-async function completeDays(db: Duck): Promise<SnapshotManifest['days']> {
+/** The complete pipeline days of a database (what a snapshot manifest records), null when none ran. */
+export async function completeDays(db: Duck): Promise<SnapshotManifest['days']> {
   const has = await db.one<{ n: number }>(
     `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'pipeline_days'`,
   );

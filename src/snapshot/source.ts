@@ -19,7 +19,10 @@ export interface Snapshot {
  * The days a snapshot's queries may span: the scenario's window (workspace.json) widened to the pipeline days
  * published, so days that landed after the scenario was written can be asked for; undefined when neither is known.
  */
-export function dataWindow(s: Pick<Snapshot, 'info' | 'manifest'>): { from: string; to: string } | undefined {
+export function dataWindow(s: {
+  info: WorkspaceInfo;
+  manifest: Pick<SnapshotManifest, 'days'>;
+}): { from: string; to: string } | undefined {
   const sc = s.info.scenario;
   const d = s.manifest.days;
   if (!sc) return d ? { from: d.first, to: d.last } : undefined;
