@@ -139,7 +139,7 @@ describe('flows view in a real browser, desk layout', () => {
       page.click('[data-testid="flows-ranking-export-csv"]'),
     ]);
     expect(download.suggestedFilename()).toBe(
-      `epitrace-flows-outflow-city-${s.q.origin}-${s.q.from}_${s.q.to}.csv`,
+      `SYNTHETIC-epitrace-flows-outflow-city-${s.q.origin}-${s.q.from}_${s.q.to}.csv`,
     );
     const path = await download.path();
     const text = readFileSync(path, 'utf8');
@@ -151,6 +151,7 @@ describe('flows view in a real browser, desk layout', () => {
     const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
     expect(parsed.data).toEqual(
       out.destinations.map((d, i) => ({
+        synthetic: 'true',
         rank: String(i + 1),
         code: d.code,
         name: d.name,
