@@ -1,8 +1,103 @@
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { UserError } from '../errors.ts';
+import { esc } from './render-format.ts';
+
+/** Debian's chromium; `EPITRACE_CHROMIUM` points elsewhere. playwright-core never downloads a browser. */
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** The Chromium the reports print with. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.EPITRACE_CHROMIUM || DEFAULT_CHROMIUM;
+}
+
+// One browser per process, launched on the first print and reused: starting Chromium costs ~1 s, a page ~50 ms.
+let browser: Promise<Browser> | null = null;
+// Prints run one at a time: a second print waits for the first (Chromium's memory, 2 cores).
+let queue: Promise<unknown> = Promise.resolve();
+
+function launch(): Promise<Browser> {
+  if (browser) return browser;
+  const path = chromiumPath();
+  if (!existsSync(path))
+    throw new UserError(
+      `cannot print PDF: no Chromium at ${path}: install chromium (apt-get install chromium) or set EPITRACE_CHROMIUM to its path`,
+    );
+  const b = chromium.launch({
+    executablePath: path,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  browser = b;
+  b.then(
+    // A crashed or closed browser is launched again on the next print.
+    (br) => br.on('disconnected', () => void (browser === b && (browser = null))),
+    () => void (browser === b && (browser = null)),
+  );
+  return b;
+}
+
+export interface PrintOptions {
+  /** Text printed at the head of every page, in bold (the synthetic line). */
+  header?: string;
+  /** Text printed at the foot of every page, left of the page numbers (reportFooter in render.ts). */
+  footer?: string;
+}
+
+async function print(html: string, opts: PrintOptions): Promise<Buffer> {
+  const b = await launch();
+  const context = await b.newContext({ offline: true, javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    // Offline: a report is self-contained; any request (an image, a font, a link prefetch) is refused.
+    await page.route('**', (route) => route.abort());
+    await page.setContent(html, { waitUntil: 'load' });
+    const small = 'font-size:7.5pt;font-family:sans-serif;color:#555;width:100%;margin:0 15mm;display:flex';
+    return await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      preferCSSPageSize: true,
+      displayHeaderFooter: true,
+      headerTemplate: opts.header
+        ? `<div style="${small};justify-content:center;font-weight:bold;color:#8a1c00">${esc(opts.header)}</div>`
+        : '<span></span>',
+      footerTemplate:
+        `<div style="${small}"><span style="flex:1">${esc(opts.footer ?? '')}</span>` +
+        '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>',
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+// Prints running or waiting: the API answers 503 when too many wait.
+let pending = 0;
+
 /**
- * Prints a self-contained HTML document to PDF with the real browser (headless Chromium through playwright-core).
- * STUB until the report-render branch lands (issue 17).
+ * Prints a self-contained HTML document to an A4 PDF with headless Chromium (playwright-core): one browser per
+ * process, launched lazily, prints serialised, the page offline; page numbers in the footer.
+ * A missing browser is a UserError naming the fix.
  */
-export async function printPdf(html: string): Promise<Buffer> {
-  void html;
-  throw new Error('printPdf: not built yet');
+export function printPdf(html: string, opts: PrintOptions = {}): Promise<Buffer> {
+  pending++;
+  const run = queue.then(() => print(html, opts)).finally(() => void pending--);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Prints running or waiting in this process. */
+export const pdfQueueLength = (): number => pending;
+
+/** Pages in a PDF Chromium (Skia) wrote: its page objects are plain `/Type /Page` dictionaries. */
+export function pdfPageCount(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+}
+
+/** Closes the shared browser (the server on shutdown, the CLI when done); the next print launches another. */
+export async function closePdfBrowser(): Promise<void> {
+  const b = browser;
+  browser = null;
+  if (!b) return;
+  await queue;
+  await (await b.catch(() => null))?.close();
 }
