@@ -160,7 +160,7 @@ describe('tracing view in a real browser', () => {
       expect(dist).toEqual(c.body.distribution.map((d) => [d.level, d.code, String(d.companions)]));
       await page.locator('[data-testid="distribution-chart"] canvas').first().waitFor();
       await page.locator('[data-testid="distribution-map"] canvas').first().waitFor();
-      // The client export carries the CSV route's columns and rows, one per companion.
+      // The client export carries the CSV route's columns and rows (after `synthetic`), one per companion.
       const csv = await page.evaluate(async (p) => {
         const r = await fetch(p);
         return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
@@ -179,7 +179,7 @@ describe('tracing view in a real browser', () => {
       expect(cx.fields).toEqual(['synthetic', ...(route.meta.fields ?? [])]);
       expect(cx.rows).toEqual(route.data.map((r) => ({ synthetic: 'true', ...r })));
       expect(cx.rows).toHaveLength(c.body.companions.length);
-      expect(cx.rows.map((r) => Object.values(r)[1])).toEqual(c.body.companions.map((x) => x.userId));
+      expect(cx.rows.map((r) => Object.values(r)[2])).toEqual(c.body.companions.map((x) => x.userId));
       await page.locator('[data-testid="as-of"]').waitFor();
       expect(await page.textContent('[data-testid="synthetic-banner"]')).toMatch(
         lang === 'en' ? /synthetic/i : /合成/,
