@@ -155,8 +155,9 @@ export function FlowsView({ meta, onUnauthorized }: Props) {
           </h2>
         )}
         <span className="flows-spacer" />
-        {/* The outflow report of the shown region and days; the ratio's basis follows the unit shown. */}
-        {mode === 'out' && (
+        {/* The outflow report of the shown city and days (the report is by city of origin, so a province has
+            none); the ratio's basis follows the unit shown. */}
+        {mode === 'out' && sel.level === 'city' && (
           <ReportButton
             kind="outflow"
             params={{ origin: sel.region, from: sel.from, to: sel.to, basis: sel.unit }}
