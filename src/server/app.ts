@@ -23,6 +23,7 @@ import { registerAdmin } from './routes-admin.ts';
 import { registerAuth } from './routes-auth.ts';
 import { registerFlows } from './routes-flows.ts';
 import { registerForecast } from './routes-forecast.ts';
+import { registerReports } from './routes-reports.ts';
 import { registerGeo } from './routes-geo.ts';
 import { registerRisk } from './routes-risk.ts';
 import { registerRiskSources } from './routes-risk-sources.ts';
@@ -53,6 +54,8 @@ export interface ServerDeps {
   jobs?: JobStore;
   /** The landing folder whose waiting files /api/status counts; none when not watched. */
   landing?: { dir: string };
+  /** The PDF printer of /api/reports (default src/report/pdf.ts printPdf, the real browser). */
+  print?: (html: string) => Promise<Buffer>;
 }
 
 /**
@@ -186,6 +189,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerRisk(app, { k: deps.k, accounts, audit });
   await registerRiskSources(app, { k: deps.k, accounts, audit });
   await registerForecast(app, { k: deps.k, accounts, audit });
+  await registerReports(app, { k: deps.k, accounts, audit, now, print: deps.print });
   await registerTracing(app, {
     accounts,
     audit,

@@ -108,6 +108,27 @@ export const MESSAGES: readonly Message[] = [
     en: 'the query took longer than {seconds} s: narrow it or retry later',
     zh: '查询耗时超过 {seconds} 秒：请缩小范围或稍后重试',
   },
+  {
+    code: 'print-busy',
+    en: 'too many reports are being printed: retry shortly',
+    zh: '正在打印的报告过多：请稍后重试',
+  },
+  // Reports (issue 17)
+  {
+    code: 'report-kind',
+    en: 'kind: {kind} is not a report (outflow, returnees, risk or forecast)',
+    zh: 'kind：{kind} 不是报告类型（outflow、returnees、risk 或 forecast）',
+  },
+  {
+    code: 'no-epicentre',
+    en: '{field}: required (the workspace names no epicentre)',
+    zh: '{field}：必填（工作区未指定疫源地）',
+  },
+  {
+    code: 'no-data-days',
+    en: '{field}: required (the workspace has no data days)',
+    zh: '{field}：必填（工作区没有数据日）',
+  },
   // Regions
   { code: 'not-a-city', en: '{field}: {code} is not a city code', zh: '{field}：{code} 不是城市代码' },
   {

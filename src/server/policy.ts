@@ -61,6 +61,14 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/forecast/runs': { access: AGGREGATES, analytics: true, cache: true },
   'GET /api/forecast': { access: AGGREGATES, scope: ['region'], analytics: true, cache: true },
   'GET /api/forecast/params': { access: AGGREGATES, analytics: true, cache: true },
+  // Reports (issue 17): aggregates of the routes above; the scope (origin, city or region, defaults included) is
+  // checked in the route after the defaults are filled in; forecast groups need all regions, as /api/forecast.
+  'GET /api/reports/:kind': {
+    access: AGGREGATES,
+    scope: ['origin', 'city', 'region'],
+    analytics: true,
+    cache: true,
+  },
   // Status (issue 14): the snapshot served and the jobs' progress; failure reasons and file names for admins only.
   'GET /api/status': { access: 'account' },
   'GET /api/admin/jobs': { access: ADMIN },

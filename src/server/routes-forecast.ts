@@ -1,20 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Duck } from '../db/duck.ts';
 import { HttpError } from '../errors.ts';
-import {
-  forecastSeries,
-  hasForecast,
-  listRuns,
-  observedSeries,
-  observedTotals,
-  paramTrajectory,
-} from '../epi/store.ts';
-import type { RunSummary, StoredRegion } from '../epi/store.ts';
+import { publishedObserved, servedRuns } from '../epi/published.ts';
+import { forecastSeries, hasForecast, paramTrajectory } from '../epi/store.ts';
+import type { RunSummary } from '../epi/store.ts';
 import { QUANTITIES } from '../epi/types.ts';
 import type { AuditLog } from '../privacy/audit.ts';
-import type { Account, Accounts } from './accounts.ts';
-import { inScope } from './scope.ts';
+import type { Accounts } from './accounts.ts';
+import { visibleRegion } from './scope.ts';
 import { requireAccount } from './session.ts';
 import { parse } from './validate.ts';
 
@@ -34,20 +27,6 @@ const ForecastQuery = z.object({
     .default('baseline'),
 });
 
-/** An account sees a region within its scope; an aggregate of several provinces (CN, CN-X...) needs all regions. */
-function visible(account: Account, code: string): boolean {
-  return /^\d{6}$/.test(code) ? inScope(account.regions, code) : account.regions.trim() === '*';
-}
-
-/** One published day: counts below k suppressed (as risk levels publish registry counts); groups sum published cells. */
-interface ObservedDay {
-  day: string;
-  count: number | null;
-  suppressed: boolean;
-  suppressedCells: number;
-  fitted: number | null;
-}
-
 /**
  * GET /api/forecast/runs, /api/forecast, /api/forecast/params (issue 13): stored forecast runs, aggregates
  * only. Observed daily confirmed counts follow the registry counts' rule (src/risk/query.ts): below k they are
@@ -66,18 +45,8 @@ export async function registerForecast(
     return req.cached('forecast.runs.all', async () => {
       if (!(await hasForecast(duck)))
         throw new HttpError(409, "the workspace has no forecast yet: run 'epitrace forecast build'");
-      // A city's forecast grows from its own few cases: a city with fewer than k confirmed in the fitted days
-      // is not listed and not served (groups are), and the message for it is the one for a city with no case.
-      const all = await listRuns(duck);
-      return Promise.all(
-        all.map(async (r) => {
-          const totals = await observedTotals(duck, r.run);
-          return {
-            ...r,
-            regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= d.k),
-          };
-        }),
-      );
+      // A city with fewer than k confirmed is not served; the message for it is the one for a city with no case.
+      return servedRuns(duck, d.k);
     });
   };
   const findRun = async (req: FastifyRequest, id: number): Promise<RunSummary> => {
@@ -92,7 +61,7 @@ export async function registerForecast(
     // Filtered per account after the cache: the stored list is every account's.
     const list = (await runs(req)).map((r) => ({
       ...r,
-      regions: r.regions.filter((g) => visible(account, g.code)),
+      regions: r.regions.filter((g) => visibleRegion(account, g.code)),
     }));
     return { synthetic: req.snapshot.info.synthetic, k: d.k, runs: list };
   });
@@ -100,7 +69,7 @@ export async function registerForecast(
   app.get('/api/forecast', async (req) => {
     const account = requireAccount(d.accounts, req);
     const q = parse(ForecastQuery, req.query);
-    if (!visible(account, q.region))
+    if (!visibleRegion(account, q.region))
       throw new HttpError(403, `region: ${q.region} is outside the regions of this account`, 'region');
     const r = await findRun(req, q.run);
     const region = r.regions.find((g) => g.code === q.region);
@@ -116,7 +85,7 @@ export async function registerForecast(
     // The region was checked against the account above; the answer itself depends on the query only.
     const { duck, info } = req.snapshot;
     const { observed, forecast } = await req.cached(q, async () => ({
-      observed: q.quantity === 'confirmed' ? await published(duck, r, region, d.k) : [],
+      observed: q.quantity === 'confirmed' ? await publishedObserved(duck, r, region, d.k) : [],
       forecast: await forecastSeries(duck, q),
     }));
     return {
@@ -148,41 +117,4 @@ export async function registerForecast(
     });
     return { synthetic: req.snapshot.info.synthetic || r.synthetic, run: q.run, origin: r.origin, params };
   });
-}
-
-/** The observed daily confirmed of a stored region or group, as published. */
-async function published(duck: Duck, r: RunSummary, region: StoredRegion, k: number): Promise<ObservedDay[]> {
-  const own = await observedSeries(duck, r.run, region.code);
-  if (region.kind === 'region')
-    return own.map((o) => ({
-      day: o.day,
-      // A true zero is not a small count: it is published as 0.
-      count: o.confirmed >= k || o.confirmed === 0 ? o.confirmed : null,
-      suppressed: o.confirmed < k && o.confirmed > 0,
-      suppressedCells: o.confirmed < k && o.confirmed > 0 ? 1 : 0,
-      // The filter tracks what it assimilates: a fitted value beside a suppressed count would all but give it away.
-      fitted: o.confirmed < k && o.confirmed > 0 ? null : o.fitted,
-    }));
-  // A group: the members' own cells (members without a stored series had no case: zeros).
-  const sums = new Map(
-    own.map((o) => [o.day, { count: 0, published: 0, suppressedCells: 0, fitted: o.fitted }]),
-  );
-  for (const m of region.members) {
-    if (!r.regions.some((g) => g.code === m && g.kind === 'region')) continue;
-    for (const o of await observedSeries(duck, r.run, m)) {
-      const s = sums.get(o.day);
-      if (!s) continue;
-      if (o.confirmed >= k) {
-        s.count += o.confirmed;
-        s.published++;
-      } else if (o.confirmed > 0) s.suppressedCells++;
-    }
-  }
-  return [...sums].map(([day, s]) => ({
-    day,
-    count: s.published === 0 && s.suppressedCells > 0 ? null : s.count,
-    suppressed: s.published === 0 && s.suppressedCells > 0,
-    suppressedCells: s.suppressedCells,
-    fitted: s.published === 0 && s.suppressedCells > 0 ? null : s.fitted,
-  }));
 }

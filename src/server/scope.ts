@@ -54,3 +54,8 @@ export function requireInScope(account: { regions: string }, code: string, field
   if (!inScope(account.regions, code))
     throw new HttpError(403, `${field}: ${code} is outside the regions of this account`, field);
 }
+
+/** An account sees a forecast region within its scope; an aggregate of several provinces (CN, CN-X...) needs all regions. */
+export function visibleRegion(account: { regions: string }, code: string): boolean {
+  return /^\d{6}$/.test(code) ? inScope(account.regions, code) : account.regions.trim() === '*';
+}
