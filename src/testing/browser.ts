@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'papaparse';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import { Accounts } from '../server/accounts.ts';
@@ -35,4 +36,24 @@ export async function serveWithAccount(
   db.close();
   const s = await startServer(ws, { host: '127.0.0.1', port: 0 });
   return { url: s.url, close: s.close };
+}
+
+/**
+ * Clicks a table's CSV export button (`testId`, e.g. 'index-export-csv') and reads the download: its file name,
+ * its column keys and its rows by key. Throws when the file lacks the UTF-8 byte-order mark the exports promise.
+ */
+export async function exportedCsv(
+  page: Page,
+  testId: string,
+): Promise<{ name: string; fields: string[]; rows: Record<string, string>[] }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`[data-testid="${testId}"]`),
+  ]);
+  const path = await download.path();
+  const text = readFileSync(path, 'utf8');
+  if (!text.startsWith('\ufeff'))
+    throw new Error(`${download.suggestedFilename()}: no UTF-8 byte-order mark`);
+  const parsed = parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true });
+  return { name: download.suggestedFilename(), fields: parsed.meta.fields ?? [], rows: parsed.data };
 }

@@ -13,6 +13,8 @@ import type { Page } from 'playwright-core';
 export const ALLOWED_WORDS: readonly string[] = [
   'EpiTrace',
   'CSV',
+  'PDF',
+  'HTML',
   'Excel',
   'JSON',
   'SEIR',

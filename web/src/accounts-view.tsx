@@ -104,6 +104,7 @@ export function AccountsView() {
       {rows && (
         <ExportButtons
           name="accounts"
+          synthetic={false}
           rows={rows}
           columns={[
             { key: 'username', header: t.username, value: (a) => a.username },

@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { Accounts } from '../../src/server/accounts.ts';
-import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
+import { exportedCsv, launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { pipelineFixture } from '../../src/testing/fixture.ts';
 import { untranslatedChinese, untranslatedWords } from '../../src/testing/untranslated.ts';
 import { dateTimeText } from './format.ts';
@@ -56,17 +55,6 @@ function api(page: Page, path: string): Promise<{ status: number; body: unknown 
   }, path);
 }
 
-/** Clicks an export button and parses the downloaded CSV (BOM first, header = column keys). */
-async function exportedCsv(page: Page, testId: string): Promise<Record<string, string>[]> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click(`[data-testid="${testId}"]`),
-  ]);
-  const text = readFileSync((await download.path())!, 'utf8');
-  expect(text.startsWith('\ufeff')).toBe(true);
-  return parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true }).data;
-}
-
 const roles = {
   en: { admin: 'admin', analyst: 'analyst', tracer: 'tracer', public: 'public' },
   zh: { admin: '管理员', analyst: '分析员', tracer: '流调员', public: '公众' },
@@ -105,7 +93,10 @@ describe('accounts and audit views in a real browser', () => {
       ]),
     );
     // The export: the API's rows, values as the API gives them.
-    const csv = await exportedCsv(page, 'accounts-export-csv');
+    // Accounts are not workspace data: no SYNTHETIC- prefix, synthetic false on every row.
+    const { name, rows: csv } = await exportedCsv(page, 'accounts-export-csv');
+    expect(name).toBe('epitrace-accounts.csv');
+    expect(csv.every((x) => x['synthetic'] === 'false')).toBe(true);
     expect(csv.map((x) => [x['username'], x['role'], x['regions'], x['expiresAt'], x['disabled']])).toEqual(
       rows.map((a) => [a.username, a.role, a.regions, a.expiresAt, String(a.disabled)]),
     );
@@ -185,7 +176,7 @@ describe('accounts and audit views in a real browser', () => {
         expect(await status.textContent()).toBe(`校验通过：共 ${last} 条，哈希链与检查点一致。`);
         expect(await page.textContent('h2')).toBe('审计日志');
       }
-      const csv = await exportedCsv(page, 'audit-export-csv');
+      const { rows: csv } = await exportedCsv(page, 'audit-export-csv');
       expect(csv.map((x) => [Number(x['id']), x['at'], x['action'], x['detail']])).toEqual(
         r.entries
           .filter((e) => e.id <= last)

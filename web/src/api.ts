@@ -101,19 +101,22 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   if (init.body !== undefined) headers.set('content-type', 'application/json');
   if (!headers.has('accept-language')) headers.set('accept-language', acceptLanguage(apiLang));
   const res = await fetch(`/api${path}`, { ...init, headers, credentials: 'same-origin' });
-  if (!res.ok) {
-    const body: unknown = await res.json().catch(() => null);
-    const { error, field, code } = (body ?? {}) as { error?: unknown; field?: unknown; code?: unknown };
-    const message = typeof error === 'string' ? error : `${res.status} ${res.statusText}`;
-    throw new ApiError(
-      message,
-      res.status,
-      typeof field === 'string' ? field : undefined,
-      typeof code === 'string' ? code : undefined,
-    );
-  }
+  if (!res.ok) throw await apiError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/** A non-2xx answer as an ApiError: the server's (localised) `{ error, field, code }`, else the HTTP status. */
+export async function apiError(res: Response): Promise<ApiError> {
+  const body: unknown = await res.json().catch(() => null);
+  const { error, field, code } = (body ?? {}) as { error?: unknown; field?: unknown; code?: unknown };
+  const message = typeof error === 'string' ? error : `${res.status} ${res.statusText}`;
+  return new ApiError(
+    message,
+    res.status,
+    typeof field === 'string' ? field : undefined,
+    typeof code === 'string' ? code : undefined,
+  );
 }
 
 /**

@@ -30,6 +30,7 @@ export function AuditView() {
           </p>
           <ExportButtons
             name="audit"
+            synthetic={false}
             rows={page.entries}
             columns={[
               { key: 'id', header: '#', value: (e) => e.id },

@@ -1,6 +1,6 @@
 import { parse } from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { toCsv } from './export.tsx';
+import { exportFileName, toCsv, withSyntheticColumn } from './export.tsx';
 import type { ExportColumn } from './export.tsx';
 
 type Row = { code: string; name: string; count: number | null; suppressed: boolean; note: string | null };
@@ -54,5 +54,23 @@ describe('toCsv', () => {
 
   it('writes the header alone for no rows', () => {
     expect(toCsv([], columns)).toBe('\ufeffcode,name,count,suppressed,note\r\n');
+  });
+});
+
+describe('synthetic exports', () => {
+  it('prefix the file name with SYNTHETIC- only on synthetic data', () => {
+    expect(exportFileName('flows-returnees-420900-420100-2020-01-14_2020-01-27', 'csv', true)).toBe(
+      'SYNTHETIC-epitrace-flows-returnees-420900-420100-2020-01-14_2020-01-27.csv',
+    );
+    expect(exportFileName('accounts', 'xlsx', false)).toBe('epitrace-accounts.xlsx');
+  });
+
+  it('carry a synthetic column first, true or false on every row', () => {
+    for (const synthetic of [true, false]) {
+      const csv = toCsv(rows, withSyntheticColumn(columns, synthetic, 'Synthetic data'));
+      const parsed = parse<Record<string, string>>(csv.slice(1), { header: true }).data;
+      expect(parsed.map((r) => Object.keys(r)[0])).toEqual(rows.map(() => 'synthetic'));
+      expect(parsed.map((r) => r['synthetic'])).toEqual(rows.map(() => String(synthetic)));
+    }
   });
 });

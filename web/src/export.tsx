@@ -62,28 +62,55 @@ export async function toXlsx<R>(rows: R[], columns: ExportColumn<R>[], sheet: st
   return new Blob([buf], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 
-/** Rows and columns of one export. */
-export type Exported<R> = { rows: R[]; columns: ExportColumn<R>[] };
+/** Rows and columns of one export, and whether they come from a synthetic workspace (the answer's flag). */
+export type Exported<R> = { rows: R[]; columns: ExportColumn<R>[]; synthetic: boolean };
 
 /**
- * "CSV" and "Excel" buttons downloading `epitrace-<name>.csv` / `.xlsx` from the rows the table shows.
- * Hidden when printing (style.css: .export-buttons).
+ * The downloaded file's name: `epitrace-<name>.<ext>`, prefixed `SYNTHETIC-` when the data are synthetic (a file
+ * cannot carry the page's banner; the report route names its PDFs the same way).
+ */
+export function exportFileName(name: string, ext: string, synthetic: boolean): string {
+  return `${synthetic ? 'SYNTHETIC-' : ''}epitrace-${name}.${ext}`;
+}
+
+/**
+ * The exported columns: `synthetic` (true/false) first, as the flows CLI's CSV has it, so a row copied out of the
+ * file still says whether it is real; then the table's own.
+ */
+export function withSyntheticColumn<R>(
+  columns: ExportColumn<R>[],
+  synthetic: boolean,
+  header: string,
+): ExportColumn<R>[] {
+  return [{ key: 'synthetic', header, value: () => synthetic }, ...columns];
+}
+
+/**
+ * "CSV" and "Excel" buttons downloading `[SYNTHETIC-]epitrace-<name>.csv` / `.xlsx` from the rows the table shows.
+ * `synthetic` is the answer's flag (required, so no table can forget it). Hidden when printing (style.css:
+ * .export-buttons).
  */
 export function ExportButtons<R>(p: {
   name: string;
   rows: R[];
   columns: ExportColumn<R>[];
+  synthetic: boolean;
   testId?: string;
 }): JSX.Element {
-  const { rows, columns } = p;
+  const { rows, columns, synthetic } = p;
   return (
-    <LoadedExport name={p.name} load={() => Promise.resolve({ rows, columns })} testId={p.testId ?? p.name} />
+    <LoadedExport
+      name={p.name}
+      load={() => Promise.resolve({ rows, columns, synthetic })}
+      testId={p.testId ?? p.name}
+    />
   );
 }
 
 /**
  * The same buttons (data-testid `${testId}-csv` / `-xlsx`) with rows from `load`, called on each click: an export
- * of individual-level data asks the server again, so each download is audited (tracing-export.tsx).
+ * of individual-level data asks the server again, so each download is audited (tracing-export.tsx). The loaded
+ * answer says whether it is synthetic (file name prefix and `synthetic` column).
  */
 export function LoadedExport<R>(p: {
   name: string;
@@ -98,12 +125,13 @@ export function LoadedExport<R>(p: {
     setBusy(true);
     setError(null);
     try {
-      const { rows, columns } = await p.load();
+      const loaded = await p.load();
+      const columns = withSyntheticColumn(loaded.columns, loaded.synthetic, t.exportSyntheticHeader);
       const blob =
         kind === 'csv'
-          ? new Blob([toCsv(rows, columns)], { type: 'text/csv;charset=utf-8' })
-          : await toXlsx(rows, columns, p.name);
-      download(blob, `epitrace-${p.name}.${kind}`);
+          ? new Blob([toCsv(loaded.rows, columns)], { type: 'text/csv;charset=utf-8' })
+          : await toXlsx(loaded.rows, columns, p.name);
+      download(blob, exportFileName(p.name, kind, loaded.synthetic));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {

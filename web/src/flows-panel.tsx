@@ -178,6 +178,7 @@ export function FlowsPanel({ sel, days, onRange, nameOf, big, onUnauthorized }: 
               k={answer.k}
               nameOf={nameOf}
               exportName={exportName}
+              synthetic={answer.synthetic}
               testId="flows-ranking"
               {...(big ? { limit: 10 } : {})}
             />

@@ -14,6 +14,7 @@ import { FlowsDefinitions, FlowsSummary } from './flows-summary.tsx';
 import { dayText } from './format.ts';
 import { LangContext } from './i18n.ts';
 import { RegionPicker } from './region-picker.tsx';
+import { ReportButton } from './report-button.tsx';
 import { DataVersion } from './status-bar.tsx';
 
 type Props = {
@@ -123,6 +124,14 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
         {t.modeTitles.returnees} — {home ? nameOf(home) : ''} ← {nameOf(source)} · {dayText(range[0], lang)} –{' '}
         {dayText(range[1], lang)}
       </h2>
+      {home !== null && (
+        <ReportButton
+          kind="returnees"
+          params={{ city: home, source, from: range[0], to: range[1] }}
+          onUnauthorized={onUnauthorized}
+          testId="report-returnees"
+        />
+      )}
       <p className="muted small">{t.returneesDef}</p>
       {error && <FlowsError message={error} />}
       {!answer && !error && <p className="muted">{t.loading}</p>}
@@ -156,6 +165,7 @@ export function FlowsReturnees({ meta, days, cities, nameOf, big, onUnauthorized
                   <ExportButtons
                     name={`flows-returnees-${home}-${source}-${range[0]}_${range[1]}`}
                     rows={answer.daily}
+                    synthetic={answer.synthetic}
                     columns={returneeColumns}
                     testId="flows-returnees-export"
                   />

@@ -15,6 +15,8 @@ type Props = {
   nameOf: (code: string) => string;
   /** Export file name without "epitrace-" and extension. */
   exportName: string;
+  /** The answer's flag: the export says synthetic in its name and a column. */
+  synthetic: boolean;
   /** Show only the first rows (big screen); the export still has them all. */
   limit?: number;
   testId: string;
@@ -62,7 +64,7 @@ export function FigureCells({ f, k }: { f: Figure; k: number }) {
 }
 
 /** The ranking in the API's order (largest first, suppressed last), sample and expanded side by side. */
-export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, testId }: Props) {
+export function RankingTable({ rows, groupBy, k, nameOf, exportName, synthetic, limit, testId }: Props) {
   const t = useFlowsStrings();
   const ranked = useMemo(() => rows.map((r, i) => ({ ...(r as RankRow), rank: i + 1 })), [rows]);
   const shown = limit === undefined ? ranked : ranked.slice(0, limit);
@@ -72,6 +74,7 @@ export function RankingTable({ rows, groupBy, k, nameOf, exportName, limit, test
         <ExportButtons
           name={exportName}
           rows={ranked}
+          synthetic={synthetic}
           columns={rankColumns(groupBy)}
           testId={`${testId}-export`}
         />

@@ -15,6 +15,7 @@ import { FlowsReturnees } from './flows-returnees.tsx';
 import { daysBetween, dayText } from './format.ts';
 import { LangContext } from './i18n.ts';
 import { RegionPicker } from './region-picker.tsx';
+import { ReportButton } from './report-button.tsx';
 import type { PickerRegion } from './region-picker.tsx';
 import { useScreen } from './screen.ts';
 
@@ -154,6 +155,16 @@ export function FlowsView({ meta, onUnauthorized }: Props) {
           </h2>
         )}
         <span className="flows-spacer" />
+        {/* The outflow report of the shown city and days (the report is by city of origin, so a province has
+            none); the ratio's basis follows the unit shown. */}
+        {mode === 'out' && sel.level === 'city' && (
+          <ReportButton
+            kind="outflow"
+            params={{ origin: sel.region, from: sel.from, to: sel.to, basis: sel.unit }}
+            onUnauthorized={onUnauthorized}
+            testId="report-outflow"
+          />
+        )}
         <AsOf meta={meta} />
       </div>
       {mode === 'returnees' ? (

@@ -9,6 +9,7 @@ import { bandText, paramText, SUMMARY_HORIZONS } from './forecast-format.ts';
 import { dayText, numberText } from './format.ts';
 import { LangContext, useStrings } from './i18n.ts';
 import type { Lang, Strings } from './i18n.ts';
+import { ReportButton } from './report-button.tsx';
 import { PanelStatus, SyntheticTag, useRiskData } from './risk-load.tsx';
 import type { Loaded } from './risk-load.tsx';
 import { placeName, useViewsStrings } from './views-i18n.ts';
@@ -90,6 +91,13 @@ export function ForecastView({ onUnauthorized }: Props) {
                 ))}
               </select>
             </label>
+            {/* The report covers every scenario of the run, so the scenario is not a parameter. */}
+            <ReportButton
+              kind="forecast"
+              params={{ region: chosen, run: String(run.run) }}
+              onUnauthorized={onUnauthorized}
+              testId="report-forecast"
+            />
           </>
         )}
         <AsOfLoaded />
@@ -196,6 +204,7 @@ function FanPanel({ quantity, state, series: s }: FanProps) {
           <ExportButtons
             name={`forecast-${s.run}-${s.region.code}-${s.quantity}-${s.scenario}`}
             rows={s.forecast}
+            synthetic={s.synthetic}
             columns={[
               { key: 'target', header: v.fcTarget, value: (p) => p.target },
               { key: 'horizon', header: v.fcHorizon, value: (p) => p.horizon },
@@ -260,6 +269,7 @@ function ScenarioPanel({
           <ExportButtons
             name={`forecast-${run.run}-${region}-confirmed-scenarios`}
             rows={state.data.flatMap((s) => s.forecast.map((p) => ({ scenario: s.scenario, ...p })))}
+            synthetic={state.data.some((s) => s.synthetic)}
             columns={[
               { key: 'scenario', header: t.fcScenario, value: (p) => p.scenario },
               { key: 'target', header: v.fcTarget, value: (p) => p.target },
@@ -342,6 +352,7 @@ function ParamsPanel({ run, onUnauthorized }: { run: number; onUnauthorized: () 
           <ExportButtons
             name={`forecast-${p.run}-params`}
             rows={SHOWN_PARAMS.flatMap((name) => (p.params[name] ?? []).map((x) => ({ name, ...x })))}
+            synthetic={p.synthetic}
             columns={[
               { key: 'parameter', header: v.fcParameter, value: (x) => x.name },
               { key: 'day', header: v.fcDay, value: (x) => x.day },

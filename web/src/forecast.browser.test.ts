@@ -120,9 +120,12 @@ async function checkExportAndLanguage(
     page.waitForEvent('download'),
     page.click('[data-testid="fan-confirmed-export-csv"]'),
   ]);
-  expect(download.suggestedFilename()).toBe(`epitrace-forecast-1-${region}-confirmed-${scenario}.csv`);
+  expect(download.suggestedFilename()).toBe(
+    `SYNTHETIC-epitrace-forecast-1-${region}-confirmed-${scenario}.csv`,
+  );
   const csv = readFileSync((await download.path())!, 'utf8');
   const rows = parse<Record<string, string>>(csv.slice(1), { header: true, skipEmptyLines: true }).data;
+  expect(rows.every((r) => r['synthetic'] === 'true')).toBe(true);
   expect(rows.map((r) => [r['target'], Number(r['median']), Number(r['q05']), Number(r['q95'])])).toEqual(
     s.forecast.map((p) => [p.target, p.median, p.q05, p.q95]),
   );

@@ -260,6 +260,7 @@ const en = {
   exportCsvButton: 'CSV',
   exportXlsxButton: 'Excel',
   exportTitle: (format: string) => `Download this table as ${format}`,
+  exportSyntheticHeader: 'Synthetic data',
   regionSearch: 'Name, pinyin or code',
   regionNoMatch: 'No matching region',
   asOf: (day: string, id: number, published: string) =>
@@ -511,6 +512,7 @@ const zh: Strings = {
   exportCsvButton: 'CSV',
   exportXlsxButton: 'Excel',
   exportTitle: (format: string) => `将此表下载为 ${format} 文件`,
+  exportSyntheticHeader: '合成数据',
   regionSearch: '名称、拼音或代码',
   regionNoMatch: '无匹配地区',
   asOf: (day: string, id: number, published: string) => `数据截至 ${day}（快照 ${id}，发布于 ${published}）`,

@@ -36,6 +36,7 @@ export function JobsView() {
       {jobs && jobs.length > 0 && (
         <ExportButtons
           name="jobs"
+          synthetic={false}
           rows={jobs}
           columns={[
             { key: 'id', header: '#', value: (j) => j.id },

@@ -132,20 +132,21 @@ describe('the kit in a real browser', () => {
       page.waitForEvent('download'),
       page.click('[data-testid="harness-table-csv"]'),
     ]);
-    expect(csv.suggestedFilename()).toBe('epitrace-harness-table.csv');
+    // Synthetic rows: the name says so first, and every row carries `synthetic` (first column).
+    expect(csv.suggestedFilename()).toBe('SYNTHETIC-epitrace-harness-table.csv');
     const text = readFileSync((await csv.path())!, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(parse<string[]>(text.slice(1)).data).toEqual([
-      ['code', 'name', 'count', 'suppressed'],
-      ['420100', '武汉市', '1234567', 'false'],
-      ['540100', 'Lhasa, "the city"', '', 'true'],
+      ['synthetic', 'code', 'name', 'count', 'suppressed'],
+      ['true', '420100', '武汉市', '1234567', 'false'],
+      ['true', '540100', 'Lhasa, "the city"', '', 'true'],
     ]);
     expect(scripts.some((s) => s.startsWith('exceljs'))).toBe(false);
     const [xlsx] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-testid="harness-table-xlsx"]'),
     ]);
-    expect(xlsx.suggestedFilename()).toBe('epitrace-harness-table.xlsx');
+    expect(xlsx.suggestedFilename()).toBe('SYNTHETIC-epitrace-harness-table.xlsx');
     expect(scripts.some((s) => s.startsWith('exceljs'))).toBe(true);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile((await xlsx.path())!);
@@ -153,12 +154,12 @@ describe('the kit in a real browser', () => {
     expect(sheet.name).toBe('harness-table');
     // Rows and cells are 1-based sparse arrays; an empty cell (null written) reads back as a hole.
     const rows = (sheet.getSheetValues().slice(1) as unknown[][]).map((r) =>
-      Array.from({ length: 4 }, (_, i) => r[i + 1] ?? null),
+      Array.from({ length: 5 }, (_, i) => r[i + 1] ?? null),
     );
     expect(rows).toEqual([
-      ['代码', '名称', '人数', '已抑制'],
-      ['420100', '武汉市', 1234567, false],
-      ['540100', 'Lhasa, "the city"', null, true],
+      ['Synthetic data', '代码', '名称', '人数', '已抑制'],
+      [true, '420100', '武汉市', 1234567, false],
+      [true, '540100', 'Lhasa, "the city"', null, true],
     ]);
     await page.close();
   }, 60_000);

@@ -177,6 +177,7 @@ export function LayersView() {
             <ExportButtons
               name={`population-${layer}`}
               rows={regions}
+              synthetic={loaded?.regions.some((r) => r.synthetic) ?? false}
               columns={exportColumns(v)}
               testId="layers-export"
             />

@@ -212,12 +212,14 @@ describe.each(['zh', 'en'] as const)('map layers in a real browser (%s)', (lang)
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.startsWith('\ufeff')).toBe(true);
     const lines = csv.slice(1).trim().split(/\r?\n/);
-    expect(lines[0]).toBe('code,name,nameEn,population');
+    // Census populations are real data: no SYNTHETIC- prefix, synthetic false.
+    expect(lines[0]).toBe('synthetic,code,name,nameEn,population');
     const cityPop = new Map((await divisions(page, 'city')).map((d) => [d.code, d.population]));
     expect(lines).toHaveLength(files.city.count + 1);
     for (const line of lines.slice(1)) {
       const cells = line.split(',');
-      const want = cityPop.get(cells[0] ?? '') ?? 0;
+      expect(cells[0]).toBe('false');
+      const want = cityPop.get(cells[1] ?? '') ?? 0;
       expect(cells.at(-1)).toBe(want > 0 ? String(want) : '');
     }
     if (lang === 'zh') expect(await untranslatedWords(page, '[data-testid="layers-view"]')).toEqual([]);

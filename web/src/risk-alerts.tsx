@@ -34,6 +34,7 @@ export function RiskAlertsPanel({ city, day, onUnauthorized }: Props) {
             <ExportButtons
               name={`risk-alerts-${r.city}-${r.day}`}
               rows={r.alerts}
+              synthetic={r.synthetic}
               columns={[
                 { key: 'level', header: v.alertsColumns.level, value: (a) => a.level },
                 { key: 'code', header: v.colCode, value: (a) => a.code },

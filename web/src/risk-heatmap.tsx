@@ -125,6 +125,7 @@ function HeatmapAt({ hours, onUnauthorized }: { hours: Hours; onUnauthorized: ()
           <ExportButtons
             name={`risk-heatmap-${h.city}-${hour}-${kind}`}
             rows={h.areas}
+            synthetic={h.synthetic}
             columns={[
               { key: 'area', header: t.heatmapArea, value: (a) => a.area },
               { key: 'name', header: v.colNameZh, value: (a) => a.name ?? null },

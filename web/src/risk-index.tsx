@@ -66,6 +66,7 @@ export function RiskIndexPanel({ city, day, onUnauthorized }: Props) {
           <ExportButtons
             name={`risk-index-${r.city}-${r.day}-${r.level}`}
             rows={rows}
+            synthetic={r.synthetic}
             columns={[
               { key: 'code', header: v.colCode, value: (a) => a.code },
               { key: 'name', header: t.heatmapArea, value: (a) => a.name },

@@ -71,6 +71,7 @@ export function RiskLevelsPanel({ city, day, k, onUnauthorized }: Props) {
           <ExportButtons
             name={`risk-levels-${r.city}-${r.day}-${r.level}`}
             rows={r.areas}
+            synthetic={r.synthetic}
             columns={[
               { key: 'code', header: v.colCode, value: (a) => a.code },
               { key: 'name', header: t.heatmapArea, value: (a) => a.name },

@@ -116,6 +116,7 @@ export function RiskSourcesPanel({ meta, days, origin, label, onUnauthorized }: 
           <ExportButtons
             name={`risk-sources-${f.origin}-${f.from}_${f.to}-${f.model}`}
             rows={sourcesRows(f)}
+            synthetic={f.synthetic}
             columns={sourcesColumns(t, v)}
             testId="sources-export"
           />

@@ -8,6 +8,7 @@ import { RiskAlertsPanel } from './risk-alerts.tsx';
 import { RiskHeatmapPanel } from './risk-heatmap.tsx';
 import { RiskIndexPanel } from './risk-index.tsx';
 import { RiskLevelsPanel } from './risk-levels.tsx';
+import { ReportButton } from './report-button.tsx';
 import { RiskSourcesPanel } from './risk-sources.tsx';
 import { useScreen } from './screen.ts';
 import { placeName } from './views-i18n.ts';
@@ -76,6 +77,12 @@ export function RiskView({ meta, onUnauthorized }: Props) {
             ))}
           </select>
         </label>
+        <ReportButton
+          kind="risk"
+          params={{ city, day }}
+          onUnauthorized={onUnauthorized}
+          testId="report-risk"
+        />
         <AsOf meta={meta} />
       </div>
       <div className="panels">

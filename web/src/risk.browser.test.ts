@@ -1,13 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.ts';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { OUTBREAK, riskSourcesFixture, RISK_SOURCES_K } from '../../src/risk/sources-fixture-workspace.ts';
 import { Accounts } from '../../src/server/accounts.ts';
-import { launchChromium } from '../../src/testing/browser.ts';
+import { exportedCsv, launchChromium } from '../../src/testing/browser.ts';
 import { untranslatedChinese, untranslatedWords } from '../../src/testing/untranslated.ts';
 import type { Division } from './api.ts';
 import { numberText } from './format.ts';
@@ -162,21 +161,6 @@ async function checkCore(page: Page, lang: 'en' | 'zh'): Promise<string> {
   );
 }
 
-/** Downloads a table's CSV export (the button `testId`) and parses it: header row = column keys. */
-async function exportedCsv(
-  page: Page,
-  testId: string,
-): Promise<{ name: string; rows: Record<string, string>[] }> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click(`[data-testid="${testId}"]`),
-  ]);
-  const text = readFileSync((await download.path())!, 'utf8');
-  expect(text.startsWith('\ufeff')).toBe(true);
-  const parsed = parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true });
-  return { name: download.suggestedFilename(), rows: parsed.data };
-}
-
 describe('risk view in a real browser', () => {
   it.each(['en', 'zh'] as const)(
     "shows an analyst the API's numbers (%s), all in the page language, with exports and the data's date",
@@ -197,7 +181,9 @@ describe('risk view in a real browser', () => {
         `/api/risk/index?${new URLSearchParams({ city: '420100', day, level: 'county' })}`,
       );
       const csv = await exportedCsv(page, 'index-export-csv');
-      expect(csv.name).toBe(`epitrace-risk-index-420100-${day}-county.csv`);
+      expect(csv.name).toBe(`SYNTHETIC-epitrace-risk-index-420100-${day}-county.csv`);
+      expect(csv.fields[0]).toBe('synthetic');
+      expect(csv.rows.every((r) => r['synthetic'] === 'true')).toBe(true);
       const want = [...ix.body.areas].sort((a, b) => b.index - a.index || a.code.localeCompare(b.code));
       expect(csv.rows.map((r) => [r['code'], Number(r['index']), r['warning'], Number(r['cases'])])).toEqual(
         want.map((a) => [a.code, a.index, a.warning, a.components['cases']]),

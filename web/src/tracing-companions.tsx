@@ -96,9 +96,8 @@ export function TracingCompanions({ caseRef, name, onError }: Props) {
             <span className="muted">
               {t.window(wallText(r.window.from, lang), wallText(r.window.to, lang))}
             </span>
-            {/* The file's name says synthetic, as the CSV route's does: the file cannot carry a banner. */}
             <LoadedExport
-              name={`${r.synthetic ? 'SYNTHETIC-' : ''}companions-${caseRef}`}
+              name={`companions-${caseRef}`}
               load={() => companionsExport(companionsCsvUrl(caseRef, result.q))}
               testId="companions-export"
             />

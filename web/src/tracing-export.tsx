@@ -12,6 +12,8 @@ export async function companionsExport(url: string): Promise<Exported<Record<str
   const parsed = parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
   const fields = parsed.meta.fields ?? [];
   return {
+    // The route's header says whether the workspace is synthetic (its own file name says so too).
+    synthetic: res.headers.get('x-epitrace-synthetic') === 'true',
     rows: parsed.data,
     columns: fields.map((f) => ({ key: f, header: f, value: (r) => r[f] ?? null })),
   };

@@ -109,10 +109,14 @@ export function TracingTrajectory({ caseRef, name, onError }: Props) {
               </span>
               <LoadedExport
                 name={`trajectory-${caseRef}`}
-                load={async () => ({
-                  rows: (await getTrajectory(caseRef)).dwells,
-                  columns: dwellColumns(t, v, name),
-                })}
+                load={async () => {
+                  const fresh = await getTrajectory(caseRef);
+                  return {
+                    rows: fresh.dwells,
+                    columns: dwellColumns(t, v, name),
+                    synthetic: fresh.synthetic,
+                  };
+                }}
                 testId="dwell-export"
               />
             </div>

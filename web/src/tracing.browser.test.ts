@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDb } from '../../src/db/sqlite.ts';
 import { Accounts } from '../../src/server/accounts.ts';
-import { launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
+import { exportedCsv, launchChromium, serveWithAccount } from '../../src/testing/browser.ts';
 import { tracingFixture } from '../../src/testing/tracing-fixture.ts';
 import { untranslatedChinese, untranslatedWords } from '../../src/testing/untranslated.ts';
 import { companions, listCases } from '../../src/tracing/index.ts';
@@ -89,23 +89,6 @@ const cellTexts = (page: Page, table: string) =>
     trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
   );
 
-/** Clicks an export button and parses the downloaded CSV (BOM first, header = column keys). */
-async function exportedCsv(
-  page: Page,
-  testId: string,
-): Promise<{ name: string; rows: Record<string, string>[] }> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click(`[data-testid="${testId}"]`),
-  ]);
-  const text = readFileSync((await download.path())!, 'utf8');
-  expect(text.startsWith('\ufeff')).toBe(true);
-  return {
-    name: download.suggestedFilename(),
-    rows: parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true }).data,
-  };
-}
-
 const words = {
   en: { dwells: (n: number) => `${n} dwells`, companions: (n: number) => `${n} companions` },
   zh: { dwells: (n: number) => `${n} 次停留`, companions: (n: number) => `${n} 名伴随者` },
@@ -145,7 +128,8 @@ describe('tracing view in a real browser', () => {
       const dx = await exportedCsv(page, 'dwell-export-csv');
       // Individual-level data: the export asked the server again, which wrote it to the audit log.
       expect(audited('trace.trajectory')).toBe(trajectories + 1);
-      expect(dx.name).toBe(`epitrace-trajectory-${ref}.csv`);
+      expect(dx.name).toBe(`SYNTHETIC-epitrace-trajectory-${ref}.csv`);
+      expect(dx.rows.every((r) => r['synthetic'] === 'true')).toBe(true);
       expect(dx.rows.map((r) => [r['start'], r['end'], Number(r['minutes']), Number(r['cellId'])])).toEqual(
         t.body.dwells.map((d) => [d.start, d.end, d.minutes, d.cellId]),
       );
@@ -176,7 +160,7 @@ describe('tracing view in a real browser', () => {
       expect(dist).toEqual(c.body.distribution.map((d) => [d.level, d.code, String(d.companions)]));
       await page.locator('[data-testid="distribution-chart"] canvas').first().waitFor();
       await page.locator('[data-testid="distribution-map"] canvas').first().waitFor();
-      // The client export carries the CSV route's columns and rows, one per companion.
+      // The client export carries the CSV route's columns and rows (after `synthetic`), one per companion.
       const csv = await page.evaluate(async (p) => {
         const r = await fetch(p);
         return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
@@ -190,11 +174,12 @@ describe('tracing view in a real browser', () => {
       const csvs = audited('trace.companions', '"format":"csv"');
       const cx = await exportedCsv(page, 'companions-export-csv');
       expect(audited('trace.companions', '"format":"csv"')).toBe(csvs + 1);
-      expect(cx.name).toBe(`epitrace-SYNTHETIC-companions-${ref}.csv`);
-      expect(Object.keys(cx.rows[0] ?? {})).toEqual(route.meta.fields);
-      expect(cx.rows).toEqual(route.data);
+      // One way for every export: SYNTHETIC- first, and the synthetic column (from the route's header) first.
+      expect(cx.name).toBe(`SYNTHETIC-epitrace-companions-${ref}.csv`);
+      expect(cx.fields).toEqual(['synthetic', ...(route.meta.fields ?? [])]);
+      expect(cx.rows).toEqual(route.data.map((r) => ({ synthetic: 'true', ...r })));
       expect(cx.rows).toHaveLength(c.body.companions.length);
-      expect(cx.rows.map((r) => Object.values(r)[1])).toEqual(c.body.companions.map((x) => x.userId));
+      expect(cx.rows.map((r) => Object.values(r)[2])).toEqual(c.body.companions.map((x) => x.userId));
       await page.locator('[data-testid="as-of"]').waitFor();
       expect(await page.textContent('[data-testid="synthetic-banner"]')).toMatch(
         lang === 'en' ? /synthetic/i : /合成/,

@@ -60,7 +60,7 @@ function Harness() {
       </div>
       <p data-testid="chosen">{`${code} ${range[0]} ${range[1]}`}</p>
       <AsOf meta={META} />
-      <ExportButtons name="harness-table" rows={ROWS} columns={COLUMNS} />
+      <ExportButtons name="harness-table" rows={ROWS} columns={COLUMNS} synthetic />
     </LangContext.Provider>
   );
 }
