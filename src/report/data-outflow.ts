@@ -1,3 +1,4 @@
+import { formatDay } from './render-format.ts';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
 import { UserError } from '../errors.ts';
@@ -259,8 +260,8 @@ export async function outflowReport(
   ];
   return {
     title: {
-      zh: `${originName.zh}迁出人口按省份分布（${q.from} 至 ${q.to}）`,
-      en: `Outflow from ${originName.en} by province (${q.from} to ${q.to})`,
+      zh: `${originName.zh}迁出人口按省份分布（${formatDay(q.from, 'zh')} 至 ${formatDay(q.to, 'zh')}）`,
+      en: `Outflow from ${originName.en} by province (${formatDay(q.from, 'en')} to ${formatDay(q.to, 'en')})`,
     },
     sections,
     definitions: [
@@ -268,8 +269,8 @@ export async function outflowReport(
       {
         term: { zh: '确诊病例', en: 'Confirmed cases' },
         text: {
-          zh: `病例登记中的确诊病例，按病例所在城市（只有区县时按其城市）计数，截至 ${q.casesTo ?? '登记中的全部'}；出发城市自身的病例不计入。卫生部门公布的数字，原样显示。`,
-          en: `Confirmed cases of the case registry, counted by the case's city (its county's city when only the county is given), up to ${q.casesTo ?? 'every case of the registry'}; the origin city's own cases are not counted. The health authority's bulletin figures, shown as they are.`,
+          zh: `病例登记中的确诊病例，按病例所在城市（只有区县时按其城市）计数，截至 ${q.casesTo ? formatDay(q.casesTo, 'zh') : '登记中的全部'}；出发城市自身的病例不计入。卫生部门公布的数字，原样显示。`,
+          en: `Confirmed cases of the case registry, counted by the case's city (its county's city when only the county is given), up to ${q.casesTo ? formatDay(q.casesTo, 'en') : 'every case of the registry'}; the origin city's own cases are not counted. The health authority's bulletin figures, shown as they are.`,
         },
       },
       {

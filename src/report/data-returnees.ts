@@ -1,3 +1,4 @@
+import { formatDay } from './render-format.ts';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
 import type { Naming } from '../pipeline/flows.ts';
@@ -59,8 +60,8 @@ export async function returneesReport(
   }));
   return {
     title: {
-      zh: `${city.zh}返乡人员与高风险人员（自${source.zh}，${q.from} 至 ${q.to}）`,
-      en: `Returnees and high-risk people, ${city.en} (from ${source.en}, ${q.from} to ${q.to})`,
+      zh: `${city.zh}返乡人员与高风险人员（自${source.zh}，${formatDay(q.from, 'zh')} 至 ${formatDay(q.to, 'zh')}）`,
+      en: `Returnees and high-risk people, ${city.en} (from ${source.en}, ${formatDay(q.from, 'en')} to ${formatDay(q.to, 'en')})`,
     },
     sections: [
       {
@@ -105,8 +106,8 @@ export async function returneesReport(
           })),
         ],
         note: {
-          zh: `高风险人员为截至 ${q.to} 平台已知、居住在${city.zh}的人数（各区县单元之和，被抑制的区县不计入）。`,
-          en: `High-risk people: those known to the platform by ${q.to} and resident in ${city.en} (sums of the county cells; suppressed counties are in no figure).`,
+          zh: `高风险人员为截至 ${formatDay(q.to, 'zh')} 平台已知、居住在${city.zh}的人数（各区县单元之和，被抑制的区县不计入）。`,
+          en: `High-risk people: those known to the platform by ${formatDay(q.to, 'en')} and resident in ${city.en} (sums of the county cells; suppressed counties are in no figure).`,
         },
       },
       {

@@ -1,3 +1,4 @@
+import { formatDay } from './render-format.ts';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
 import { HttpError, UserError } from '../errors.ts';
@@ -81,7 +82,10 @@ export async function riskReport(
   k: number,
 ): Promise<Pick<Report, 'title' | 'sections' | 'definitions' | 'sources'>> {
   const city = names(q.city);
-  const title = { zh: `${city.zh}风险等级（${q.day}）`, en: `Risk levels, ${city.en} (${q.day})` };
+  const title = {
+    zh: `${city.zh}风险等级（${formatDay(q.day, 'zh')}）`,
+    en: `Risk levels, ${city.en} (${formatDay(q.day, 'en')})`,
+  };
   const { meta, problem } = await riskMetaFor(duck, k);
   const definitions = riskDefinitions();
   const sources = [SOURCES.operator, SOURCES.registry, SOURCES.cellKey];
