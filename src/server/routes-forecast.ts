@@ -40,7 +40,7 @@ function visible(account: Account, code: string): boolean {
 }
 
 /** One published day: counts below k suppressed (as risk levels publish registry counts); groups sum published cells. */
-interface ObservedDay {
+export interface ObservedDay {
   day: string;
   count: number | null;
   suppressed: boolean;
@@ -63,22 +63,7 @@ export async function registerForecast(
    */
   const runs = (req: FastifyRequest): Promise<RunSummary[]> => {
     const duck = req.snapshot.duck;
-    return req.cached('forecast.runs.all', async () => {
-      if (!(await hasForecast(duck)))
-        throw new HttpError(409, "the workspace has no forecast yet: run 'epitrace forecast build'");
-      // A city's forecast grows from its own few cases: a city with fewer than k confirmed in the fitted days
-      // is not listed and not served (groups are), and the message for it is the one for a city with no case.
-      const all = await listRuns(duck);
-      return Promise.all(
-        all.map(async (r) => {
-          const totals = await observedTotals(duck, r.run);
-          return {
-            ...r,
-            regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= d.k),
-          };
-        }),
-      );
-    });
+    return req.cached('forecast.runs.all', () => servedRuns(duck, d.k));
   };
   const findRun = async (req: FastifyRequest, id: number): Promise<RunSummary> => {
     const r = (await runs(req)).find((x) => x.run === id);
@@ -150,8 +135,31 @@ export async function registerForecast(
   });
 }
 
+/**
+ * Every stored run with the regions it may serve (the same for every account; routes filter by scope after):
+ * a 409 without a forecast. A city's forecast grows from its own few cases: a city with fewer than k confirmed
+ * in the fitted days is not listed and not served (groups are), and the message for it is the one for a city
+ * with no case. Shared by /api/forecast and the public page (src/public/data.ts).
+ */
+export async function servedRuns(duck: Duck, k: number): Promise<RunSummary[]> {
+  if (!(await hasForecast(duck)))
+    throw new HttpError(409, "the workspace has no forecast yet: run 'epitrace forecast build'");
+  const all = await listRuns(duck);
+  return Promise.all(
+    all.map(async (r) => {
+      const totals = await observedTotals(duck, r.run);
+      return { ...r, regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= k) };
+    }),
+  );
+}
+
 /** The observed daily confirmed of a stored region or group, as published. */
-async function published(duck: Duck, r: RunSummary, region: StoredRegion, k: number): Promise<ObservedDay[]> {
+export async function published(
+  duck: Duck,
+  r: RunSummary,
+  region: StoredRegion,
+  k: number,
+): Promise<ObservedDay[]> {
   const own = await observedSeries(duck, r.run, region.code);
   if (region.kind === 'region')
     return own.map((o) => ({
