@@ -145,7 +145,14 @@ export async function publicLevels(
       counties: counts,
     });
   }
-  cities.sort((a, b) => RANK[b.level] - RANK[a.level] || (a.code < b.code ? -1 : 1));
+  // Most affected first: the level, then how many counties are high, then medium (the page's default city).
+  cities.sort(
+    (a, b) =>
+      RANK[b.level] - RANK[a.level] ||
+      b.counties.high - a.counties.high ||
+      b.counties.medium - a.counties.medium ||
+      (a.code < b.code ? -1 : 1),
+  );
   const areas: PublicLevels['areas'] = [];
   // The medium and high counties with the counts /api/risk/levels publishes for them (the same function).
   for (const c of cities.filter((x) => x.level !== 'low').sort((a, b) => (a.code < b.code ? -1 : 1))) {

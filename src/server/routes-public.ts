@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { HttpError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
@@ -19,6 +20,9 @@ const PageQuery = z.object({
 });
 const LevelsQuery = z.object({ city: city.optional() });
 const ForecastQuery = z.object({ region: region.default('CN') });
+
+/** Rendered pages kept (all snapshots together; an old snapshot's pages age out). */
+const PAGE_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Refuses any parameter a route does not take, naming it: the public answers are the latest data day only,
@@ -45,6 +49,10 @@ export async function registerPublic(
   d: { k: number; audit: AuditLog; now: () => Date },
 ): Promise<void> {
   const tally = new PublicTally(d.audit, () => d.now().getTime());
+  const pages = new LRUCache<string, Encoded>({
+    maxSize: PAGE_CACHE_BYTES,
+    sizeCalculation: (e) => e.text.length + e.br.length + e.gzip.length,
+  });
   app.addHook('onClose', async () => tally.flush());
 
   const cities = (req: FastifyRequest) => {
@@ -145,13 +153,18 @@ export async function registerPublic(
     const r = await regions(req);
     const regionCode = q.region ?? 'CN';
     if (q.region !== undefined && !r?.regions.some((g) => g.code === q.region)) await forecast(req, q.region);
-    const e = await req.cached(['public.page', q.lang, code, regionCode], async () => {
+    // Pages are kept in a cache of their own: the choices multiply (languages x cities x regions), and a
+    // visitor walking through them must not push the analysts' answers out of the snapshot's cache. Only the
+    // data parts (bounded: one per city, one per region) are computed through the gate, once per snapshot.
+    const key = JSON.stringify([req.snapshot.manifest.id, q.lang, code, regionCode]);
+    let e = pages.get(key);
+    if (!e) {
       const all = await optional(() => levels(req, null));
       const chosen = code ?? all?.cities[0]?.code ?? null;
       const l = chosen ? await optional(() => levels(req, chosen)) : all;
       const c = await optional(() => cities(req));
       const f = r?.regions.some((g) => g.code === regionCode) ? await forecast(req, regionCode) : null;
-      return encodeAll(
+      e = encodeAll(
         renderPublicPage({
           lang: q.lang,
           synthetic: req.snapshot.info.synthetic,
@@ -162,7 +175,8 @@ export async function registerPublic(
           forecast: f,
         }),
       );
-    });
+      pages.set(key, e);
+    }
     // Public data, the same for everyone until the next snapshot: a browser may keep it a minute.
     reply.header('cache-control', 'public, max-age=60');
     return send(req, reply, e, 'text/html; charset=utf-8');
