@@ -156,6 +156,11 @@ export const MESSAGES: readonly Message[] = [
     zh: 'region：{region} 没有公开的预测（无病例，或确诊少于 k = {k}）',
   },
   {
+    code: 'no-risk-tables',
+    en: "the workspace has no risk tables yet: run 'epitrace risk build'",
+    zh: "工作区还没有风险表：请运行 'epitrace risk build'",
+  },
+  {
     code: 'risk-incomplete',
     en: "the risk tables are incomplete: run 'epitrace risk build'",
     zh: "风险表不完整：请运行 'epitrace risk build'",

@@ -102,9 +102,11 @@ export async function registerPublic(
     if (encoding) reply.header('content-encoding', encoding);
     return reply.send(body);
   };
+  // The encoded answer is kept in the snapshot's cache but not computed through the gate: its data parts are
+  // (req.cached), and a gated computation waiting for another gated one could hold every slot while it waits.
   const json = (req: FastifyRequest, reply: FastifyReply, key: unknown, value: () => Promise<unknown>) =>
-    req
-      .cached(['public.encoded', key], async () => encodeAll(JSON.stringify(await value())))
+    req.snapshot.cache
+      .get(JSON.stringify(['GET /api/public', key]), async () => encodeAll(JSON.stringify(await value())))
       .then((e) => send(req, reply, e, 'application/json; charset=utf-8'));
 
   app.get('/api/public/regions', async (req, reply) => {
