@@ -97,7 +97,9 @@ export async function buildForecast(
   const origin = addDays(data.start, data.days - 1);
   const scenarios =
     typeof o.scenarios === 'function' ? (w.epicentre ? o.scenarios(w.epicentre, origin) : []) : o.scenarios;
-  const groups = forecastGroups(data.regions, w.epicentre);
+  // Provinces with a case get a group of their own (the public page's province forecasts).
+  const withCases = new Set(data.regions.filter((_, i) => totals[i]! > 0).map((r) => r.code));
+  const groups = forecastGroups(data.regions, w.epicentre, withCases);
   const t0 = clock.now();
   const fit = engine.fitEnsemble(data, { members: o.members, seed: o.seed });
   const t1 = clock.now();

@@ -218,23 +218,39 @@ export async function workspaceEpiData(
 export const COUNTRY = 'CN';
 
 /**
- * The aggregates the issue names: the epicentre's province, the country without it, the whole country.
- * Without an epicentre: the whole country only.
+ * The aggregates the issue names: the epicentre's province, the country without it, the whole country; and,
+ * when `withCases` is given, one group per other province holding a modelled city with a case (issue 17's
+ * public page serves provinces), each of all its modelled cities. Without an epicentre: the whole country
+ * and those provinces.
  */
-export function forecastGroups(regions: readonly EpiRegion[], epicentre: string | null): RegionGroup[] {
+export function forecastGroups(
+  regions: readonly EpiRegion[],
+  epicentre: string | null,
+  withCases?: ReadonlySet<string>,
+): RegionGroup[] {
   const all = regions.map((r) => r.code);
   const groups: RegionGroup[] = [{ code: COUNTRY, name: '全国', members: all }];
-  if (!epicentre) return groups;
   const div = loadDivisions();
-  const province = div.parentAt(epicentre, 'province');
-  const inProvince = (c: string): boolean => div.parentAt(c, 'province').code === province.code;
-  groups.push(
-    { code: province.code, name: province.name, members: all.filter(inProvince) },
-    {
-      code: `${COUNTRY}-X${province.code}`,
-      name: `全国（不含${province.name}）`,
-      members: all.filter((c) => !inProvince(c)),
-    },
-  );
+  const provinceOf = (c: string): string => div.parentAt(c, 'province').code;
+  let epiProvince: string | null = null;
+  if (epicentre) {
+    const province = div.parentAt(epicentre, 'province');
+    epiProvince = province.code;
+    const inProvince = (c: string): boolean => provinceOf(c) === province.code;
+    groups.push(
+      { code: province.code, name: province.name, members: all.filter(inProvince) },
+      {
+        code: `${COUNTRY}-X${province.code}`,
+        name: `全国（不含${province.name}）`,
+        members: all.filter((c) => !inProvince(c)),
+      },
+    );
+  }
+  if (!withCases) return groups;
+  const provinces = [...new Set([...withCases].filter((c) => all.includes(c)).map(provinceOf))]
+    .filter((p) => p !== epiProvince)
+    .sort();
+  for (const p of provinces)
+    groups.push({ code: p, name: div.byCode(p).name, members: all.filter((c) => provinceOf(c) === p) });
   return groups;
 }

@@ -25,6 +25,7 @@ import { registerFlows } from './routes-flows.ts';
 import { registerForecast } from './routes-forecast.ts';
 import { registerReports } from './routes-reports.ts';
 import { registerGeo } from './routes-geo.ts';
+import { registerPublic } from './routes-public.ts';
 import { registerRisk } from './routes-risk.ts';
 import { registerRiskSources } from './routes-risk-sources.ts';
 import { registerStatus } from './routes-status.ts';
@@ -120,8 +121,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
     const key = policyKey([r.method].flat()[0]!, r.url);
     const inner = r.handler as RouteHandlerMethod & { [WRAPPED]?: true };
-    // Once: HEAD routes reuse GET's handler. The dashboard's files need no snapshot.
-    if (inner[WRAPPED] || !r.url.startsWith('/api/')) return;
+    // Once: HEAD routes reuse GET's handler. The dashboard's files need no snapshot; the public page does.
+    if (inner[WRAPPED] || !(r.url.startsWith('/api/') || r.url === '/public')) return;
     const analytics = POLICY[key]?.analytics === true;
     const cachedRoute = POLICY[key]?.cache === true;
     const wrapped = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
@@ -188,6 +189,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerRiskSources(app, { k: deps.k, accounts, audit });
   await registerForecast(app, { k: deps.k, accounts, audit });
   await registerReports(app, { k: deps.k, accounts, audit, now });
+  await registerPublic(app, { k: deps.k, audit, now });
   await registerTracing(app, {
     accounts,
     audit,

@@ -49,6 +49,7 @@ const PASSED_ON = new Set([
   'server/routes-tracing.ts:e.message',
   'server/routes-risk.ts:e.message',
   'server/routes-reports.ts:e.message',
+  'public/data.ts:e.message',
 ]);
 const VALIDATE = "`${field ?? 'request'}: ${issue?.message ?? 'invalid'}`";
 

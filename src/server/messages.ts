@@ -160,6 +160,32 @@ export const MESSAGES: readonly Message[] = [
     en: 'scenario: no scenario {scenario} in run {run}',
     zh: 'scenario：第 {run} 次运行中没有情景 {scenario}',
   },
+  // Public page (issue 17)
+  {
+    code: 'public-no-param',
+    en: '{field}: not a parameter of this route (the public page shows the latest data day only)',
+    zh: '{field}：不是此接口的参数（公开页面只显示最新一天的数据）',
+  },
+  {
+    code: 'public-no-city',
+    en: '{field}: {code} is not a city of this workspace',
+    zh: '{field}：{code} 不是本工作区的城市',
+  },
+  {
+    code: 'public-no-forecast',
+    en: 'region: {region} has no public forecast (no case, or fewer than k = {k} confirmed)',
+    zh: 'region：{region} 没有公开的预测（无病例，或确诊少于 k = {k}）',
+  },
+  {
+    code: 'no-risk-tables',
+    en: "the workspace has no risk tables yet: run 'epitrace risk build'",
+    zh: "工作区还没有风险表：请运行 'epitrace risk build'",
+  },
+  {
+    code: 'risk-incomplete',
+    en: "the risk tables are incomplete: run 'epitrace risk build'",
+    zh: "风险表不完整：请运行 'epitrace risk build'",
+  },
   // Risk
   {
     code: 'risk-k',

@@ -69,6 +69,12 @@ export const POLICY: Record<string, RoutePolicy> = {
     analytics: true,
     cache: true,
   },
+  // The public risk page and its data (issue 17): no login; latest day, protected aggregates only; cached per
+  // snapshot (parameters checked against bounded lists first), so computations are gated and happen once.
+  'GET /public': { access: 'anyone', analytics: true, cache: true },
+  'GET /api/public/regions': { access: 'anyone', analytics: true, cache: true },
+  'GET /api/public/levels': { access: 'anyone', analytics: true, cache: true },
+  'GET /api/public/forecast': { access: 'anyone', analytics: true, cache: true },
   // Status (issue 14): the snapshot served and the jobs' progress; failure reasons and file names for admins only.
   'GET /api/status': { access: 'account' },
   'GET /api/admin/jobs': { access: ADMIN },

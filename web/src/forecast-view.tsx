@@ -58,9 +58,12 @@ export function ForecastView({ onUnauthorized }: Props) {
   const run = runs.data?.runs[0];
   const [region, setRegion] = useState<string | null>(null);
   const [scenario, setScenario] = useState('baseline');
-  // Default region: the epicentre's province when listed, else the first listed.
+  // Default region: the epicentre's province when listed (the one the country-without group names; other
+  // provinces have groups too), else the first province group, else the first listed.
   const chosen =
     region ??
+    run?.regions.find((g) => g.kind === 'group' && run.regions.some((x) => x.code === `CN-X${g.code}`))
+      ?.code ??
     run?.regions.find((g) => g.kind === 'group' && /^\d{6}$/.test(g.code))?.code ??
     run?.regions[0]?.code ??
     null;
