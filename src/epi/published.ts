@@ -9,16 +9,25 @@ import type { RunSummary, StoredRegion } from './store.ts';
 
 /**
  * Every stored run with the regions served: a city's forecast grows from its own few cases, so a city with fewer
- * than k confirmed in the fitted days is not listed and not served (groups are).
+ * than k confirmed in the fitted days is not listed and not served. A group (the country included) is served only
+ * when its members hold >= k confirmed in all and its members not served as cities hold 0 or >= k: a province
+ * whose only case city has 2 cases would otherwise publish that city's forecast, and a group minus its served
+ * cities would give away a small city's.
  */
 export async function servedRuns(duck: Duck, k: number): Promise<RunSummary[]> {
   const all = await listRuns(duck);
   return Promise.all(
     all.map(async (r) => {
       const totals = await observedTotals(duck, r.run);
+      const served = (code: string): boolean => (totals.get(code) ?? 0) >= k;
       return {
         ...r,
-        regions: r.regions.filter((g) => g.kind === 'group' || (totals.get(g.code) ?? 0) >= k),
+        regions: r.regions.filter((g) => {
+          if (g.kind === 'region') return served(g.code);
+          const total = g.members.reduce((s, m) => s + (totals.get(m) ?? 0), 0);
+          const unserved = g.members.reduce((s, m) => s + (served(m) ? 0 : (totals.get(m) ?? 0)), 0);
+          return total >= k && (unserved === 0 || unserved >= k);
+        }),
       };
     }),
   );
@@ -51,16 +60,21 @@ export async function publishedObserved(
       // The filter tracks what it assimilates: a fitted value beside a suppressed count would all but give it away.
       fitted: o.confirmed < k && o.confirmed > 0 ? null : o.fitted,
     }));
-  // A group: the members' own cells (members without a stored series had no case: zeros).
+  // A group: the members' own cells. Members without a stored series had no case (only cities with a case are
+  // stored); a stored member that is not served counts as a suppressed cell on each of its days with cases, never
+  // as 0, and so does a served member's day below k.
   const sums = new Map(
     own.map((o) => [o.day, { count: 0, published: 0, suppressedCells: 0, fitted: o.fitted }]),
   );
+  const totals = await observedTotals(duck, r.run);
+  const servedCities = new Set(r.regions.filter((g) => g.kind === 'region').map((g) => g.code));
   for (const m of region.members) {
-    if (!r.regions.some((g) => g.code === m && g.kind === 'region')) continue;
+    if ((totals.get(m) ?? 0) === 0) continue;
+    const served = servedCities.has(m);
     for (const o of await observedSeries(duck, r.run, m)) {
       const s = sums.get(o.day);
       if (!s) continue;
-      if (o.confirmed >= k) {
+      if (served && o.confirmed >= k) {
         s.count += o.confirmed;
         s.published++;
       } else if (o.confirmed > 0) s.suppressedCells++;
@@ -68,9 +82,10 @@ export async function publishedObserved(
   }
   return [...sums].map(([day, s]) => ({
     day,
+    // Nothing published on the day: null, not 0. Some cells left out: the published sum, without its fitted line.
     count: s.published === 0 && s.suppressedCells > 0 ? null : s.count,
     suppressed: s.published === 0 && s.suppressedCells > 0,
     suppressedCells: s.suppressedCells,
-    fitted: s.published === 0 && s.suppressedCells > 0 ? null : s.fitted,
+    fitted: s.suppressedCells > 0 ? null : s.fitted,
   }));
 }

@@ -6,7 +6,7 @@
  * regions /api/forecast serves, baseline scenario, confirmed cases.
  */
 import type { Duck } from '../db/duck.ts';
-import { forecastSeries, hasForecast, observedTotals } from '../epi/store.ts';
+import { forecastSeries, hasForecast } from '../epi/store.ts';
 import type { RunSummary } from '../epi/store.ts';
 import { HttpError, UserError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
@@ -181,25 +181,22 @@ export async function publicForecastRegions(
   if (!(await hasForecast(duck))) return null;
   const run = (await servedRuns(duck, k))[0];
   if (!run) return null;
-  // A province group may hold a single city with cases: below k confirmed in all it is not shown either.
-  const totals = await observedTotals(duck, run.run);
-  const regions: PublicRegion[] = run.regions
-    .filter((g) => (totals.get(g.code) ?? 0) >= k || g.code === 'CN')
-    .map((g): PublicRegion => {
-      if (g.code === 'CN') return { code: g.code, name: '全国', nameEn: 'China', kind: 'country' };
-      const without = /^CN-X(\d{6})$/.exec(g.code);
-      if (without) {
-        const p = named(without[1]!, 'province');
-        return {
-          code: g.code,
-          name: `全国（不含${p.name}）`,
-          nameEn: `China without ${p.nameEn ?? p.name}`,
-          kind: 'country-without',
-        };
-      }
-      if (g.kind === 'group') return { ...named(g.code, 'province'), kind: 'province' };
-      return { ...named(g.code, 'city'), kind: 'city' };
-    });
+  // servedRuns decides which groups are served (src/epi/published.ts): the page shows exactly those.
+  const regions: PublicRegion[] = run.regions.map((g): PublicRegion => {
+    if (g.code === 'CN') return { code: g.code, name: '全国', nameEn: 'China', kind: 'country' };
+    const without = /^CN-X(\d{6})$/.exec(g.code);
+    if (without) {
+      const p = named(without[1]!, 'province');
+      return {
+        code: g.code,
+        name: `全国（不含${p.name}）`,
+        nameEn: `China without ${p.nameEn ?? p.name}`,
+        kind: 'country-without',
+      };
+    }
+    if (g.kind === 'group') return { ...named(g.code, 'province'), kind: 'province' };
+    return { ...named(g.code, 'city'), kind: 'city' };
+  });
   const order = { country: 0, 'country-without': 1, province: 2, city: 3 };
   regions.sort((a, b) => order[a.kind] - order[b.kind] || (a.code < b.code ? -1 : 1));
   return { run, regions };
