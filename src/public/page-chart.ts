@@ -1,4 +1,5 @@
 import type { EChartsOption } from 'echarts';
+import { bandSeries, bandWidth } from '../report/charts.ts';
 import { svgChart } from '../report/svg-chart.ts';
 import type { PublicForecast } from './data.ts';
 
@@ -13,27 +14,15 @@ const OBSERVED = '#222';
 
 /**
  * The fan chart of confirmed cases as an SVG string (ECharts on the server): 90% and 50% bands, the median,
- * observed dots with gaps where a count is suppressed. Bands are stacked areas over an invisible lower bound.
+ * observed dots with gaps where a count is suppressed. The bands are the reports' (src/report/charts.ts bandSeries).
  */
 export function fanChartSvg(f: PublicForecast, label: string): string {
   const days = [...f.observed.map((o) => o.day), ...f.forecast.map((p) => p.target)];
   const pad = (xs: (number | null)[]) => [...f.observed.map(() => null), ...xs];
-  const lower90 = pad(f.forecast.map((p) => p.q05));
-  const width90 = pad(f.forecast.map((p) => p.q95 - p.q05));
-  const lower50 = pad(f.forecast.map((p) => p.q25));
-  const width50 = pad(f.forecast.map((p) => p.q75 - p.q25));
+  const band = (lower: number[], upper: number[], stack: string, color: string) =>
+    bandSeries(stack, stack, pad(lower), pad(bandWidth(lower, upper)), { color, opacity: 1 });
   const median = pad(f.forecast.map((p) => p.median));
   const observed = [...f.observed.map((o) => o.count), ...f.forecast.map(() => null)];
-  const band = (name: string, data: (number | null)[], stack: string, color: string | null): object => ({
-    name,
-    type: 'line',
-    data,
-    stack,
-    symbol: 'none',
-    lineStyle: { opacity: 0 },
-    areaStyle: color ? { color, opacity: 1 } : { opacity: 0 },
-    silent: true,
-  });
   const option: EChartsOption = {
     aria: { enabled: true, label: { description: label } },
     grid: { left: 40, right: 10, top: 10, bottom: 24 },
@@ -50,10 +39,18 @@ export function fanChartSvg(f: PublicForecast, label: string): string {
       splitLine: { lineStyle: { color: '#eee' } },
     },
     series: [
-      band('90l', lower90, 'b90', null),
-      band('90', width90, 'b90', BAND90),
-      band('50l', lower50, 'b50', null),
-      band('50', width50, 'b50', BAND50),
+      ...band(
+        f.forecast.map((p) => p.q05),
+        f.forecast.map((p) => p.q95),
+        'b90',
+        BAND90,
+      ),
+      ...band(
+        f.forecast.map((p) => p.q25),
+        f.forecast.map((p) => p.q75),
+        'b50',
+        BAND50,
+      ),
       {
         name: 'median',
         type: 'line',

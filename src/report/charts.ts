@@ -24,6 +24,32 @@ function xValue(c: ChartSection, i: number): number | string {
   return cat !== undefined && Number.isFinite(Number(cat)) ? Number(cat) : i;
 }
 
+/** A band's width per point (upper less lower), null where an edge is missing. */
+export function bandWidth(lower: readonly Value[], upper: readonly Value[]): Value[] {
+  return upper.map((u, i) => {
+    const l = lower[i];
+    return u === null || l === null || l === undefined ? null : u - l;
+  });
+}
+
+/**
+ * A band as ECharts draws one (shared by the reports and the public page's fan chart): two lines in one stack,
+ * its lower edge unfilled, then its width filled with `area` above it.
+ */
+export function bandSeries(
+  name: string,
+  stack: string,
+  lower: unknown[],
+  width: unknown[],
+  area: { color?: string; opacity: number },
+): SeriesOption[] {
+  const line = { type: 'line', name, stack, symbol: 'none', lineStyle: { opacity: 0 }, silent: true };
+  return [
+    { ...line, data: lower, legendHoverLink: false },
+    { ...line, data: width, areaStyle: area },
+  ] as SeriesOption[];
+}
+
 /** One report series as ECharts series (a band is two stacked lines: its lower edge, then the width filled). */
 function toSeries(c: ChartSection, s: ChartSeries, n: number, lang: Lang): SeriesOption[] {
   const name = t(s.name, lang);
@@ -35,32 +61,14 @@ function toSeries(c: ChartSection, s: ChartSeries, n: number, lang: Lang): Serie
   if (s.type === 'band') {
     const lower = s.lower ?? [];
     const upper = s.upper ?? [];
-    const stack = `band-${n}`;
-    const width = upper.map((u, i) => {
-      const l = lower[i];
-      return u === null || l === null || l === undefined ? null : u - l;
-    });
-    return [
-      {
-        type: 'line',
-        name,
-        stack,
-        data: onX(lower),
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        silent: true,
-        legendHoverLink: false,
-      },
-      {
-        type: 'line',
-        name,
-        stack,
-        data: c.x.type === 'category' ? width : width.map((v, i) => [xValue(c, i), v]),
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        areaStyle: { opacity: 0.25 },
-      },
-    ] as SeriesOption[];
+    const width = bandWidth(lower, upper);
+    return bandSeries(
+      name,
+      `band-${n}`,
+      onX(lower),
+      c.x.type === 'category' ? width : width.map((v, i) => [xValue(c, i), v]),
+      { opacity: 0.25 },
+    );
   }
   const pairs = s.data.length > 0 && Array.isArray(s.data[0]);
   const data = pairs

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
-import { observedTotals } from '../epi/store.ts';
+import { listRuns, observedSeries, observedTotals } from '../epi/store.ts';
 import { HUB_QUANTILES } from '../epi/types.ts';
 import { DEFAULT_K } from '../privacy/disclosure.ts';
 import { forecastFixture } from '../testing/forecast-fixture.ts';
@@ -26,6 +26,10 @@ let close: () => Promise<void>;
 // Cities of the stored run by their total observed confirmed, read from the store before the server opens it.
 const small: string[] = [];
 const large: string[] = [];
+// Groups by the served rule (src/epi/published.ts): refused ones, and a served one with a member not served
+// (with the days that member had cases).
+const refusedGroups: string[] = [];
+let mixed: { group: string; member: string; days: string[] } | null = null;
 
 beforeAll(async () => {
   const f = await forecastFixture('forecast-api');
@@ -35,6 +39,19 @@ beforeAll(async () => {
     for (const [code, total] of totals)
       if (/^\d{6}$/.test(code) && !/0000$/.test(code) && total > 0)
         (total < DEFAULT_K ? small : large).push(code);
+    for (const g of (await listRuns(db))[0]!.regions.filter((x) => x.kind === 'group')) {
+      const t = (m: string) => totals.get(m) ?? 0;
+      const all = g.members.reduce((s, m) => s + t(m), 0);
+      const unserved = g.members.filter((m) => t(m) > 0 && t(m) < DEFAULT_K);
+      const left = unserved.reduce((s, m) => s + t(m), 0);
+      if (all < DEFAULT_K || (left > 0 && left < DEFAULT_K)) refusedGroups.push(g.code);
+      else if (unserved.length > 0 && (!mixed || g.code !== 'CN'))
+        mixed = {
+          group: g.code,
+          member: unserved[0]!,
+          days: (await observedSeries(db, 1, unserved[0]!)).filter((o) => o.confirmed > 0).map((o) => o.day),
+        };
+    }
   } finally {
     db.close();
   }
@@ -91,7 +108,9 @@ describe('forecast routes', () => {
       'outflow-420100-cut-90',
     ]);
     const codes = runs[0]!.regions.map((g) => g.code);
-    expect(codes).toEqual(expect.arrayContaining(['CN', '420000', 'CN-X420000', '420100']));
+    expect(codes).toEqual(expect.arrayContaining(['CN', '420000', '420100']));
+    // The country without Hubei holds fewer than k confirmed in the fixture: stored, not served (group rule).
+    expect([codes.includes('CN-X420000'), refusedGroups.includes('CN-X420000')]).toEqual([false, true]);
     expect(runs[0]!.ratios.suspectedPerConfirmed).toBeGreaterThan(0);
     expect(runs[0]!.ratios.contactsPerCase).toBeGreaterThan(0);
   });
@@ -166,6 +185,37 @@ describe('forecast routes', () => {
       expect(String(r.body['error']).replace(c, 'X')).toBe(
         String(noCase.body['error']).replace('540600', 'X'),
       );
+    }
+  });
+
+  it('a group below k, or whose members not served as cities hold fewer than k, is neither listed nor served', async () => {
+    // The fixture has such groups (provinces whose case cities are all below k): the rule is exercised.
+    expect(refusedGroups.length).toBeGreaterThan(0);
+    console.log(`refused groups: ${refusedGroups.join(' ')}; mixed: ${JSON.stringify(mixed)}`);
+    const listed = ((await get('analyst', '/api/forecast/runs')).body['runs'] as Run[])[0]!.regions.map(
+      (g) => g.code,
+    );
+    const noCase = await get('analyst', '/api/forecast?run=1&region=540600&quantity=confirmed');
+    for (const c of refusedGroups) {
+      expect(listed).not.toContain(c);
+      const r = await get('analyst', `/api/forecast?run=1&region=${c}&quantity=confirmed`);
+      expect([r.status, r.body['field']]).toEqual([400, 'region']);
+      expect(String(r.body['error']).replace(c, 'X')).toBe(
+        String(noCase.body['error']).replace('540600', 'X'),
+      );
+    }
+  });
+
+  it('a served group shows a member not served as suppressed cells on its days with cases (not 0), without fitted', async () => {
+    expect(mixed).not.toBeNull();
+    const { group, member, days } = mixed!;
+    expect(days.length).toBeGreaterThan(0);
+    const r = await get('analyst', `/api/forecast?run=1&region=${group}&quantity=confirmed`);
+    expect(r.status).toBe(200);
+    const obs = r.body['observed'] as Day[];
+    for (const day of days) {
+      const o = obs.find((x) => x.day === day)!;
+      expect([member, o.suppressedCells > 0, o.fitted]).toEqual([member, true, null]);
     }
   });
 
