@@ -3,6 +3,7 @@ import { openAudit, startServer } from '../cli/serve.ts';
 import { openAppDb } from '../db/sqlite.ts';
 import type { Report, Section, TableSection, FiguresSection, ChartSection } from '../report/model.ts';
 import { forecastFixture } from '../testing/forecast-fixture.ts';
+import { listRuns, observedTotals } from '../epi/store.ts';
 import { Client } from '../testing/http.ts';
 import type { Workspace } from '../workspace.ts';
 import { Accounts } from './accounts.ts';
@@ -28,6 +29,7 @@ const ACCOUNTS: [string, Role, string][] = [
 const clients: Record<string, Client> = {};
 let anonymous: Client;
 let ws: Workspace;
+const refusedGroups: string[] = [];
 /** True high-risk people per resident county and kind (county|kind), read here from the tables, not the report's code. */
 const truePeople = new Map<string, number>();
 let close: () => Promise<void>;
@@ -46,6 +48,14 @@ beforeAll(async () => {
        WHERE known IS NULL OR known <= DATE '2020-01-27' GROUP BY ALL`,
     );
     for (const r of rows) truePeople.set(`${r.county}|${r.kind}`, r.n);
+    // Groups not served at K (src/epi/published.ts servedRuns): members below K in all, or those not served as
+    // cities holding 1..K-1.
+    const totals = await observedTotals(db, 1);
+    const t = (m: string) => totals.get(m) ?? 0;
+    for (const g of (await listRuns(db))[0]!.regions.filter((x) => x.kind === 'group')) {
+      const left = g.members.filter((m) => t(m) < K).reduce((n, m) => n + t(m), 0);
+      if (g.members.reduce((n, m) => n + t(m), 0) < K || (left > 0 && left < K)) refusedGroups.push(g.code);
+    }
   } finally {
     db.close();
   }
@@ -331,6 +341,15 @@ describe('forecast report', () => {
     expect(ok.params['region']).toBe('420100');
     const bad = await get('analyst', '/api/reports/forecast?format=json&region=650100');
     expect([bad.status, bad.body['field']]).toEqual([400, 'region']);
+  });
+
+  it('a group not served by /api/forecast is not in the forecast report either (400 naming region)', async () => {
+    console.log(`groups not served at k = ${K}: ${refusedGroups.join(' ')}`);
+    expect(refusedGroups.length).toBeGreaterThan(0);
+    for (const g of refusedGroups) {
+      const r = await get('analyst', `/api/reports/forecast?format=json&region=${g}`);
+      expect([g, r.status, r.body['field']]).toEqual([g, 400, 'region']);
+    }
   });
 });
 
