@@ -30,6 +30,8 @@ let ws: Workspace;
 let k: number;
 /** Total observed confirmed per stored forecast region (read from the store before serving). */
 let totals: Map<string, number>;
+/** The stored groups and their members (for the group rule of src/epi/published.ts servedRuns). */
+let groups: { code: string; members: readonly string[] }[];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -38,7 +40,7 @@ beforeAll(async () => {
   const db = await ws.openDuck();
   try {
     totals = await observedTotals(db, 1);
-    const groups = (await listRuns(db))[0]!.regions.filter((g) => g.kind === 'group');
+    groups = (await listRuns(db))[0]!.regions.filter((g) => g.kind === 'group');
     console.log(
       `forecast build: ${f.build.storedRegions} stored regions, groups ${groups.map((g) => `${g.code} (${totals.get(g.code)})`).join(' ')}; ` +
         `${f.build.rows} rows, fit ${Math.round(f.build.fitMs)} ms, forecast ${Math.round(f.build.forecastMs)} ms`,
@@ -293,6 +295,24 @@ describe('anonymous access', () => {
       const a = await new Client(url).send('GET', `/api/public/forecast?region=${c}`);
       expect(a.status).toBe(400);
       expect(a.body['field']).toBe('region');
+    }
+    // Groups: served only when the members hold >= k and those not served as cities 0 or >= k (servedRuns);
+    // the page has no rule of its own.
+    const t = (m: string) => totals.get(m) ?? 0;
+    const refused = groups.filter((g) => {
+      const left = g.members.filter((m) => t(m) < k).reduce((n, m) => n + t(m), 0);
+      return g.members.reduce((n, m) => n + t(m), 0) < k || (left > 0 && left < k);
+    });
+    console.log(`groups not served at k = ${k}: ${refused.map((g) => g.code).join(' ')}`);
+    expect(refused.some((g) => /^\d{6}$/.test(g.code))).toBe(true);
+    for (const g of groups)
+      expect(
+        r.forecast.regions.some((x) => x.code === g.code),
+        g.code,
+      ).toBe(!refused.includes(g));
+    for (const g of refused) {
+      const a = await new Client(url).send('GET', `/api/public/forecast?region=${g.code}`);
+      expect([a.status, a.body['field']]).toEqual([400, 'region']);
     }
   }, 300_000);
 
