@@ -26,6 +26,8 @@ export interface ReportContext {
   window: { from: string; to: string } | undefined;
   /** The last processed pipeline day, null when none. */
   lastDay: string | null;
+  /** The longest from/to span in days: the server's configured limits.maxSpanDays, DEFAULT_LIMITS' outside it. */
+  maxSpanDays: number;
   /** The clock for generatedAt (house style: effects passed in); the real clock when absent. */
   now?: () => Date;
 }
@@ -66,7 +68,7 @@ function days(
   if (!to) throw noDays('to');
   checkRange({ from, to });
   // The API's limits (src/server/limits.ts): within the data days, at most maxSpanDays.
-  checkDateRange({ from, to }, DEFAULT_LIMITS, ctx.window);
+  checkDateRange({ from, to }, { ...DEFAULT_LIMITS, maxSpanDays: ctx.maxSpanDays }, ctx.window);
   return { from, to };
 }
 

@@ -181,6 +181,20 @@ describe('outflow report', () => {
     expect(r.definitions.some((d) => /incidence \(%\)/.test(d.text.en))).toBe(true);
   });
 
+  it('headline cases are the table cases of the rows with a ratio, headline ratio = cases / arrivals x 10,000', async () => {
+    for (const basis of ['expanded', 'sample'] as const) {
+      const r = await report(`/api/reports/outflow?format=json&basis=${basis}`);
+      const head = section<FiguresSection>(r, 'headline');
+      const rows = section<TableSection>(r, 'provinces').rows;
+      const withRatio = rows.filter((x) => x['ratio'] !== null);
+      const sum = withRatio.reduce((s, x) => s + (x['cases'] as number), 0);
+      // Provinces with cases and suppressed or absent arrivals are left out: the denominator does not hold them.
+      expect(item(head, 'cases')).toBe(sum);
+      const arrivals = item(head, basis === 'expanded' ? 'expanded' : 'arrivals') as number;
+      expect(item(head, 'ratio')).toBeCloseTo((sum / arrivals) * 10_000, 2);
+    }
+  });
+
   it('basis=sample divides by the sample arrivals', async () => {
     const r = await report('/api/reports/outflow?format=json&basis=sample');
     const prov = section<TableSection>(r, 'provinces');
@@ -394,6 +408,21 @@ describe('the route', () => {
       '/api/reports/returnees?format=json&city=110100&from=2020-01-14&to=2021-01-27',
     );
     expect([after.status, after.body['field']]).toEqual([400, 'to']);
+  });
+
+  it("the defaulted range obeys the server's configured span: limited to 5 days, 400 naming to", async () => {
+    const s = await startServer(ws, { host: '127.0.0.1', port: 0, k: K, limits: { maxSpanDays: 5 } });
+    try {
+      const c = new Client(s.url);
+      expect((await c.login('analyst', PW)).status).toBe(200);
+      // The data days are 14 (2020-01-14 to 2020-01-27): the default range is longer than 5 days.
+      const r = await c.send('GET', '/api/reports/outflow?format=json');
+      expect([r.status, r.body['field']]).toEqual([400, 'to']);
+      const ok = await c.send('GET', '/api/reports/outflow?format=json&from=2020-01-20&to=2020-01-24');
+      expect(ok.status).toBe(200);
+    } finally {
+      await s.close();
+    }
   });
 
   it('a repeated request is identical, and audited as report.<kind> with its params and format', async () => {

@@ -57,7 +57,7 @@ export function reportFileName(r: Report): string {
 /** GET /api/reports/:kind (issue 17): a report as JSON, HTML or PDF, from the same functions as the API. */
 export async function registerReports(
   app: FastifyInstance,
-  d: { k: number; accounts: Accounts; audit: AuditLog; now: () => Date },
+  d: { k: number; accounts: Accounts; audit: AuditLog; now: () => Date; maxSpanDays: number },
 ): Promise<void> {
   // The shared browser is launched on the first print; the server's close ends it.
   app.addHook('onClose', () => closePdfBrowser());
@@ -77,6 +77,7 @@ export async function registerReports(
         snapshot: snap.manifest.id,
         window: dataWindow(snap),
         lastDay: snap.manifest.days?.last ?? null,
+        maxSpanDays: d.maxSpanDays,
         now: d.now,
       };
       const p = await req.cached(['request', kind, params], () =>
