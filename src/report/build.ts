@@ -38,6 +38,17 @@ export type ReportParams = Record<string, string | undefined>;
 /** A report request validated, with its defaults filled in: the same params give the same figures. */
 export type ReportRequest = Record<string, string | number | null>;
 
+/** The query keys of a report of `kind` (its params' fields), besides the route's format and lang. */
+export function reportKeys(kind: ReportKind): string[] {
+  const schema = {
+    outflow: OutflowParams,
+    returnees: ReturneesParams,
+    risk: RiskParams,
+    forecast: ForecastParams,
+  }[kind];
+  return Object.keys(schema.shape);
+}
+
 /** 400 naming `kind` unless it is one of the four report kinds. */
 export function reportKind(kind: string): ReportKind {
   if (!(REPORT_KINDS as readonly string[]).includes(kind))

@@ -390,6 +390,10 @@ describe('the route', () => {
       ['/api/reports/risk?format=json&city=420102', 'city'],
       ['/api/reports/forecast?format=json&run=99', 'run'],
       ['/api/reports/forecast?format=json&region=XX', 'region'],
+      // Unknown keys: zod would drop them, and the cache would keep one copy per made-up key.
+      ['/api/reports/outflow?format=json&bogus=1', 'bogus'],
+      ['/api/reports/risk?format=json&city=420100&from=2020-01-20', 'from'],
+      ['/api/reports/forecast?format=json&origin=420100', 'origin'],
     ] as const) {
       const r = await get('analyst', path);
       expect([path, r.status, r.body['field']]).toEqual([path, 400, field]);
@@ -550,6 +554,27 @@ describe('html and pdf', () => {
       },
     );
     expect(String(enHtml.body['text'])).toContain('Risk levels, Wuhan');
+    // A language the reports do not speak states no preference between the two: Chinese.
+    for (const header of ['fr', 'fr-FR,de;q=0.8', 'fr,zh;q=0.5,en;q=0.4']) {
+      const fr = await clients['analyst']!.send(
+        'GET',
+        '/api/reports/risk?format=html&city=420100',
+        undefined,
+        {
+          'accept-language': header,
+        },
+      );
+      expect([header, String(fr.body['text']).includes('风险等级')]).toEqual([header, true]);
+    }
+    const frEn = await clients['analyst']!.send(
+      'GET',
+      '/api/reports/risk?format=html&city=420100',
+      undefined,
+      {
+        'accept-language': 'fr,en;q=0.5',
+      },
+    );
+    expect(String(frEn.body['text'])).toContain('Risk levels, Wuhan');
   });
 
   it('prints one at a time: with one printing and 4 waiting, the next is 503 with Retry-After', async () => {

@@ -135,6 +135,9 @@ describe('epitrace report', () => {
         ['daily', '--dir', out, '--kinds', 'outflow,weather'],
         /--kinds: 'weather' is not one of outflow, returnees, risk, forecast/,
       ],
+      // City codes only, refused at parse time (a province or a county would fail every day at --at).
+      [['daily', '--dir', out, '--cities', '420000', '--once'], /--cities: 420000 is not a city code/],
+      [['daily', '--dir', out, '--cities', '110100,420102', '--once'], /--cities: 420102 is not a city code/],
     ];
     for (const [args, re] of cases) {
       const msg = await errorOf(args);
@@ -143,6 +146,15 @@ describe('epitrace report', () => {
     }
     expect(readdirSync(out).filter((f) => f.startsWith('x'))).toEqual([]);
   }, 60_000);
+
+  it("--model is the risk-source fit's model (loglog or linear), not an expansion model", () => {
+    const program = new Command();
+    registerReport(program, () => undefined);
+    const outflow = program.commands[0]!.commands.find((x) => x.name() === 'outflow')!;
+    const help = outflow.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain('--model <name> risk-source fit model: loglog (default) or linear');
+    expect(help).not.toMatch(/expansion model/);
+  });
 
   it('leaves no file when killed while printing', async () => {
     const dir = join(out, 'killed');

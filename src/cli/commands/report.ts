@@ -42,7 +42,11 @@ const P = {
     help: 'last day YYYY-MM-DD, inclusive (default: the last data day)',
   },
   casesTo: { key: 'casesTo', flags: '--cases-to <date>', help: 'count confirmed cases up to this day' },
-  model: { key: 'model', flags: '--model <name>', help: 'expansion model' },
+  model: {
+    key: 'model',
+    flags: '--model <name>',
+    help: 'risk-source fit model: loglog (default) or linear (cases on outflow)',
+  },
   basis: { key: 'basis', flags: '--basis <basis>', help: 'ratio on expanded (default) or sample arrivals' },
   city: { key: 'city', flags: '--city <code>', help: 'city code' },
   source: { key: 'source', flags: '--source <code>', help: 'city they return from (default: the epicentre)' },
