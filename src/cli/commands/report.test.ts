@@ -13,7 +13,7 @@ import { forecastFixture } from '../../testing/forecast-fixture.ts';
 import { Client } from '../../testing/http.ts';
 import { pdfInk, pdfTextPages } from '../../testing/pdf.ts';
 import type { Workspace } from '../../workspace.ts';
-import { startServer } from '../serve.ts';
+import { openAudit, startServer } from '../serve.ts';
 import { registerReport } from './report.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/epitrace.mjs', import.meta.url));
@@ -83,6 +83,22 @@ describe('epitrace report', () => {
       const api = await c.send('GET', `/api/reports/${kind}?format=json${query}`);
       expect(api.status, kind).toBe(200);
       expect(comparable(cli), kind).toEqual(comparable(api.body as unknown as Report));
+    }
+    // The audit holds the filled-in request (outflow was run with no options: the defaults), as the server's.
+    const app = openAppDb(ws.sqlitePath);
+    try {
+      const e = openAudit(ws, app)
+        .recent(50)
+        .find((x) => x.action === 'report.outflow' && x.username === null);
+      expect(JSON.parse(e!.detail)).toMatchObject({
+        via: 'cli',
+        origin: '420100',
+        model: 'loglog',
+        basis: 'expanded',
+        format: 'json',
+      });
+    } finally {
+      app.close();
     }
   }, 120_000);
 

@@ -117,8 +117,9 @@ export async function writeReport(
   } catch (e) {
     throw asUserError(e);
   }
-  // k is recorded too: a run with a small --k publishes figures near the true counts.
-  auditCli(ws, `report.${kind}`, { ...params, format, lang: o.lang, k: o.k });
+  // The filled-in request (defaults included), as the server records it: what was actually reported on. k is
+  // recorded too: a run with a small --k publishes figures near the true counts.
+  auditCli(ws, `report.${kind}`, { ...report.params, format, lang: o.lang, k: o.k });
   const { data, pages } = await reportBytes(report, format, o.lang);
   writeFileAtomic(o.out, data);
   return (
