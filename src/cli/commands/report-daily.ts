@@ -50,8 +50,14 @@ export function realDailyEffects(out: (line: string) => void): DailyEffects {
     now: () => new Date(),
     sleep: (ms, signal) =>
       new Promise<void>((ok) => {
-        const t = setTimeout(ok, ms);
-        signal.addEventListener('abort', () => (clearTimeout(t), ok()), { once: true });
+        // The listener goes when the timer fires: one per minute's sleep would pile up on the signal otherwise.
+        const done = () => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          ok();
+        };
+        const t = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
       }),
     log: out,
   };
