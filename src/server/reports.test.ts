@@ -10,6 +10,7 @@ import type { Role } from './accounts.ts';
 import { admitPrint } from './routes-reports.ts';
 import { formatNumber } from '../report/render-format.ts';
 import { pdfInk, pdfTextPages } from '../testing/pdf.ts';
+import { pdfMostRunning } from '../report/pdf.ts';
 
 // GET /api/reports/:kind (issue 17) on a demo-sized synthetic workspace (risk tables and a forecast run built)
 // served at k = 3: every report's numbers equal the API's answers for the same request; access, scope (defaults
@@ -589,6 +590,8 @@ describe('html and pdf', () => {
       all.filter((r) => r.status === 200).map(async (r) => Buffer.from(await r.arrayBuffer())),
     );
     for (const p of pdfs) expect(pdfInk(p).every((v) => v > 0.005)).toBe(true);
+    // Queued is not enough: at most one print ran at a time (parallel prints would pass the counts above).
+    expect(pdfMostRunning()).toBe(1);
   }, 120_000);
 });
 
