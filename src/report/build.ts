@@ -10,7 +10,8 @@ import { checkCity, checkRange, frame } from './data-common.ts';
 import { ForecastParams, forecastReport } from './data-forecast.ts';
 import { OutflowParams, outflowReport } from './data-outflow.ts';
 import { ReturneesParams, returneesReport } from './data-returnees.ts';
-import { RiskParams, checkRiskDay, riskMetaFor, riskReport } from './data-risk.ts';
+import { checkRiskDay } from '../risk/query.ts';
+import { RiskParams, riskMetaFor, riskReport } from './data-risk.ts';
 import { REPORT_KINDS } from './model.ts';
 import type { Report, ReportKind } from './model.ts';
 
