@@ -10,7 +10,8 @@ import { checkCity, checkRange, frame } from './data-common.ts';
 import { ForecastParams, forecastReport } from './data-forecast.ts';
 import { OutflowParams, outflowReport } from './data-outflow.ts';
 import { ReturneesParams, returneesReport } from './data-returnees.ts';
-import { RiskParams, checkRiskDay, riskMetaFor, riskReport } from './data-risk.ts';
+import { checkRiskDay } from '../risk/query.ts';
+import { RiskParams, riskMetaFor, riskReport } from './data-risk.ts';
 import { REPORT_KINDS } from './model.ts';
 import type { Report, ReportKind } from './model.ts';
 
@@ -26,6 +27,8 @@ export interface ReportContext {
   window: { from: string; to: string } | undefined;
   /** The last processed pipeline day, null when none. */
   lastDay: string | null;
+  /** The longest from/to span in days: the server's configured limits.maxSpanDays, DEFAULT_LIMITS' outside it. */
+  maxSpanDays: number;
   /** The clock for generatedAt (house style: effects passed in); the real clock when absent. */
   now?: () => Date;
 }
@@ -35,6 +38,17 @@ export type ReportParams = Record<string, string | undefined>;
 
 /** A report request validated, with its defaults filled in: the same params give the same figures. */
 export type ReportRequest = Record<string, string | number | null>;
+
+/** The query keys of a report of `kind` (its params' fields), besides the route's format and lang. */
+export function reportKeys(kind: ReportKind): string[] {
+  const schema = {
+    outflow: OutflowParams,
+    returnees: ReturneesParams,
+    risk: RiskParams,
+    forecast: ForecastParams,
+  }[kind];
+  return Object.keys(schema.shape);
+}
 
 /** 400 naming `kind` unless it is one of the four report kinds. */
 export function reportKind(kind: string): ReportKind {
@@ -66,7 +80,7 @@ function days(
   if (!to) throw noDays('to');
   checkRange({ from, to });
   // The API's limits (src/server/limits.ts): within the data days, at most maxSpanDays.
-  checkDateRange({ from, to }, DEFAULT_LIMITS, ctx.window);
+  checkDateRange({ from, to }, { ...DEFAULT_LIMITS, maxSpanDays: ctx.maxSpanDays }, ctx.window);
   return { from, to };
 }
 

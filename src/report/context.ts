@@ -1,4 +1,5 @@
 import type { Duck } from '../db/duck.ts';
+import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { completeDays } from '../snapshot/publish.ts';
 import type { SnapshotManifest } from '../snapshot/publish.ts';
 import { dataWindow } from '../snapshot/source.ts';
@@ -24,5 +25,7 @@ export async function readReportContext(
     snapshot: snapshot?.id ?? null,
     window: dataWindow({ info, manifest: { days } }),
     lastDay: days?.last ?? null,
+    // The CLI and the daily reports have no server limits: the API's defaults.
+    maxSpanDays: DEFAULT_LIMITS.maxSpanDays,
   };
 }

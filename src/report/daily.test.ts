@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAudit } from '../cli/serve.ts';
+import { openAppDb } from '../db/sqlite.ts';
 import { HttpError, UserError } from '../errors.ts';
 import { publishWorkspace } from '../snapshot/publish.ts';
 import { pipelineFixture, tempDir } from '../testing/fixture.ts';
@@ -144,6 +146,50 @@ describe('daily reports', () => {
     expect(fx.builds.map((b) => b.slice(25))).toEqual(['outflow ', 'risk 420900']);
     expect(index(dir).written).toHaveLength(12);
     expect(index(dir).failures).toEqual([]);
+  });
+
+  it('audits the filled-in request (report.params, defaults included), not the options as given', async () => {
+    const dir = tempDir('daily-audit');
+    const fx = fakeEffects('2026-12-02T07:00:00Z');
+    const build = fx.build!;
+    // The builder fills the defaults in, as buildReport does (outflow: the epicentre, the model).
+    fx.build = async (ctx, kind, params) => ({
+      ...(await build(ctx, kind, params)),
+      params: { ...params, origin: '420100', model: 'loglog' },
+    });
+    await runDailyOnce(options(dir, { kinds: ['outflow'], langs: ['en'] }), fx);
+    const app = openAppDb(ws.sqlitePath);
+    try {
+      const e = openAudit(ws, app)
+        .recent(20)
+        .find((x) => x.action === 'report.outflow');
+      expect(JSON.parse(e!.detail)).toMatchObject({
+        via: 'cli',
+        origin: '420100',
+        model: 'loglog',
+        schedule: 'daily',
+        day: lastDay,
+      });
+    } finally {
+      app.close();
+    }
+  });
+
+  it('a new snapshot with the same last day makes the day be written again', async () => {
+    const dir = tempDir('daily-republish');
+    const fx = fakeEffects('2026-12-02T07:00:00Z');
+    const o = options(dir, { kinds: ['outflow'], langs: ['en'] });
+    expect(await runDailyOnce(o, fx)).toMatchObject({ skipped: false, written: 1 });
+    const first = index(dir).snapshot;
+    expect(await runDailyOnce(o, fx)).toMatchObject({ skipped: true });
+    // A correction is published: same data days, a new snapshot.
+    const m = await publishWorkspace(ws);
+    expect([m.id === first, m.days!.last]).toEqual([false, lastDay]);
+    fx.builds.length = 0;
+    expect(await runDailyOnce(o, fx)).toMatchObject({ skipped: false, written: 1 });
+    expect(fx.builds).toHaveLength(1);
+    const ix = index(dir);
+    expect([ix.snapshot, ix.written.length]).toEqual([m.id, 1]);
   });
 
   it('writes PDFs too, counted in the index', async () => {

@@ -116,7 +116,10 @@ export async function runDailyOnce(o: DailyOptions, fx: DailyEffects): Promise<D
   const dayDir = join(o.dir, day);
   mkdirSync(dayDir, { recursive: true });
   const indexPath = join(dayDir, 'index.json');
-  const before = readIndex(indexPath);
+  // A snapshot published since with the same last day (a correction) makes the day's files stale: redo them all.
+  const read = readIndex(indexPath);
+  const before = read?.snapshot === m.id ? read : null;
+  if (read && !before) fx.log(`${dayDir}: snapshot ${m.id} replaces ${read.snapshot}: writing the day again`);
   const done = new Set((before?.written ?? []).map((w) => w.file).filter((f) => existsSync(join(dayDir, f))));
   const plan = dailyPlan(o, m.info.scenario?.epicentre);
   const todo = plan.filter((e) => !done.has(e.file));
@@ -150,7 +153,8 @@ export async function runDailyOnce(o: DailyOptions, fx: DailyEffects): Promise<D
       let failed = '';
       try {
         report = await build(ctx, kind, params);
-        auditCli(ws, `report.${kind}`, { ...params, schedule: 'daily', day, k: o.k });
+        // The filled-in request (defaults included), as the server records it.
+        auditCli(ws, `report.${kind}`, { ...report.params, schedule: 'daily', day, k: o.k });
       } catch (e) {
         failed = message(e);
       }

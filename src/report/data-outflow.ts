@@ -105,7 +105,11 @@ export async function outflowReport(
       ratio: casesPer10k(c, denominator(p, q.basis)),
     };
   });
-  const totalCases = cases ? [...casesOfProvince.values()].reduce((s, n) => s + n, 0) : null;
+  // The headline ratio divides by the published arrivals: its cases are only those of the provinces whose
+  // arrivals are published (a row with a ratio), so the headline cases are the sum of the table's ratio rows.
+  const totalCases = cases
+    ? provinceRows.reduce((s, r) => s + (r.ratio !== null && r.cases !== null ? r.cases : 0), 0)
+    : null;
   const sections: Section[] = [
     {
       kind: 'figures',
@@ -164,8 +168,8 @@ export async function outflowReport(
         },
       ],
       note: {
-        zh: `比值以${q.basis === 'expanded' ? '扩样估计' : '样本'}到达人数为分母。`,
-        en: `Ratios divide by the ${q.basis === 'expanded' ? 'expanded estimate of' : 'sample count of'} arrivals.`,
+        zh: `比值以${q.basis === 'expanded' ? '扩样估计' : '样本'}到达人数为分母。概况中的病例数只计到达人数已发布（表中有比值）的省份。`,
+        en: `Ratios divide by the ${q.basis === 'expanded' ? 'expanded estimate of' : 'sample count of'} arrivals. The overview's cases count only the provinces whose arrivals are published (the table's rows with a ratio).`,
       },
     },
     {

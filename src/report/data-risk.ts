@@ -1,10 +1,10 @@
 import { formatDay } from './render-format.ts';
 import { z } from 'zod';
 import type { Duck } from '../db/duck.ts';
-import { HttpError, UserError } from '../errors.ts';
+import { UserError } from '../errors.ts';
 import type { AreaLevel } from '../risk/areas.ts';
 import type { RiskLevel } from '../risk/levels.ts';
-import { alertsOf, indexOf, levelsOf, riskMeta } from '../risk/query.ts';
+import { alertsOf, indexOf, levelsOf, riskKProblem, riskMeta } from '../risk/query.ts';
 import type { RiskMeta } from '../risk/query.ts';
 import { COMPONENTS } from '../risk/risk-index.ts';
 import { isoDate } from '../server/validate.ts';
@@ -29,25 +29,13 @@ export async function riskMetaFor(
 ): Promise<{ meta: RiskMeta | null; problem: string | null }> {
   try {
     const meta = await riskMeta(duck);
-    // The index holds counts protected at build time: a report with a larger k must not publish them.
-    if (meta.k < k)
-      return {
-        meta: null,
-        problem: `the risk tables were built with k = ${meta.k} < ${k}: run 'epitrace risk build --k ${k}'`,
-      };
+    const problem = riskKProblem(meta, k);
+    if (problem) return { meta: null, problem };
     return { meta, problem: null };
   } catch (e) {
     if (e instanceof UserError) return { meta: null, problem: e.message };
     throw e;
   }
-}
-
-/** 400 naming `day` outside the risk tables' days (the risk routes' messages). */
-export function checkRiskDay(meta: RiskMeta, day: string): void {
-  if (meta.first && day < meta.first)
-    throw new HttpError(400, `day: ${day} is before the first data day ${meta.first}`, 'day');
-  if (meta.last && day > meta.last)
-    throw new HttpError(400, `day: ${day} is after the last data day ${meta.last}`, 'day');
 }
 
 export const LEVEL_NAMES: Record<RiskLevel, Text> = {

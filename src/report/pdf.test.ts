@@ -4,7 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import { pdfInk, pdfTextPages } from '../testing/pdf.ts';
 import { reportFixture } from '../testing/report-fixture.ts';
-import { closePdfBrowser, pdfPageCount, pdfQueueLength, printPdf } from './pdf.ts';
+import {
+  closePdfBrowser,
+  pdfBrowserOpen,
+  pdfMostRunning,
+  pdfPageCount,
+  pdfQueueLength,
+  printPdf,
+} from './pdf.ts';
 import { renderReportHtml, reportPrintOptions } from './render.ts';
 
 afterAll(() => closePdfBrowser());
@@ -87,5 +94,29 @@ describe('printPdf (headless Chromium)', () => {
     const pdfs = await Promise.all(jobs);
     expect(pdfQueueLength()).toBe(0);
     pdfs.forEach((p, i) => expect(pdfTextPages(p)[0]).toContain(`print ${i + 1}`));
+    // Queued is not enough: they ran one at a time (prints run in parallel would also all complete).
+    expect(pdfMostRunning()).toBe(1);
+  }, 60_000);
+
+  it('gives a hung print up after its timeout, closes the browser, and the next print works', async () => {
+    const e = await printPdf('<p>x</p>', { timeoutMs: 1 }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as Error).message).toBe(
+      'cannot print PDF: the print took longer than 0.001 s and was given up; retry',
+    );
+    expect(pdfQueueLength()).toBe(0);
+    expect(pdfPageCount(await printPdf('<p>after</p>'))).toBe(1);
+  }, 60_000);
+
+  it('closePdfBrowser waits for a print queued meanwhile before closing (no browser left open)', async () => {
+    const first = printPdf('<p>1</p>');
+    const closing = closePdfBrowser();
+    const second = printPdf('<p>2</p>');
+    await closing;
+    // The close waited for both prints and ended the browser they used: none is left open.
+    expect(pdfBrowserOpen()).toBe(false);
+    expect(pdfPageCount(await first)).toBe(1);
+    expect(pdfPageCount(await second)).toBe(1);
+    expect(pdfPageCount(await printPdf('<p>3</p>'))).toBe(1);
   }, 60_000);
 });

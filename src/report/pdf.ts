@@ -42,10 +42,55 @@ export interface PrintOptions {
   header?: string;
   /** Text printed at the foot of every page, left of the page numbers (reportFooter in render.ts). */
   footer?: string;
+  /** Longest a print may take, in ms (PRINT_TIMEOUT_MS unless a test says otherwise). */
+  timeoutMs?: number;
 }
 
+/** A print taking longer than this is given up and the browser closed: a hung page must not hold the queue. */
+export const PRINT_TIMEOUT_MS = 60_000;
+
+// Prints running at once now, and the most ever (printing is serialised: a test checks the most is 1).
+let running = 0;
+let mostRunning = 0;
+
+/** True while a browser is launched or running (a test checks closePdfBrowser leaves none). */
+export const pdfBrowserOpen = (): boolean => browser !== null;
+
+/** The most prints that ever ran at once in this process (1 while prints are serialised). */
+export const pdfMostRunning = (): number => mostRunning;
+
+/** Prints one page, given up after opts.timeoutMs: the browser is then closed (the next print launches another). */
 async function print(html: string, opts: PrintOptions): Promise<Buffer> {
-  const b = await launch();
+  const ms = opts.timeoutMs ?? PRINT_TIMEOUT_MS;
+  running++;
+  mostRunning = Math.max(mostRunning, running);
+  let timer: NodeJS.Timeout | undefined;
+  let bp: Promise<Browser> | null = null;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => {
+      // Closing the browser ends the hung page too (its promises reject, handled by the race below).
+      if (bp && browser === bp) browser = null;
+      void bp?.then((b) => b.close()).catch(() => undefined);
+      fail(
+        new UserError(`cannot print PDF: the print took longer than ${ms / 1000} s and was given up; retry`),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([
+      (async () => {
+        bp = launch();
+        return render(await bp, html, opts);
+      })(),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    running--;
+  }
+}
+
+async function render(b: Browser, html: string, opts: PrintOptions): Promise<Buffer> {
   const context = await b.newContext({ offline: true, javaScriptEnabled: false });
   try {
     const page = await context.newPage();
@@ -95,9 +140,13 @@ export function pdfPageCount(pdf: Buffer): number {
 
 /** Closes the shared browser (the server on shutdown, the CLI when done); the next print launches another. */
 export async function closePdfBrowser(): Promise<void> {
+  // The queue first: a print queued while waiting would otherwise launch a browser nobody closes.
+  for (let q = queue; ; q = queue) {
+    await q;
+    if (q === queue) break;
+  }
   const b = browser;
   browser = null;
   if (!b) return;
-  await queue;
   await (await b.catch(() => null))?.close();
 }

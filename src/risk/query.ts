@@ -1,5 +1,5 @@
 import type { Duck } from '../db/duck.ts';
-import { UserError } from '../errors.ts';
+import { HttpError, UserError } from '../errors.ts';
 import { areaLabels, hasTable, streetColumn } from './areas.ts';
 import type { AreaLevel, IndexLevel } from './areas.ts';
 import type { RiskLevel } from './levels.ts';
@@ -37,6 +37,25 @@ export async function riskMeta(db: Duck): Promise<RiskMeta> {
     first: r.first,
     last: r.last,
   };
+}
+
+/**
+ * Why risk tables built with k = meta.k cannot be published at `k`, or null when they can: the index holds counts
+ * protected at build time, so a larger k must not publish them.
+ */
+export function riskKProblem(meta: RiskMeta, k: number): string | null {
+  return meta.k < k
+    ? `the risk tables were built with k = ${meta.k} < ${k}: run 'epitrace risk build --k ${k}'`
+    : null;
+}
+
+/** 400 naming `field` when `v` (a day, or an hour YYYY-MM-DDTHH) lies outside the risk tables' data days. */
+export function checkRiskDay(meta: RiskMeta, v: string, field = 'day'): void {
+  const day = v.slice(0, 10);
+  if (meta.first && day < meta.first)
+    throw new HttpError(400, `${field}: ${v} is before the first data day ${meta.first}`, field);
+  if (meta.last && day > meta.last)
+    throw new HttpError(400, `${field}: ${v} is after the last data day ${meta.last}`, field);
 }
 
 /** First and last hour of the heatmap for a city ('YYYY-MM-DDTHH'), or nulls when it has none. */

@@ -188,7 +188,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerRisk(app, { k: deps.k, accounts, audit });
   await registerRiskSources(app, { k: deps.k, accounts, audit });
   await registerForecast(app, { k: deps.k, accounts, audit });
-  await registerReports(app, { k: deps.k, accounts, audit, now });
+  await registerReports(app, { k: deps.k, accounts, audit, now, maxSpanDays: limits.maxSpanDays });
   await registerPublic(app, { k: deps.k, audit, now });
   await registerTracing(app, {
     accounts,

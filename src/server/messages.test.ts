@@ -95,6 +95,12 @@ describe('the message catalogue', () => {
     expect(preferredLang('en-US,en;q=0.9,zh-CN;q=0.8')).toBe('en');
     expect(preferredLang('en;q=0.2, zh;q=0.7')).toBe('zh');
     expect(preferredLang('fr-FR')).toBe('en');
+    // The reports' fallback (Chinese): kept for an absent header, "*" and other languages, not over English.
+    expect(preferredLang(undefined, 'zh')).toBe('zh');
+    expect(preferredLang('*', 'zh')).toBe('zh');
+    expect(preferredLang('fr-FR', 'zh')).toBe('zh');
+    expect(preferredLang('fr,en;q=0.5', 'zh')).toBe('en');
+    expect(preferredLang('en-GB,en;q=0.9', 'zh')).toBe('en');
   });
 });
 

@@ -160,11 +160,22 @@ export const MESSAGES: readonly Message[] = [
     en: 'scenario: no scenario {scenario} in run {run}',
     zh: 'scenario：第 {run} 次运行中没有情景 {scenario}',
   },
+  {
+    code: 'report-no-param',
+    en: '{field}: not a parameter of this route (this report takes {keys})',
+    zh: '{field}：不是此接口的参数（此报告的参数为 {keys}）',
+  },
   // Public page (issue 17)
   {
     code: 'public-no-param',
     en: '{field}: not a parameter of this route (the public page shows the latest data day only)',
     zh: '{field}：不是此接口的参数（公开页面只显示最新一天的数据）',
+  },
+  // onlyKeys (src/server/validate.ts) of another route: after the two above, which say more.
+  {
+    code: 'no-param',
+    en: '{field}: not a parameter of this route ({why})',
+    zh: '{field}：不是此接口的参数（{why}）',
   },
   {
     code: 'public-no-city',
@@ -267,12 +278,17 @@ export function translate(message: string, lang: Lang): { text: string; code?: s
   return { text, code: hit.entry.code };
 }
 
-/** The language the request prefers among en and zh (Accept-Language with q-values); English by default. */
-export function preferredLang(acceptLanguage: string | string[] | undefined): Lang {
-  if (!acceptLanguage) return 'en';
+/**
+ * The language the request prefers among en and zh (Accept-Language with q-values); `fallback` (English unless
+ * told) when the header is absent, "*" or names neither.
+ */
+export function preferredLang(acceptLanguage: string | string[] | undefined, fallback: Lang = 'en'): Lang {
+  if (!acceptLanguage) return fallback;
   const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage;
-  const lang = new Negotiator({ headers: { 'accept-language': header } }).language(['en', 'zh']);
-  return lang === 'zh' ? 'zh' : 'en';
+  // The fallback first: Negotiator answers the first language for "*" and for a tie.
+  const order: Lang[] = fallback === 'zh' ? ['zh', 'en'] : ['en', 'zh'];
+  const lang = new Negotiator({ headers: { 'accept-language': header } }).language(order);
+  return lang === 'zh' || lang === 'en' ? lang : fallback;
 }
 
 /** zod's own message of a validation failure in Chinese, kept beside the HttpError thrown for it. */

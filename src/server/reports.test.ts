@@ -11,6 +11,7 @@ import type { Role } from './accounts.ts';
 import { admitPrint } from './routes-reports.ts';
 import { formatNumber } from '../report/render-format.ts';
 import { pdfInk, pdfTextPages } from '../testing/pdf.ts';
+import { pdfMostRunning } from '../report/pdf.ts';
 
 // GET /api/reports/:kind (issue 17) on a demo-sized synthetic workspace (risk tables and a forecast run built)
 // served at k = 3: every report's numbers equal the API's answers for the same request; access, scope (defaults
@@ -189,6 +190,20 @@ describe('outflow report', () => {
     } else expect(section(r, 'fit-problem')).toMatchObject({ kind: 'text' });
     expect(smallCounts(r)).toEqual([]);
     expect(r.definitions.some((d) => /incidence \(%\)/.test(d.text.en))).toBe(true);
+  });
+
+  it('headline cases are the table cases of the rows with a ratio, headline ratio = cases / arrivals x 10,000', async () => {
+    for (const basis of ['expanded', 'sample'] as const) {
+      const r = await report(`/api/reports/outflow?format=json&basis=${basis}`);
+      const head = section<FiguresSection>(r, 'headline');
+      const rows = section<TableSection>(r, 'provinces').rows;
+      const withRatio = rows.filter((x) => x['ratio'] !== null);
+      const sum = withRatio.reduce((s, x) => s + (x['cases'] as number), 0);
+      // Provinces with cases and suppressed or absent arrivals are left out: the denominator does not hold them.
+      expect(item(head, 'cases')).toBe(sum);
+      const arrivals = item(head, basis === 'expanded' ? 'expanded' : 'arrivals') as number;
+      expect(item(head, 'ratio')).toBeCloseTo((sum / arrivals) * 10_000, 2);
+    }
   });
 
   it('basis=sample divides by the sample arrivals', async () => {
@@ -395,6 +410,10 @@ describe('the route', () => {
       ['/api/reports/risk?format=json&city=420102', 'city'],
       ['/api/reports/forecast?format=json&run=99', 'run'],
       ['/api/reports/forecast?format=json&region=XX', 'region'],
+      // Unknown keys: zod would drop them, and the cache would keep one copy per made-up key.
+      ['/api/reports/outflow?format=json&bogus=1', 'bogus'],
+      ['/api/reports/risk?format=json&city=420100&from=2020-01-20', 'from'],
+      ['/api/reports/forecast?format=json&origin=420100', 'origin'],
     ] as const) {
       const r = await get('analyst', path);
       expect([path, r.status, r.body['field']]).toEqual([path, 400, field]);
@@ -413,6 +432,21 @@ describe('the route', () => {
       '/api/reports/returnees?format=json&city=110100&from=2020-01-14&to=2021-01-27',
     );
     expect([after.status, after.body['field']]).toEqual([400, 'to']);
+  });
+
+  it("the defaulted range obeys the server's configured span: limited to 5 days, 400 naming to", async () => {
+    const s = await startServer(ws, { host: '127.0.0.1', port: 0, k: K, limits: { maxSpanDays: 5 } });
+    try {
+      const c = new Client(s.url);
+      expect((await c.login('analyst', PW)).status).toBe(200);
+      // The data days are 14 (2020-01-14 to 2020-01-27): the default range is longer than 5 days.
+      const r = await c.send('GET', '/api/reports/outflow?format=json');
+      expect([r.status, r.body['field']]).toEqual([400, 'to']);
+      const ok = await c.send('GET', '/api/reports/outflow?format=json&from=2020-01-20&to=2020-01-24');
+      expect(ok.status).toBe(200);
+    } finally {
+      await s.close();
+    }
   });
 
   it('a repeated request is identical, and audited as report.<kind> with its params and format', async () => {
@@ -540,6 +574,27 @@ describe('html and pdf', () => {
       },
     );
     expect(String(enHtml.body['text'])).toContain('Risk levels, Wuhan');
+    // A language the reports do not speak states no preference between the two: Chinese.
+    for (const header of ['fr', 'fr-FR,de;q=0.8', 'fr,zh;q=0.5,en;q=0.4']) {
+      const fr = await clients['analyst']!.send(
+        'GET',
+        '/api/reports/risk?format=html&city=420100',
+        undefined,
+        {
+          'accept-language': header,
+        },
+      );
+      expect([header, String(fr.body['text']).includes('风险等级')]).toEqual([header, true]);
+    }
+    const frEn = await clients['analyst']!.send(
+      'GET',
+      '/api/reports/risk?format=html&city=420100',
+      undefined,
+      {
+        'accept-language': 'fr,en;q=0.5',
+      },
+    );
+    expect(String(frEn.body['text'])).toContain('Risk levels, Wuhan');
   });
 
   it('prints one at a time: with one printing and 4 waiting, the next is 503 with Retry-After', async () => {
@@ -554,6 +609,8 @@ describe('html and pdf', () => {
       all.filter((r) => r.status === 200).map(async (r) => Buffer.from(await r.arrayBuffer())),
     );
     for (const p of pdfs) expect(pdfInk(p).every((v) => v > 0.005)).toBe(true);
+    // Queued is not enough: at most one print ran at a time (parallel prints would pass the counts above).
+    expect(pdfMostRunning()).toBe(1);
   }, 120_000);
 });
 

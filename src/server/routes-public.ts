@@ -9,7 +9,7 @@ import { encodeAll, pick } from '../public/encode.ts';
 import type { Encoded } from '../public/encode.ts';
 import { renderPublicPage } from '../public/page.ts';
 import { PublicTally } from '../public/tally.ts';
-import { parse } from './validate.ts';
+import { onlyKeys as onlyKeysOf, parse } from './validate.ts';
 
 const city = z.string().regex(/^\d{6}$/, 'expected a 6-digit city code');
 const region = z.string().regex(/^(\d{6}|CN|CN-X\d{6})$/, 'expected a 6-digit code, CN or CN-X<province>');
@@ -21,22 +21,12 @@ const PageQuery = z.object({
 const LevelsQuery = z.object({ city: city.optional() });
 const ForecastQuery = z.object({ region: region.default('CN') });
 
+/** Refuses a parameter the public routes do not take: their answers are the latest data day only. */
+const onlyKeys = (query: unknown, keys: readonly string[]): void =>
+  onlyKeysOf(query, keys, 'the public page shows the latest data day only');
+
 /** Rendered pages kept (all snapshots together; an old snapshot's pages age out). */
 const PAGE_CACHE_BYTES = 16 * 1024 * 1024;
-
-/**
- * Refuses any parameter a route does not take, naming it: the public answers are the latest data day only,
- * so a `day`, `from` or `to` must not look as if it had been honoured.
- */
-function onlyKeys(query: unknown, keys: readonly string[]): void {
-  for (const key of Object.keys((query ?? {}) as object))
-    if (!keys.includes(key))
-      throw new HttpError(
-        400,
-        `${key.slice(0, 40)}: not a parameter of this route (the public page shows the latest data day only)`,
-        key.slice(0, 40),
-      );
-}
 
 /**
  * GET /public (the page) and GET /api/public/regions, /levels, /forecast (its data as JSON), issue 17: no

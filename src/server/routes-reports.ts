@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError, UserError } from '../errors.ts';
 import type { AuditLog } from '../privacy/audit.ts';
-import { buildRequested, reportKind, reportRequest } from '../report/build.ts';
+import { buildRequested, reportKeys, reportKind, reportRequest } from '../report/build.ts';
 import type { ReportContext, ReportParams, ReportRequest } from '../report/build.ts';
 import type { Lang, Report, ReportKind } from '../report/model.ts';
 import { closePdfBrowser, pdfQueueLength, printPdf } from '../report/pdf.ts';
@@ -13,7 +13,7 @@ import { RetryLater } from './limits.ts';
 import { preferredLang } from './messages.ts';
 import { requireInScope, visibleRegion } from './scope.ts';
 import { requireAccount } from './session.ts';
-import { parse } from './validate.ts';
+import { onlyKeys, parse } from './validate.ts';
 
 const Output = z.object({
   format: z.enum(['json', 'html', 'pdf']).default('pdf'),
@@ -40,10 +40,8 @@ function scopeOf(kind: ReportKind, p: ReportRequest): { field: string; code: str
 /** The report's language: the query's, else the Accept-Language header's, else Chinese (the platform's users). */
 function langOf(req: FastifyRequest, lang: Lang | undefined): Lang {
   if (lang) return lang;
-  const header = req.headers['accept-language'];
-  // "*" (what fetch sends by default) states no preference.
-  if (!header || (typeof header === 'string' && header.trim() === '*')) return 'zh';
-  return preferredLang(header);
+  // Absent, "*" (what fetch sends by default) or neither language (fr): Chinese, unless English is preferred.
+  return preferredLang(req.headers['accept-language'], 'zh');
 }
 
 /** `[SYNTHETIC-]epitrace-<kind>-<region>-<day>.pdf`: the download's name says what and when, and synthetic. */
@@ -57,7 +55,7 @@ export function reportFileName(r: Report): string {
 /** GET /api/reports/:kind (issue 17): a report as JSON, HTML or PDF, from the same functions as the API. */
 export async function registerReports(
   app: FastifyInstance,
-  d: { k: number; accounts: Accounts; audit: AuditLog; now: () => Date },
+  d: { k: number; accounts: Accounts; audit: AuditLog; now: () => Date; maxSpanDays: number },
 ): Promise<void> {
   // The shared browser is launched on the first print; the server's close ends it.
   app.addHook('onClose', () => closePdfBrowser());
@@ -67,6 +65,9 @@ export async function registerReports(
     async (req, reply) => {
       const account = requireAccount(d.accounts, req);
       const kind = reportKind(req.params.kind);
+      // Unknown keys are refused before anything is cached under them (zod would drop them silently).
+      const keys = reportKeys(kind);
+      onlyKeys(req.query, ['format', 'lang', ...keys], `this report takes ${keys.join(', ')}`);
       const { format: f, lang: l, ...params } = req.query ?? {};
       const out = parse(Output, { format: f, lang: l });
       const snap = req.snapshot;
@@ -77,6 +78,7 @@ export async function registerReports(
         snapshot: snap.manifest.id,
         window: dataWindow(snap),
         lastDay: snap.manifest.days?.last ?? null,
+        maxSpanDays: d.maxSpanDays,
         now: d.now,
       };
       const p = await req.cached(['request', kind, params], () =>

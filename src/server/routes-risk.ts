@@ -5,7 +5,15 @@ import { loadDivisions } from '../geo/divisions.ts';
 import type { AuditLog } from '../privacy/audit.ts';
 import { areaLabels } from '../risk/areas.ts';
 import { heatmap } from '../risk/heatmap.ts';
-import { alertsOf, indexOf, levelsOf, riskHours, riskMeta } from '../risk/query.ts';
+import {
+  alertsOf,
+  checkRiskDay,
+  indexOf,
+  levelsOf,
+  riskHours,
+  riskKProblem,
+  riskMeta,
+} from '../risk/query.ts';
 import type { RiskMeta } from '../risk/query.ts';
 import type { Accounts } from './accounts.ts';
 import { requireAccount } from './session.ts';
@@ -58,20 +66,9 @@ export async function registerRisk(
       if (e instanceof UserError) throw new HttpError(409, e.message);
       throw e;
     }
-    // The index holds counts protected at build time: a server with a larger k must not publish them.
-    if (m.k < d.k)
-      throw new HttpError(
-        409,
-        `the risk tables were built with k = ${m.k} < ${d.k}: run 'epitrace risk build --k ${d.k}'`,
-      );
+    const problem = riskKProblem(m, d.k);
+    if (problem) throw new HttpError(409, problem);
     return m;
-  };
-  const checkDay = (m: RiskMeta, v: string, field: 'day' | 'hour'): void => {
-    const dd = v.slice(0, 10);
-    if (m.first && dd < m.first)
-      throw new HttpError(400, `${field}: ${v} is before the first data day ${m.first}`, field);
-    if (m.last && dd > m.last)
-      throw new HttpError(400, `${field}: ${v} is after the last data day ${m.last}`, field);
   };
 
   app.get('/api/risk/hours', async (req) => {
@@ -93,7 +90,7 @@ export async function registerRisk(
     const q = parse(HeatmapQuery, req.query);
     checkCity(q.city);
     const m = await meta(req);
-    checkDay(m, q.hour, 'hour');
+    checkRiskDay(m, q.hour, 'hour');
     d.audit.record(account.username, 'risk.heatmap', q);
     const { duck, info } = req.snapshot;
     const h = await req.cached(q, () =>
@@ -110,7 +107,7 @@ export async function registerRisk(
     const account = requireAccount(d.accounts, req);
     const q = parse(LevelsQuery, req.query);
     checkCity(q.city);
-    checkDay(await meta(req), q.day, 'day');
+    checkRiskDay(await meta(req), q.day, 'day');
     d.audit.record(account.username, 'risk.levels', q);
     const { duck, info } = req.snapshot;
     return {
@@ -125,7 +122,7 @@ export async function registerRisk(
     const q = parse(IndexQuery, req.query);
     checkCity(q.city);
     const m = await meta(req);
-    checkDay(m, q.day, 'day');
+    checkRiskDay(m, q.day, 'day');
     d.audit.record(account.username, 'risk.index', q);
     const { duck, info } = req.snapshot;
     return {
@@ -140,7 +137,7 @@ export async function registerRisk(
     const account = requireAccount(d.accounts, req);
     const q = parse(AlertsQuery, req.query);
     checkCity(q.city);
-    checkDay(await meta(req), q.day, 'day');
+    checkRiskDay(await meta(req), q.day, 'day');
     d.audit.record(account.username, 'risk.alerts', q);
     const { duck, info } = req.snapshot;
     return { synthetic: info.synthetic, ...q, alerts: await req.cached(q, () => alertsOf(duck, q)) };

@@ -14,6 +14,20 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T
 }
 
 /**
+ * Refuses any parameter a route does not take, naming it (400): zod drops unknown keys silently, so a
+ * misspelt or unsupported key must not look as if it had been honoured. `why` ends the message in brackets.
+ */
+export function onlyKeys(query: unknown, keys: readonly string[], why: string): void {
+  for (const key of Object.keys((query ?? {}) as object))
+    if (!keys.includes(key))
+      throw new HttpError(
+        400,
+        `${key.slice(0, 40)}: not a parameter of this route (${why})`,
+        key.slice(0, 40),
+      );
+}
+
+/**
  * A calendar date YYYY-MM-DD. An impossible day (2020-01-32) fails the refinement without throwing (an
  * invalid Date's toISOString throws, which would turn a 400 naming the field into a 500).
  */

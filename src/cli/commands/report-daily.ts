@@ -6,7 +6,20 @@ import type { DailyEffects, DailyFormat } from '../../report/daily.ts';
 import type { Lang, ReportKind } from '../../report/model.ts';
 import { REPORT_KINDS } from '../../report/model.ts';
 import { closePdfBrowser } from '../../report/pdf.ts';
-import { DEFAULT_WORKSPACE, divisionCode, int } from '../options.ts';
+import { checkCity } from '../../report/data-common.ts';
+import { DEFAULT_WORKSPACE, int } from '../options.ts';
+
+/** Option parser for --cities: city codes only (a province or county is refused here, not at 7:00 tomorrow). */
+export function cityList(v: string): string[] {
+  const codes = v.split(',').map((s) => s.trim());
+  for (const c of codes)
+    try {
+      checkCity(c, '--cities');
+    } catch (e) {
+      throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+    }
+  return [...new Set(codes)];
+}
 
 /** Option parser for a comma list drawn from `choices`. */
 function list<T extends string>(name: string, choices: readonly T[]) {
@@ -37,8 +50,14 @@ export function realDailyEffects(out: (line: string) => void): DailyEffects {
     now: () => new Date(),
     sleep: (ms, signal) =>
       new Promise<void>((ok) => {
-        const t = setTimeout(ok, ms);
-        signal.addEventListener('abort', () => (clearTimeout(t), ok()), { once: true });
+        // The listener goes when the timer fires: one per minute's sleep would pile up on the signal otherwise.
+        const done = () => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          ok();
+        };
+        const t = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
       }),
     log: out,
   };
@@ -63,7 +82,7 @@ export function addDaily(
     .option(
       '--cities <codes>',
       'cities of the returnees and risk reports (default: the epicentre)',
-      (v: string) => v.split(',').map((c) => divisionCode(c.trim())),
+      cityList,
       [] as string[],
     )
     .option('--lang <list>', 'languages', list('--lang', ['zh', 'en'] as const), ['zh', 'en'] as Lang[])

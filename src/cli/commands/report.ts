@@ -42,7 +42,11 @@ const P = {
     help: 'last day YYYY-MM-DD, inclusive (default: the last data day)',
   },
   casesTo: { key: 'casesTo', flags: '--cases-to <date>', help: 'count confirmed cases up to this day' },
-  model: { key: 'model', flags: '--model <name>', help: 'expansion model' },
+  model: {
+    key: 'model',
+    flags: '--model <name>',
+    help: 'risk-source fit model: loglog (default) or linear (cases on outflow)',
+  },
   basis: { key: 'basis', flags: '--basis <basis>', help: 'ratio on expanded (default) or sample arrivals' },
   city: { key: 'city', flags: '--city <code>', help: 'city code' },
   source: { key: 'source', flags: '--source <code>', help: 'city they return from (default: the epicentre)' },
@@ -113,8 +117,9 @@ export async function writeReport(
   } catch (e) {
     throw asUserError(e);
   }
-  // k is recorded too: a run with a small --k publishes figures near the true counts.
-  auditCli(ws, `report.${kind}`, { ...params, format, lang: o.lang, k: o.k });
+  // The filled-in request (defaults included), as the server records it: what was actually reported on. k is
+  // recorded too: a run with a small --k publishes figures near the true counts.
+  auditCli(ws, `report.${kind}`, { ...report.params, format, lang: o.lang, k: o.k });
   const { data, pages } = await reportBytes(report, format, o.lang);
   writeFileAtomic(o.out, data);
   return (
