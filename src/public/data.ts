@@ -7,12 +7,12 @@
  */
 import type { Duck } from '../db/duck.ts';
 import { forecastSeries, hasForecast } from '../epi/store.ts';
-import type { RunSummary } from '../epi/store.ts';
+import type { ForecastPoint, RunSummary } from '../epi/store.ts';
 import { HttpError, UserError } from '../errors.ts';
 import { loadDivisions } from '../geo/divisions.ts';
 import type { Level } from '../geo/divisions.ts';
 import type { RiskLevel } from '../risk/levels.ts';
-import { levelsOf, riskMeta } from '../risk/query.ts';
+import { levelsOf, riskKProblem, riskMeta } from '../risk/query.ts';
 import { publishedObserved, servedRuns } from '../epi/published.ts';
 import type { ObservedDay } from '../epi/published.ts';
 
@@ -78,11 +78,8 @@ export async function latestRiskDay(duck: Duck, k: number): Promise<string> {
     if (e instanceof UserError) throw new HttpError(409, e.message);
     throw e;
   }
-  if (m.k < k)
-    throw new HttpError(
-      409,
-      `the risk tables were built with k = ${m.k} < ${k}: run 'epitrace risk build --k ${k}'`,
-    );
+  const problem = riskKProblem(m, k);
+  if (problem) throw new HttpError(409, problem);
   if (!m.last) throw new HttpError(409, `the risk tables are incomplete: run 'epitrace risk build'`);
   return m.last;
 }
@@ -202,16 +199,8 @@ export async function publicForecastRegions(
   return { run, regions };
 }
 
-/** One forecast day as the public page shows it: the median and the 50% and 90% bands. */
-export interface PublicPoint {
-  target: string;
-  horizon: number;
-  median: number;
-  q05: number;
-  q25: number;
-  q75: number;
-  q95: number;
-}
+/** One forecast day as the public page shows it: the median and the 50% and 90% bands (no other quantile). */
+export type PublicPoint = Omit<ForecastPoint, 'quantiles'>;
 
 /** The baseline forecast of confirmed cases for one public region, with the observed days as published. */
 export interface PublicForecast {
