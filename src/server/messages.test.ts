@@ -50,6 +50,9 @@ const PASSED_ON = new Set([
   'server/routes-risk.ts:e.message',
   'server/routes-reports.ts:e.message',
   'public/data.ts:e.message',
+  // riskKProblem (src/risk/query.ts): its message is in the catalogue.
+  'server/routes-risk.ts:problem',
+  'public/data.ts:problem',
 ]);
 const VALIDATE = "`${field ?? 'request'}: ${issue?.message ?? 'invalid'}`";
 
