@@ -68,7 +68,8 @@ function cli(args: string[]): Promise<{ code: number | null; out: string; err: s
 }
 
 async function serve(ws: Workspace): Promise<Served> {
-  const s = await startServer(ws, { host: '127.0.0.1', port: 0, log: () => {} });
+  // k = 3: at the default 15 this small fixture's forecast serves no region (group rule, src/epi/published.ts).
+  const s = await startServer(ws, { host: '127.0.0.1', port: 0, k: 3, log: () => {} });
   const clients: Record<string, Client> = {};
   for (const [u] of ACCOUNTS) {
     clients[u] = new Client(s.url);
